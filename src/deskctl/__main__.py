@@ -1,0 +1,3 @@
+from deskctl.cli import main
+
+main()

@@ -1,0 +1,278 @@
+"""Top-level housekeeping: init, demo, status, config, db, audit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from deskctl.cli.options import FormatOpt, JsonOpt, LimitOpt, SinceOpt, output_format
+from deskctl.cli.state import state
+from deskctl.errors import Conflict, ExitCode, InvalidInput
+
+config_app = typer.Typer(help="Show and change the configuration.", no_args_is_help=True)
+db_app = typer.Typer(help="Database upkeep: upgrade, backup, restore, check.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit trail: log and hash-chain verification.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("demo")(demo)
+    app.command("status")(status)
+    app.add_typer(config_app, name="config")
+    app.add_typer(db_app, name="db")
+    app.add_typer(audit_app, name="audit")
+
+
+def init() -> None:
+    """Create the config file and the database (safe to run again)."""
+    from deskctl import render
+    from deskctl.timeparse import system_zone_name
+
+    st = state()
+    cfg = st.config
+    if not cfg.exists:
+        cfg.set("timezone", st.tz_option or system_zone_name())
+        render.message(f"wrote config {cfg.path}")
+    else:
+        render.message(f"config {cfg.path} exists; kept as it is")
+    existed = Path(st.db_target).exists()
+    st.database(create=True)
+    render.message(f"database {st.db_target} is ready" if existed else f"created database {st.db_target}")
+
+
+def demo(
+    db: Annotated[str | None, typer.Option("--db", help="Build the demo in this database file.")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same desk).")] = 7,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """Build a realistic demo desk: staff, a month of rota, tickets, inspections, training."""
+    from deskctl import render
+    from deskctl.services.demo import build_demo
+    from deskctl.services.demo.staff import desk_is_empty
+
+    out = output_format(fmt, as_json)
+    st = state()
+    if db:
+        st.db_option = db
+        st.__dict__.pop("db_target", None)
+    with st.write(create=True) as w:
+        if not desk_is_empty(w.session):
+            raise Conflict(
+                f"{st.db_target} already holds a desk; build the demo elsewhere with "
+                "`deskctl demo --db /tmp/demo.db`"
+            )
+        counts = build_demo(session=w.session, clock=w.clock, config=w.config, tz=w.tz, seed=seed)
+    summary = {"database": st.db_target, "timezone": str(w.tz), **counts}
+    render.emit(summary, out, title="demo desk built")
+    if out == "table":
+        render.message(
+            f"try: deskctl --db {st.db_target} status   |   deskctl --db {st.db_target} ticket list"
+        )
+
+
+def _status_tables(view: dict[str, Any]):
+    from deskctl import render
+
+    head = [(k, v) for k, v in view.items() if not isinstance(v, (list, dict))]
+    yield render.kv_table(head, title="deskctl status")
+    for key, value in view.items():
+        title = key.replace("_", " ")
+        if isinstance(value, dict):
+            yield render.kv_table(value.items(), title=title)
+        elif isinstance(value, list):
+            if value and isinstance(value[0], dict):
+                yield render.rows_table(value, [render.Col(k) for k in value[0]], title=title)
+            else:
+                yield render.kv_table([("", "(none)")], title=title)
+
+
+def status(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
+    """One screen: on duty now, open tickets by priority, SLA at risk, inspections due."""
+    from deskctl import render
+    from deskctl.services.status import desk_status
+
+    out = output_format(fmt, as_json)
+    with state().read() as r:
+        view = desk_status(session=r.session, clock=r.clock, actor=r.actor, config=r.config, tz=r.tz)
+    render.emit(view, out, table=_status_tables)
+
+
+# --- config ------------------------------------------------------------------------------
+
+
+@config_app.command("show")
+def config_show(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
+    """Every key with its effective value (file value or default)."""
+    from deskctl import render
+    from deskctl.config import SCHEMA
+
+    out = output_format(fmt, as_json)
+    cfg = state().config
+    if out == "json":
+        render.emit(cfg.effective(), out)
+        return
+    rows = [
+        {"key": k, "value": v, "source": "file" if _in_file(cfg, k) else "default", "help": SCHEMA[k].help}
+        for k, v in cfg.effective().items()
+    ]
+    render.emit(rows, out, columns=[render.Col("key", style="bold"), render.Col("value"), render.Col("source"), render.Col("help")])
+
+
+def _in_file(cfg, key: str) -> bool:
+    node: Any = cfg.data
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return True
+
+
+@config_app.command("get")
+def config_get(key: Annotated[str, typer.Argument(help="Dotted key, e.g. sla.P1.response.")]) -> None:
+    """Print one key's effective value."""
+    import json
+
+    value = state().config.get(key)
+    typer.echo(json.dumps(value, ensure_ascii=False) if isinstance(value, list) else str(value))
+
+
+@config_app.command("set")
+def config_set(
+    key: Annotated[str, typer.Argument(help="Dotted key, e.g. sla.P1.response.")],
+    value: Annotated[str, typer.Argument(help="New value; lists are comma-separated.")],
+) -> None:
+    """Validate and store one key; the file is rewritten atomically, other keys kept."""
+    from deskctl import render
+
+    stored = state().config.set(key, value)
+    render.message(f"{key} = {stored}")
+
+
+@config_app.command("path")
+def config_path() -> None:
+    """Print the config file's path."""
+    from deskctl.config import config_path as path_of
+
+    typer.echo(str(path_of()))
+
+
+# --- db -----------------------------------------------------------------------------------
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the database to this program's schema (a backup is taken first)."""
+    from deskctl import render
+    from deskctl.store.schema import HEAD
+
+    st = state()
+    st.database()
+    render.message(f"{st.db_target} is at schema {HEAD}")
+
+
+@db_app.command("backup")
+def db_backup(file: Annotated[Path, typer.Argument(help="Where to write the copy.")]) -> None:
+    """Write a consistent copy through SQLite's backup API (safe while others write)."""
+    from deskctl import render
+    from deskctl.store.engine import backup_to
+
+    if file.exists() and file.is_dir():
+        raise InvalidInput(f"{file} is a folder; give a file name")
+    if not file.parent.exists():
+        raise InvalidInput(f"folder {file.parent} does not exist")
+    db = state().database()
+    backup_to(db.engine, file)
+    render.message(f"backed up to {file}")
+
+
+@db_app.command("restore")
+def db_restore(
+    file: Annotated[Path, typer.Argument(help="A backup made by `deskctl db backup`.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Replace the database with a backup (the current one is backed up first)."""
+    from deskctl import render
+    from deskctl.cli.options import interactive
+    from deskctl.errors import NotFound
+    from deskctl.store.engine import backup_to, restore_from
+
+    if not file.is_file():
+        raise NotFound(f"no backup file at {file}")
+    st = state()
+    dest = Path(st.db_target)
+    if not yes:
+        if not interactive():
+            raise InvalidInput("restore replaces the database; pass --yes to confirm")
+        typer.confirm(f"replace {dest} with {file}?", abort=True)
+    if dest.exists():
+        db = st.database()
+        keep = dest.with_name(dest.name + ".before-restore.bak")
+        backup_to(db.engine, keep)
+        st.close()
+        render.message(f"kept the current database as {keep}")
+    restore_from(file, dest)
+    render.message(f"restored {dest} from {file}")
+
+
+@db_app.command("check")
+def db_check(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
+    """Integrity check plus audit-chain verification; exit 1 when anything is wrong."""
+    from deskctl import render
+    from deskctl.services.audit_log import integrity_check, verify_chain
+
+    out = output_format(fmt, as_json)
+    with state().read() as r:
+        view = {"integrity": integrity_check(session=r.session), "audit": verify_chain(session=r.session)}
+    view["ok"] = view["integrity"]["ok"] and view["audit"]["ok"]
+    render.emit(view, out, table=lambda v: [
+        render.kv_table(v["integrity"].items(), title="integrity"),
+        render.kv_table(v["audit"].items(), title="audit chain"),
+    ])
+    if not view["ok"]:
+        raise typer.Exit(ExitCode.CHECK_FOUND)
+
+
+# --- audit --------------------------------------------------------------------------------
+
+
+@audit_app.command("log")
+def audit_log(
+    since: SinceOpt = None,
+    entity: Annotated[str | None, typer.Option("--entity", help="ticket, staff, shift, …")] = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="Only this actor's events.")] = None,
+    limit: LimitOpt = 100,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """The newest events of the audit trail."""
+    from deskctl import render
+    from deskctl.services.audit_log import audit_log as log
+    from deskctl.timeparse import parse_instant
+
+    out = output_format(fmt, as_json)
+    st = state()
+    since_at = parse_instant(since, tz=st.tz, now=st.clock.now()) if since else None
+    with st.read() as r:
+        rows = log(session=r.session, since=since_at, entity=entity, actor=actor, limit=limit)
+    render.emit(rows, out, columns=[
+        render.Col("id", justify="right"), render.Col("at"), render.Col("actor"), render.Col("entity"),
+        render.Col("entity_id", "ref", justify="right"), render.Col("kind"), render.Col("from"),
+        render.Col("to"), render.Col("details"),
+    ])
+
+
+@audit_app.command("verify")
+def audit_verify(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
+    """Recompute the hash chain; exit 1 and name the first broken event if any."""
+    from deskctl import render
+    from deskctl.services.audit_log import verify_chain
+
+    out = output_format(fmt, as_json)
+    with state().read() as r:
+        view = verify_chain(session=r.session)
+    render.emit(view, out, title="audit chain")
+    if not view["ok"]:
+        raise typer.Exit(ExitCode.CHECK_FOUND)

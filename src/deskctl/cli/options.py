@@ -1,0 +1,63 @@
+"""Shared options, as Annotated types, so every command spells them the same way."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from deskctl.errors import InvalidInput
+
+FormatOpt = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format: table, json, jsonl or csv.",
+        case_sensitive=False,
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
+PeriodOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--period",
+        help="today, yesterday, week, month, YYYY-MM, YYYY-Www or YYYY-Qn.",
+    ),
+]
+FromOpt = Annotated[str | None, typer.Option("--from", help="Start (date or time, desk zone).")]
+ToOpt = Annotated[str | None, typer.Option("--to", help="End (date or time, desk zone).")]
+SinceOpt = Annotated[str | None, typer.Option("--since", help="Only from this time on (e.g. 7d ago).")]
+UntilOpt = Annotated[str | None, typer.Option("--until", help="Only up to this time.")]
+LimitOpt = Annotated[int, typer.Option("--limit", "-n", help="At most this many rows.", min=1)]
+
+
+def output_format(fmt: str, as_json: bool) -> str:
+    from deskctl.render import FORMATS
+
+    if as_json:
+        return "json"
+    value = (fmt or "table").lower()
+    if value not in FORMATS:
+        raise InvalidInput(f"unknown format {fmt!r} (use one of {', '.join(FORMATS)})")
+    return value
+
+
+def interactive() -> bool:
+    """Prompts only when stdin is a terminal: cron and pipes never hang."""
+    return sys.stdin.isatty()
+
+
+def ask(label: str, value: str | None, *, required: bool = True) -> str | None:
+    """Return `value`, or prompt for it on a terminal; refuse clearly when it cannot be asked."""
+    if value is not None and value.strip():
+        return value
+    if interactive():
+        answer = typer.prompt(label, default="" if not required else None, show_default=False)
+        if answer.strip() or not required:
+            return answer
+    if required:
+        name = label.lower().replace(" ", "-")
+        raise InvalidInput(f"missing {name}: pass it as an option (no terminal to ask on)")
+    return value

@@ -1,0 +1,119 @@
+"""What every command shares: global options, config, clock, zone, acting user, the database.
+
+Everything here is lazy, so `deskctl --help` imports no SQLAlchemy and reads no files.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from deskctl import config as config_mod
+from deskctl.errors import ConfigError
+from deskctl.timeparse import Clock, get_zone, system_zone_name
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from deskctl.store.engine import Database
+
+
+@dataclass
+class Unit:
+    """One unit of work handed to a service: a session plus the context it needs."""
+
+    session: Session
+    clock: Clock
+    actor: str
+    config: config_mod.Config
+    tz: tzinfo
+
+
+@dataclass
+class AppState:
+    db_option: str | None = None
+    as_option: str | None = None
+    tz_option: str | None = None
+    debug: bool = False
+    _db: Any = field(default=None, repr=False)
+
+    @cached_property
+    def config(self) -> config_mod.Config:
+        return config_mod.load()
+
+    @cached_property
+    def clock(self) -> Clock:
+        return Clock.from_env()
+
+    @cached_property
+    def tz_name(self) -> str:
+        return self.tz_option or self.config.get("timezone") or system_zone_name()
+
+    @cached_property
+    def tz(self) -> tzinfo:
+        return get_zone(self.tz_name)
+
+    @cached_property
+    def actor(self) -> str:
+        for candidate in (self.as_option, os.environ.get("DESKCTL_USER"), self.config.get("user")):
+            if candidate and candidate.strip():
+                return candidate.strip()
+        try:
+            return getpass.getuser()
+        except Exception:  # no login name in a bare container
+            return "unknown"
+
+    @cached_property
+    def db_target(self) -> str:
+        target = self.db_option or os.environ.get("DESKCTL_DB") or self.config.get("database")
+        if target:
+            return target if "://" in target else str(Path(target).expanduser())
+        return str(config_mod.default_db_path())
+
+    def database(self, *, create: bool = False) -> Database:
+        if self._db is None:
+            from deskctl.store.engine import open_database
+
+            self._db = open_database(self.db_target, create=create, now=self.clock.now())
+        return self._db
+
+    @contextmanager
+    def write(self, *, create: bool = False) -> Iterator[Unit]:
+        db = self.database(create=create)
+        with db.write() as session:
+            yield self._unit(session)
+
+    @contextmanager
+    def read(self) -> Iterator[Unit]:
+        db = self.database()
+        with db.read() as session:
+            yield self._unit(session)
+
+    def _unit(self, session: Session) -> Unit:
+        return Unit(session=session, clock=self.clock, actor=self.actor, config=self.config, tz=self.tz)
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+_current: AppState | None = None
+
+
+def set_state(state: AppState) -> None:
+    global _current
+    _current = state
+
+
+def state() -> AppState:
+    if _current is None:  # commands invoked without the root callback (never from the CLI)
+        raise ConfigError("internal: no application state")
+    return _current

@@ -1,0 +1,309 @@
+"""TOML configuration: read with tomllib, written with tomli-w, atomically (SPEC §8).
+
+Every known key lives in `SCHEMA` with its default and its validator, so `config set`
+refuses unknown keys and bad values, and readers never see a value of the wrong type.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import tempfile
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from deskctl.errors import ConfigError, InvalidInput
+from deskctl.timeparse import get_zone, parse_duration, parse_time_of_day
+
+PRIORITIES = ("P1", "P2", "P3", "P4")
+LEVELS = ("high", "medium", "low")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+# --- validators: take what a person typed (or what TOML holds), return the stored value ---
+
+
+def _duration(value: Any) -> str:
+    parse_duration(str(value))
+    return str(value)
+
+
+def _zone(value: Any) -> str:
+    get_zone(str(value))
+    return str(value)
+
+
+def _text(value: Any) -> str:
+    text = str(value).strip()
+    if not text:
+        raise InvalidInput("value must not be empty")
+    return text
+
+
+def _priority(value: Any) -> str:
+    text = str(value).strip().upper()
+    if text not in PRIORITIES:
+        raise InvalidInput(f"{value!r} is not a priority (use one of {', '.join(PRIORITIES)})")
+    return text
+
+
+def _positive_int(value: Any) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"{value!r} is not a whole number") from None
+    if number <= 0 or isinstance(value, bool):
+        raise InvalidInput(f"{value!r} must be a positive whole number")
+    return number
+
+
+def _weight(value: Any) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"{value!r} is not a number") from None
+    if not 0 <= number <= 100:
+        raise InvalidInput(f"{value!r} must be between 0 and 100")
+    return number
+
+
+def _ratio(value: Any) -> float:
+    number = _weight(value)
+    if not 0 < number < 1:
+        raise InvalidInput(f"{value!r} must be between 0 and 1 (exclusive)")
+    return number
+
+
+def _calendar_mode(value: Any) -> str:
+    text = str(value).strip().lower()
+    if text not in ("24x7", "business"):
+        raise InvalidInput(f"{value!r} is not a calendar mode (use 24x7 or business)")
+    return text
+
+
+def _hours_range(value: Any) -> str:
+    text = str(value).strip()
+    m = re.fullmatch(r"(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})", text)
+    if not m:
+        raise InvalidInput(f"{value!r} is not an hours range (use HH:MM-HH:MM, e.g. 09:00-18:00)")
+    start, end = parse_time_of_day(m.group(1)), parse_time_of_day(m.group(2))
+    if end <= start:
+        raise InvalidInput(f"{value!r}: business hours must end after they start on the same day")
+    return f"{start:%H:%M}-{end:%H:%M}"
+
+
+def _as_list(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [part.strip() for part in str(value).split(",") if part.strip()]
+
+
+def _weekdays(value: Any) -> list[str]:
+    days = [d.lower()[:3] for d in _as_list(value)]
+    bad = [d for d in days if d not in WEEKDAYS]
+    if bad or not days:
+        raise InvalidInput(f"{value!r}: use weekday names like mon,tue,wed,thu,fri")
+    return days
+
+
+def _holidays(value: Any) -> list[str]:
+    out = []
+    for item in _as_list(value):
+        try:
+            out.append(date.fromisoformat(item).isoformat())
+        except ValueError:
+            raise InvalidInput(f"holiday {item!r} is not a date (use YYYY-MM-DD)") from None
+    return sorted(set(out))
+
+
+def _optional_text(value: Any) -> str:
+    return str(value).strip()
+
+
+@dataclass(frozen=True)
+class Key:
+    default: Any
+    validate: Callable[[Any], Any]
+    help: str
+
+
+_SLA_DEFAULTS = {
+    "P1": ("15m", "4h"),
+    "P2": ("30m", "8h"),
+    "P3": ("2h", "3d"),
+    "P4": ("8h", "5d"),
+}
+_MATRIX_DEFAULTS = {
+    ("high", "high"): "P1",
+    ("high", "medium"): "P2",
+    ("high", "low"): "P3",
+    ("medium", "high"): "P2",
+    ("medium", "medium"): "P3",
+    ("medium", "low"): "P3",
+    ("low", "high"): "P3",
+    ("low", "medium"): "P4",
+    ("low", "low"): "P4",
+}
+
+SCHEMA: dict[str, Key] = {
+    "timezone": Key("", _zone, "desk time zone (IANA name); empty = the system's"),
+    "user": Key("", _optional_text, "acting user when neither --as nor $DESKCTL_USER is given"),
+    "database": Key("", _optional_text, "database file (or URL) when $DESKCTL_DB is not set"),
+    "confirm_window": Key("72h", _duration, "resolved tickets close unconfirmed after this"),
+    "sla.at_risk": Key(0.8, _ratio, "share of a target used up that counts as 'at risk'"),
+    "sla.calendar.mode": Key("24x7", _calendar_mode, "24x7, or business (hours, days, holidays)"),
+    "sla.calendar.hours": Key("09:00-18:00", _hours_range, "business hours, HH:MM-HH:MM"),
+    "sla.calendar.days": Key(["mon", "tue", "wed", "thu", "fri"], _weekdays, "business days"),
+    "sla.calendar.holidays": Key([], _holidays, "dates with no business hours, YYYY-MM-DD"),
+    "limits.text_max": Key(65536, _positive_int, "longest accepted title/description/note, in characters"),
+    "shift.rest": Key("11h", _duration, "minimum rest between a person's shifts"),
+    "shift.grace": Key("5m", _duration, "lateness and early leave within this are not recorded"),
+    "shift.clock_window": Key("2h", _duration, "clock-in accepted this long before a shift starts"),
+    "shift.handover_window": Key("1h", _duration, "a handover not taken over within this is flagged"),
+    "training.interval": Key("180d", _duration, "staff are overdue for training after this"),
+    "assessment.weights.efficiency": Key(40.0, _weight, "weight of efficiency in the score"),
+    "assessment.weights.quality": Key(40.0, _weight, "weight of service quality in the score"),
+    "assessment.weights.discipline": Key(20.0, _weight, "weight of discipline in the score"),
+    "assessment.min_tickets": Key(5, _positive_int, "fewer handled tickets = 'insufficient data'"),
+    "recurring.threshold": Key(3, _positive_int, "faults in a period that make a recurring fault"),
+}
+for _p, (_resp, _res) in _SLA_DEFAULTS.items():
+    SCHEMA[f"sla.{_p}.response"] = Key(_resp, _duration, f"{_p}: opened → first acknowledgement")
+    SCHEMA[f"sla.{_p}.resolution"] = Key(_res, _duration, f"{_p}: opened → resolved")
+for (_impact, _urgency), _prio in _MATRIX_DEFAULTS.items():
+    SCHEMA[f"priority_matrix.{_impact}.{_urgency}"] = Key(
+        _prio, _priority, f"priority for impact {_impact} × urgency {_urgency}"
+    )
+
+
+def config_path(environ: dict[str, str] | None = None) -> Path:
+    env = os.environ if environ is None else environ
+    if env.get("DESKCTL_CONFIG"):
+        return Path(env["DESKCTL_CONFIG"]).expanduser()
+    base = env.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base).expanduser() / "deskctl" / "config.toml"
+
+
+def default_db_path(environ: dict[str, str] | None = None) -> Path:
+    env = os.environ if environ is None else environ
+    base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base).expanduser() / "deskctl" / "deskctl.db"
+
+
+def _get_nested(data: dict, key: str) -> Any:
+    node: Any = data
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def _set_nested(data: dict, key: str, value: Any) -> None:
+    parts = key.split(".")
+    node = data
+    for part in parts[:-1]:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            child = {}
+            node[part] = child
+        node = child
+    node[parts[-1]] = value
+
+
+@dataclass
+class Config:
+    """The effective configuration: the file's values over the schema's defaults."""
+
+    path: Path
+    data: dict = field(default_factory=dict)
+    exists: bool = False
+
+    def get(self, key: str) -> Any:
+        if key not in SCHEMA:
+            raise InvalidInput(f"unknown config key {key!r} (see `deskctl config show`)")
+        value = _get_nested(self.data, key)
+        return SCHEMA[key].default if value is None else value
+
+    def duration(self, key: str) -> timedelta:
+        return parse_duration(str(self.get(key)))
+
+    def effective(self) -> dict[str, Any]:
+        return {key: self.get(key) for key in sorted(SCHEMA)}
+
+    def sla_targets(self) -> dict[str, tuple[timedelta, timedelta]]:
+        return {
+            p: (self.duration(f"sla.{p}.response"), self.duration(f"sla.{p}.resolution"))
+            for p in PRIORITIES
+        }
+
+    def priority_for(self, impact: str, urgency: str) -> str:
+        return self.get(f"priority_matrix.{impact}.{urgency}")
+
+    def set(self, key: str, raw: Any) -> Any:
+        """Validate and store one key, then write the whole file atomically."""
+        if key not in SCHEMA:
+            close = [k for k in SCHEMA if k.startswith(key + ".")]
+            hint = f"; did you mean one of {', '.join(close[:4])}?" if close else ""
+            raise InvalidInput(f"unknown config key {key!r}{hint}")
+        try:
+            value = SCHEMA[key].validate(raw)
+        except InvalidInput as exc:
+            raise InvalidInput(f"config {key}: {exc.message}") from None
+        new = copy.deepcopy(self.data)
+        _set_nested(new, key, value)
+        save(self.path, new)
+        self.data = new
+        self.exists = True
+        return value
+
+
+def load(path: Path | None = None) -> Config:
+    """Load the config file; a missing file means defaults, a broken one is an error (exit 6)."""
+    path = path or config_path()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Config(path=path)
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"config file {path} is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+    for key, spec in SCHEMA.items():
+        value = _get_nested(data, key)
+        if value is None:
+            continue
+        try:
+            spec.validate(value)
+        except InvalidInput as exc:
+            raise ConfigError(f"config file {path}: {key}: {exc.message}") from None
+    return Config(path=path, data=data, exists=True)
+
+
+def save(path: Path, data: dict) -> None:
+    """Write TOML atomically: a temp file in the same folder, fsync, rename over the old one."""
+    import tomli_w
+
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            tomli_w.dump(data, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

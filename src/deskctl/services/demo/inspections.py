@@ -1,0 +1,5 @@
+"""Demo inspections."""
+
+
+def seed(ctx) -> None:
+    """Seeds nothing yet."""

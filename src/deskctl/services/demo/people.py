@@ -1,0 +1,5 @@
+"""Demo people."""
+
+
+def seed(ctx) -> None:
+    """Seeds nothing yet."""

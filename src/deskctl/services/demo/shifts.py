@@ -1,0 +1,5 @@
+"""Demo shifts."""
+
+
+def seed(ctx) -> None:
+    """Seeds nothing yet."""

@@ -1,0 +1,5 @@
+"""Demo tickets."""
+
+
+def seed(ctx) -> None:
+    """Seeds nothing yet."""

@@ -1,0 +1,5 @@
+"""inspections use cases."""
+
+
+def status_section(*, session, now, actor, config, tz) -> dict:
+    return {}

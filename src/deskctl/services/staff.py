@@ -1,0 +1,189 @@
+"""Staff and the acting user: who may write, who is a supervisor."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from deskctl.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from deskctl.store import audit
+from deskctl.store.tables import Staff
+from deskctl.timeparse import Clock
+
+ROLES = ("supervisor", "officer", "technician")
+HANDLE_RE = re.compile(r"^[a-z][a-z0-9._-]{0,31}$")
+
+
+def staff_view(member: Staff) -> dict:
+    return {
+        "handle": member.handle,
+        "name": member.name,
+        "role": member.role,
+        "tier": member.tier,
+        "phone": member.phone,
+        "active": member.active,
+        "created_at": member.created_at,
+    }
+
+
+def get_staff(session: Session, handle: str) -> Staff:
+    member = session.execute(select(Staff).where(Staff.handle == handle)).scalar_one_or_none()
+    if member is None:
+        raise NotFound(f"no staff member with handle {handle!r} (see `deskctl staff list`)")
+    return member
+
+
+def require_actor(session: Session, actor: str, *, roles: tuple[str, ...] | None = None) -> Staff:
+    """The acting user as an active staff member, optionally with one of `roles` (exit 5)."""
+    member = session.execute(select(Staff).where(Staff.handle == actor)).scalar_one_or_none()
+    if member is None:
+        raise PermissionDenied(
+            f"{actor!r} is not a staff member; act as one with --as HANDLE or $DESKCTL_USER"
+        )
+    if not member.active:
+        raise PermissionDenied(f"{actor!r} is deactivated and cannot make changes")
+    if roles and member.role not in roles:
+        raise PermissionDenied(f"only a {' or '.join(roles)} may do this; {actor!r} has the role {member.role}")
+    return member
+
+
+def require_supervisor(session: Session, actor: str) -> Staff:
+    return require_actor(session, actor, roles=("supervisor",))
+
+
+def _check_role(role: str) -> str:
+    role = (role or "").strip().lower()
+    if role not in ROLES:
+        raise InvalidInput(f"unknown role {role!r} (use one of {', '.join(ROLES)})")
+    return role
+
+
+def _check_tier(tier: int | None) -> int:
+    if tier is None:
+        return 1
+    if tier not in (1, 2, 3):
+        raise InvalidInput(f"tier {tier} is not 1, 2 or 3")
+    return tier
+
+
+def _check_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput("a name is required (--name)")
+    if len(name) > 200:
+        raise InvalidInput("a name is at most 200 characters")
+    return name
+
+
+def add_staff(
+    *,
+    session: Session,
+    clock: Clock,
+    actor: str,
+    handle: str,
+    name: str,
+    role: str,
+    tier: int | None = None,
+    phone: str = "",
+) -> dict:
+    """Add a member. The very first member bootstraps the desk and must be a supervisor."""
+    handle = (handle or "").strip()
+    if not HANDLE_RE.match(handle):
+        raise InvalidInput(
+            f"invalid handle {handle!r}: lower-case letters, digits, '.', '_' or '-', "
+            "starting with a letter, at most 32"
+        )
+    role = _check_role(role)
+    tier = _check_tier(tier)
+    name = _check_name(name)
+    count = session.execute(select(func.count()).select_from(Staff)).scalar_one()
+    if count == 0:
+        if role != "supervisor":
+            raise InvalidInput("the first staff member bootstraps the desk and must be --role supervisor")
+        by = handle
+    else:
+        by = require_supervisor(session, actor).handle
+    if session.execute(select(Staff.id).where(Staff.handle == handle)).first():
+        raise Conflict(f"handle {handle!r} is taken; pick another or `deskctl staff edit {handle}`")
+    now = clock.now()
+    member = Staff(handle=handle, name=name, role=role, tier=tier, phone=phone.strip(), created_at=now)
+    session.add(member)
+    session.flush()
+    audit.append(
+        session, at=now, actor=by, entity="staff", entity_id=member.id, kind="added",
+        to_value=role, details={"handle": handle, "name": name, "tier": tier},
+    )
+    return staff_view(member)
+
+
+def list_staff(*, session: Session, include_inactive: bool = False, role: str | None = None) -> list[dict]:
+    query = select(Staff).order_by(Staff.handle)
+    if not include_inactive:
+        query = query.where(Staff.active.is_(True))
+    if role:
+        query = query.where(Staff.role == _check_role(role))
+    return [staff_view(m) for m in session.execute(query).scalars()]
+
+
+def edit_staff(
+    *,
+    session: Session,
+    clock: Clock,
+    actor: str,
+    handle: str,
+    name: str | None = None,
+    role: str | None = None,
+    tier: int | None = None,
+    phone: str | None = None,
+) -> dict:
+    by = require_supervisor(session, actor)
+    member = get_staff(session, handle)
+    changes: dict[str, list] = {}
+    if name is not None:
+        changes["name"] = [member.name, _check_name(name)]
+    if role is not None:
+        new_role = _check_role(role)
+        if member.id == by.id and new_role != "supervisor" and _supervisor_count(session) == 1:
+            raise Conflict("you are the only supervisor; add another before changing your role")
+        changes["role"] = [member.role, new_role]
+    if tier is not None:
+        changes["tier"] = [member.tier, _check_tier(tier)]
+    if phone is not None:
+        changes["phone"] = [member.phone, phone.strip()]
+    changes = {k: v for k, v in changes.items() if v[0] != v[1]}
+    if not changes:
+        raise InvalidInput("nothing to change (give --name, --role, --tier or --phone)")
+    for key, (_, new) in changes.items():
+        setattr(member, key, new)
+    audit.append(
+        session, at=clock.now(), actor=by.handle, entity="staff", entity_id=member.id,
+        kind="edited", details=changes,
+    )
+    return staff_view(member)
+
+
+def _supervisor_count(session: Session) -> int:
+    return session.execute(
+        select(func.count()).select_from(Staff).where(Staff.role == "supervisor", Staff.active.is_(True))
+    ).scalar_one()
+
+
+def deactivate_staff(*, session: Session, clock: Clock, actor: str, handle: str) -> dict:
+    by = require_supervisor(session, actor)
+    member = get_staff(session, handle)
+    if not member.active:
+        raise Conflict(f"{handle!r} is already deactivated")
+    if member.role == "supervisor" and _supervisor_count(session) == 1:
+        raise Conflict(f"{handle!r} is the last active supervisor; add another supervisor first")
+    member.active = False
+    audit.append(
+        session, at=clock.now(), actor=by.handle, entity="staff", entity_id=member.id,
+        kind="deactivated", from_value="active", to_value="inactive",
+    )
+    return staff_view(member)
+
+
+def handles_by_id(session: Session) -> dict[int, str]:
+    return dict(session.execute(select(Staff.id, Staff.handle)).all())

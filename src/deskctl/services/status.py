@@ -1,0 +1,20 @@
+"""`deskctl status`: one screen composed of the sections each area contributes."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+
+from sqlmodel import Session
+
+from deskctl.config import Config
+from deskctl.timeparse import Clock
+
+
+def desk_status(*, session: Session, clock: Clock, actor: str, config: Config, tz: tzinfo) -> dict:
+    from deskctl.services import improvements, inspections, shifts, tickets
+
+    now = clock.now()
+    view: dict = {"generated_at": now, "timezone": str(tz), "user": actor}
+    for section in (shifts, tickets, inspections, improvements):
+        view.update(section.status_section(session=session, now=now, actor=actor, config=config, tz=tz))
+    return view

@@ -1,0 +1,104 @@
+"""The audit trail: every change appends a hash-chained event in the same transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from deskctl.store.tables import Event
+
+GENESIS = "0" * 64
+
+
+def _digest(event: Event) -> str:
+    at = event.at.astimezone(UTC).isoformat()
+    payload = json.dumps(
+        [
+            event.id,
+            event.prev_hash,
+            at,
+            event.actor,
+            event.entity,
+            event.entity_id,
+            event.kind,
+            event.from_value,
+            event.to_value,
+            event.details,
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def append(
+    session: Session,
+    *,
+    at: datetime,
+    actor: str,
+    entity: str,
+    entity_id: int | None,
+    kind: str,
+    from_value: Any = None,
+    to_value: Any = None,
+    details: dict | None = None,
+) -> Event:
+    """Append one event. Call inside a write transaction (which serialises the chain)."""
+    last = session.execute(select(Event.id, Event.hash).order_by(Event.id.desc()).limit(1)).first()
+    event = Event(
+        id=(last[0] + 1) if last else 1,
+        at=at.astimezone(UTC),
+        actor=actor,
+        entity=entity,
+        entity_id=entity_id,
+        kind=kind,
+        from_value=None if from_value is None else str(from_value),
+        to_value=None if to_value is None else str(to_value),
+        details=json.dumps(details or {}, ensure_ascii=False, sort_keys=True, default=str),
+        prev_hash=last[1] if last else GENESIS,
+    )
+    event.hash = _digest(event)
+    session.add(event)
+    session.flush()
+    return event
+
+
+def chain_hash(event: Event) -> str:
+    return _digest(event)
+
+
+def verify(session: Session, batch: int = 5000) -> tuple[int, Event | None, str]:
+    """Walk the chain. Returns (events checked, first broken event or None, what is wrong)."""
+    prev_hash = GENESIS
+    expected_id = 1
+    checked = 0
+    for event in _iter_events(session, batch):
+        if event.id != expected_id:
+            return checked, event, f"event {expected_id} is missing (deleted?)"
+        if event.prev_hash != prev_hash:
+            return checked, event, "link to the previous event is broken (an event was deleted or edited)"
+        if _digest(event) != event.hash:
+            return checked, event, "contents do not match the hash (edited behind deskctl's back)"
+        prev_hash = event.hash
+        expected_id += 1
+        checked += 1
+    return checked, None, ""
+
+
+def _iter_events(session: Session, batch: int) -> Iterator[Event]:
+    last_id = 0
+    while True:
+        rows = session.execute(
+            select(Event).where(Event.id > last_id).order_by(Event.id).limit(batch)
+        ).scalars().all()
+        if not rows:
+            return
+        yield from rows
+        last_id = rows[-1].id
+        session.expunge_all()

@@ -1,0 +1,36 @@
+"""Alembic environment: runs on the connection deskctl hands over, batch mode for SQLite."""
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import deskctl.store.tables  # noqa: F401  (registers every table)
+
+target_metadata = SQLModel.metadata
+
+
+def _render_item(type_, obj, autogen_context):
+    if type_ == "type" and obj.__class__.__name__ == "UTCDateTime":
+        autogen_context.imports.add("import deskctl.store.types")
+        return "deskctl.store.types.UTCDateTime()"
+    return False
+
+
+def run_migrations() -> None:
+    connection = context.config.attributes.get("connection")
+    if connection is None:
+        from sqlalchemy import create_engine
+
+        url = context.config.get_main_option("sqlalchemy.url")
+        connection = create_engine(url).connect()
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        render_item=_render_item,
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run_migrations()
