@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from deskctl.domain.wallclock import wall_to_utc
 from deskctl.errors import InvalidInput
+
+__all__ = ["Clock", "localize", "parse_date", "parse_duration", "parse_instant", "wall_to_utc"]
 
 UTC_ZONE = UTC
 
@@ -94,20 +97,6 @@ def localize(naive: datetime, tz: tzinfo) -> datetime:
             f"{naive:%Y-%m-%d %H:%M} happens twice in {tz} (DST change); give an offset, "
             f"e.g. {naive:%Y-%m-%dT%H:%M}{_fmt_offset(first)} or {_fmt_offset(second)}"
         )
-    return first.astimezone(UTC)
-
-
-def wall_to_utc(day: date, wall: time, tz: tzinfo) -> datetime:
-    """A local wall time on a date, for schedules: a gap moves forward, an overlap takes the first.
-
-    Unlike `localize`, this never refuses: a shift or inspection that starts in a DST gap starts
-    at the first instant after it.
-    """
-    naive = datetime.combine(day, wall)
-    first = naive.replace(tzinfo=tz, fold=0)
-    roundtrip = first.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
-    if roundtrip != naive:  # in a gap: fold=0 uses the offset before the change
-        return naive.replace(tzinfo=tz, fold=1).astimezone(UTC)
     return first.astimezone(UTC)
 
 

@@ -1,5 +1,527 @@
-"""tickets use cases."""
+"""The ticket lifecycle (SPEC §3): each function is one use case inside the caller's write
+transaction. State checks and writes happen in that same transaction (BEGIN IMMEDIATE), so two
+people resolving one ticket at once cannot both win.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from deskctl.config import Config
+from deskctl.domain import sla
+from deskctl.domain.ticket_states import (
+    CHANNELS,
+    LEVELS,
+    OPEN_STATUSES,
+    check_transition,
+    next_tier,
+)
+from deskctl.errors import Conflict, InvalidInput
+from deskctl.services.sla_calendar import calendar_from_config, targets
+from deskctl.services.staff import get_staff, require_actor
+from deskctl.services.ticket_views import (
+    check_priority,
+    get_ticket,
+    list_row,
+    open_counts,
+    sla_clocks,
+    ticket_view,
+)
+from deskctl.store import audit
+from deskctl.store.tables import Staff, Ticket
+from deskctl.timeparse import Clock
+
+DISPATCHERS = ("supervisor", "officer")
 
 
-def status_section(*, session, now, actor, config, tz) -> dict:
-    return {}
+def clean_text(value: str | None, field: str, config: Config, *, required: bool = False) -> str:
+    """Trimmed text within the configured limit; no NUL characters."""
+    text = (value or "").strip()
+    if required and not text:
+        raise InvalidInput(f"{field} must not be empty")
+    if "\x00" in text:
+        raise InvalidInput(f"{field} contains a NUL character")
+    limit = config.get("limits.text_max")
+    if len(text) > limit:
+        raise InvalidInput(
+            f"{field} is {len(text)} characters; the limit is {limit} (config limits.text_max)"
+        )
+    return text
+
+
+def _level(value: str | None, name: str) -> str | None:
+    if value is None:
+        return None
+    text = value.strip().lower()
+    if text not in LEVELS:
+        raise InvalidInput(f"invalid {name} {value!r} (use high, medium or low)")
+    return text
+
+
+def _event(session, ticket: Ticket, *, at, actor: str, kind: str, frm=None, to=None, **details):
+    audit.append(
+        session, at=at, actor=actor, entity="ticket", entity_id=ticket.id, kind=kind,
+        from_value=frm, to_value=to, details={k: v for k, v in details.items() if v not in (None, "")},
+    )
+
+
+def _touch(ticket: Ticket, now: datetime) -> None:
+    ticket.updated_at = now
+    ticket.version += 1
+
+
+def record_breaches(session: Session, ticket: Ticket, *, now: datetime, actor: str) -> list[str]:
+    """Record, once, any SLA deadline that has passed while its clock was running."""
+    found = []
+    if (
+        ticket.response_breached_at is None
+        and ticket.acknowledged_at is None
+        and ticket.status in ("new", "assigned")
+        and ticket.response_due_at is not None
+        and ticket.response_due_at <= now
+    ):
+        ticket.response_breached_at = ticket.response_due_at
+        found.append("response")
+    if (
+        ticket.resolution_breached_at is None
+        and ticket.resolved_at is None
+        and ticket.status in ("new", "assigned", "in_progress")
+        and ticket.resolution_due_at is not None
+        and ticket.resolution_due_at <= now
+    ):
+        ticket.resolution_breached_at = ticket.resolution_due_at
+        found.append("resolution")
+    for clock_name in found:
+        _event(session, ticket, at=now, actor=actor, kind="sla_breach", to=clock_name,
+               due_at=getattr(ticket, f"{clock_name}_due_at").isoformat())
+    return found
+
+
+def _view(session: Session, ticket: Ticket) -> dict:
+    ids = {i for i in (ticket.assignee_id, ticket.opened_by_id, ticket.resolved_by_id) if i}
+    handles = dict(session.execute(select(Staff.id, Staff.handle).where(Staff.id.in_(ids))).all())
+    return ticket_view(ticket, handles)
+
+
+def open_ticket(
+    *,
+    session: Session,
+    clock: Clock,
+    actor: str,
+    config: Config,
+    title: str,
+    reporter: str,
+    contact: str = "",
+    system: str = "",
+    category: str = "",
+    priority: str | None = None,
+    impact: str | None = None,
+    urgency: str | None = None,
+    channel: str = "phone",
+    description: str = "",
+    tz: tzinfo | None = None,
+    opened_at: datetime | None = None,
+    event_kind: str = "opened",
+) -> dict:
+    """Record a fault report. Priority is given, or derived from impact × urgency."""
+    who = require_actor(session, actor)
+    title = clean_text(title, "title", config, required=True)
+    if "\n" in title or "\r" in title:
+        raise InvalidInput("title must be one line (put details in --description)")
+    reporter = clean_text(reporter, "reporter", config, required=True)
+    channel = (channel or "phone").strip().lower()
+    if channel not in CHANNELS:
+        raise InvalidInput(f"invalid channel {channel!r} (use {', '.join(CHANNELS)})")
+    impact, urgency = _level(impact, "impact"), _level(urgency, "urgency")
+    if priority:
+        priority = check_priority(priority)
+    else:
+        priority = config.priority_for(impact or "medium", urgency or "medium")
+    now = clock.now()
+    opened = opened_at or now
+    calendar = calendar_from_config(config, tz or _zone(config))
+    response_target, resolution_target = targets(config, priority)
+    ticket = Ticket(
+        title=title,
+        description=clean_text(description, "description", config),
+        reporter=reporter,
+        contact=clean_text(contact, "contact", config),
+        system=clean_text(system, "system", config),
+        category=clean_text(category, "category", config),
+        channel=channel,
+        priority=priority,
+        impact=impact,
+        urgency=urgency,
+        status="new",
+        tier=1,
+        opened_by_id=who.id,
+        opened_at=opened,
+        response_due_at=calendar.add(opened, response_target),
+        resolution_due_at=calendar.add(opened, resolution_target),
+        updated_at=now,
+    )
+    session.add(ticket)
+    session.flush()
+    _event(session, ticket, at=now, actor=who.handle, kind=event_kind, to="new",
+           priority=priority, title=title, reporter=reporter, channel=channel)
+    return _view(session, ticket)
+
+
+def _zone(config: Config):
+    from deskctl.timeparse import get_zone, system_zone_name
+
+    return get_zone(config.get("timezone") or system_zone_name())
+
+
+def _load(session: Session, ticket_id: int, action: str) -> tuple[Ticket, str | None]:
+    ticket = get_ticket(session, ticket_id)
+    return ticket, check_transition(action, ticket.id, ticket.status)
+
+
+def assign_ticket(
+    *, session: Session, clock: Clock, actor: str, config: Config, ticket_id: int, handle: str
+) -> dict:
+    """Dispatch to a person; the ticket moves to that person's tier."""
+    who = require_actor(session, actor, roles=DISPATCHERS)
+    ticket, target = _load(session, ticket_id, "assign")
+    assignee = get_staff(session, handle)
+    if not assignee.active:
+        raise Conflict(f"{handle!r} is deactivated; assign the ticket to an active member")
+    if ticket.assignee_id == assignee.id and ticket.status == "assigned":
+        raise Conflict(f"ticket {ticket_id} is already assigned to {handle}")
+    now = clock.now()
+    record_breaches(session, ticket, now=now, actor=who.handle)
+    previous = ticket.assignee_id
+    if previous is not None and previous != assignee.id:
+        ticket.reassign_count += 1
+    old_status = ticket.status
+    ticket.assignee_id = assignee.id
+    ticket.tier = max(1, assignee.tier)
+    ticket.status = target
+    _touch(ticket, now)
+    _event(session, ticket, at=now, actor=who.handle, kind="assigned", frm=old_status, to=target,
+           assignee=handle, tier=ticket.tier)
+    return _view(session, ticket)
+
+
+def ack_ticket(*, session: Session, clock: Clock, actor: str, config: Config, ticket_id: int) -> dict:
+    """The assignee acknowledges: the response clock stops."""
+    who = require_actor(session, actor)
+    ticket, target = _load(session, ticket_id, "ack")
+    if ticket.assignee_id != who.id:
+        owner = session.get(Staff, ticket.assignee_id)
+        raise Conflict(
+            f"ticket {ticket_id} is assigned to {owner.handle if owner else 'nobody'}, not {who.handle}; "
+            f"only the assignee acknowledges (or reassign it with `deskctl ticket assign {ticket_id} {who.handle}`)"
+        )
+    now = clock.now()
+    record_breaches(session, ticket, now=now, actor=who.handle)
+    ticket.acknowledged_at = ticket.acknowledged_at or now
+    ticket.status = target
+    _touch(ticket, now)
+    _event(session, ticket, at=now, actor=who.handle, kind="acknowledged", frm="assigned", to=target)
+    return _view(session, ticket)
+
+
+def add_note(
+    *,
+    session: Session,
+    clock: Clock,
+    actor: str,
+    config: Config,
+    ticket_id: int,
+    text: str,
+    to_user: bool = False,
+) -> dict:
+    """A work note; `to_user` marks it as feedback given to the reporting user."""
+    who = require_actor(session, actor)
+    ticket = get_ticket(session, ticket_id)
+    text = clean_text(text, "note", config, required=True)
+    now = clock.now()
+    _touch(ticket, now)
+    _event(session, ticket, at=now, actor=who.handle, kind="feedback" if to_user else "note",
+           text=text, to_user=to_user)
+    return _view(session, ticket)
+
+
+def _require_worker(session: Session, ticket: Ticket, who: Staff, action: str) -> None:
+    """Work on a ticket is done by its assignee (or a supervisor stepping in)."""
+    if who.role == "supervisor" or ticket.assignee_id == who.id:
+        return
+    owner = session.get(Staff, ticket.assignee_id) if ticket.assignee_id else None
+    raise Conflict(
+        f"ticket {ticket.id} is assigned to {owner.handle if owner else 'nobody'}; only the assignee "
+        f"or a supervisor may {action} it (reassign with `deskctl ticket assign {ticket.id} HANDLE`)"
+    )
+
+
+def wait_ticket(
+    *, session: Session, clock: Clock, actor: str, config: Config, ticket_id: int, reason: str
+) -> dict:
+    """Pause the resolution clock while waiting for the user or a third party."""
+    who = require_actor(session, actor)
+    reason = clean_text(reason, "reason", config, required=True)
+    ticket, target = _load(session, ticket_id, "wait")
+    _require_worker(session, ticket, who, "pause")
+    now = clock.now()
+    record_breaches(session, ticket, now=now, actor=who.handle)
+    ticket.status = target
+    ticket.waiting_since = now
+    _touch(ticket, now)
+    _event(session, ticket, at=now, actor=who.handle, kind="waiting", frm="in_progress", to=target,
+           reason=reason)
+    return _view(session, ticket)
+
+
+def resume_ticket(
+    *, session: Session, clock: Clock, actor: str, config: Config, ticket_id: int, tz: tzinfo | None = None
+) -> dict:
+    """Restart the resolution clock; its deadline moves by the paused (calendar) time."""
+    who = require_actor(session, actor)
+    ticket, target = _load(session, ticket_id, "resume")
+    _require_worker(session, ticket, who, "resume")
+    now = clock.now()
+    calendar = calendar_from_config(config, tz or _zone(config))
+    paused = calendar.seconds_between(ticket.waiting_since, now) if ticket.waiting_since else 0
+    ticket.paused_seconds += paused
+    ticket.waiting_since = None
+    ticket.status = target
+    _move_resolution_deadline(ticket, now=now, config=config, calendar=calendar)
+    _touch(ticket, now)
+    _event(session, ticket, at=now, actor=who.handle, kind="resumed", frm="waiting", to=target,
+           paused_seconds=paused)
+    return _view(session, ticket)
+
+
+def _move_resolution_deadline(ticket: Ticket, *, now: datetime, config: Config, calendar) -> None:
+    if ticket.resolution_breached_at is not None:
+        return  # a breach is a fact; the deadline that was missed stays as it was
+    _, resolution_target = targets(config, ticket.priority)
+    used, _ = sla.elapsed(calendar, opened_at=ticket.opened_at, end=now,
+                          paused_seconds=ticket.paused_seconds, waiting_since=None)
+    ticket.resolution_due_at = sla.deadline_after_pause(
+        calendar, now=now, target_seconds=resolution_target, elapsed_seconds=used
+    )
+
+
+def pick_technician(session: Session, tier: int) -> Staff | None:
+    """The active technician at `tier` with the fewest open tickets (then by handle)."""
+    load = (
+        select(Ticket.assignee_id, func.count().label("n"))
+        .where(Ticket.status.in_(OPEN_STATUSES))
+        .group_by(Ticket.assignee_id)
+        .subquery()
+    )
+    row = session.execute(
+        select(Staff)
+        .outerjoin(load, load.c.assignee_id == Staff.id)
+        .where(Staff.active.is_(True), Staff.role == "technician", Staff.tier == tier)
+        .order_by(func.coalesce(load.c.n, 0), Staff.handle)
+        .limit(1)
+    ).scalar_one_or_none()
+    return row
+
+
+def escalate_ticket(
+    *,
+    session: Session,
+    clock: Clock,
+    actor: str,
+    config: Config,
+    ticket_id: int,
+    reason: str,
+    to: str | None = None,
+    automatic: bool = False,
+) -> dict:
+    """Up one tier and reassign: to `to`, or the least-loaded technician of that tier."""
+    who_handle = actor if automatic else require_actor(session, actor).handle
+    reason = clean_text(reason, "reason", config, required=True)
+    ticket, _ = _load(session, ticket_id, "escalate")
+    tier = next_tier(ticket.tier, ticket.id)
+    if to:
+        target = get_staff(session, to)
+        if not target.active:
+            raise Conflict(f"{to!r} is deactivated; escalate to an active member")
+        if target.tier < tier:
+            raise InvalidInput(f"{to} works at tier {target.tier}; escalation goes to tier {tier} or above")
+    else:
+        target = pick_technician(session, tier)
+    now = clock.now()
+    record_breaches(session, ticket, now=now, actor=who_handle)
+    old = (ticket.status, ticket.tier)
+    ticket.tier = target.tier if target else tier
+    ticket.reassign_count += 1
+    ticket.assignee_id = target.id if target else None
+    ticket.status = "assigned" if target else "new"
+    if automatic:
+        ticket.auto_escalated_at = now
+    _touch(ticket, now)
+    _event(session, ticket, at=now, actor=who_handle, kind="escalated", frm=f"tier {old[1]}",
+           to=f"tier {ticket.tier}", reason=reason, assignee=target.handle if target else None,
+           status=ticket.status, automatic=automatic or None)
+    return _view(session, ticket)
+
+
+def resolve_ticket(
+    *, session: Session, clock: Clock, actor: str, config: Config, ticket_id: int, resolution: str
+) -> dict:
+    """The fault is fixed: the resolution clock stops and the user is asked to confirm."""
+    who = require_actor(session, actor)
+    resolution = clean_text(resolution, "resolution", config, required=True)
+    ticket, target = _load(session, ticket_id, "resolve")
+    _require_worker(session, ticket, who, "resolve")
+    now = clock.now()
+    record_breaches(session, ticket, now=now, actor=who.handle)
+    ticket.status = target
+    ticket.resolved_at = now
+    ticket.resolved_by_id = who.id
+    ticket.resolved_tier = ticket.tier
+    ticket.resolution = resolution
+    _touch(ticket, now)
+    _event(session, ticket, at=now, actor=who.handle, kind="resolved", frm="in_progress", to=target,
+           resolution=resolution)
+    return _view(session, ticket)
+
+
+def confirm_ticket(
+    *,
+    session: Session,
+    clock: Clock,
+    actor: str,
+    config: Config,
+    ticket_id: int,
+    rating: int,
+    comment: str = "",
+) -> dict:
+    """The reporting user confirms satisfaction (1–5); the ticket closes."""
+    who = require_actor(session, actor)
+    if not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise InvalidInput(f"rating {rating} is not 1 to 5")
+    comment = clean_text(comment, "comment", config)
+    ticket, target = _load(session, ticket_id, "confirm")
+    now = clock.now()
+    ticket.status = target
+    ticket.closed_at = now
+    ticket.confirmed = True
+    ticket.rating = rating
+    ticket.rating_comment = comment
+    _touch(ticket, now)
+    _event(session, ticket, at=now, actor=who.handle, kind="confirmed", frm="resolved", to=target,
+           rating=rating, comment=comment)
+    return _view(session, ticket)
+
+
+def reopen_ticket(
+    *, session: Session, clock: Clock, actor: str, config: Config, ticket_id: int, reason: str,
+    tz: tzinfo | None = None,
+) -> dict:
+    """The user is not satisfied: back to in progress; the time spent resolved does not count."""
+    who = require_actor(session, actor)
+    reason = clean_text(reason, "reason", config, required=True)
+    ticket, target = _load(session, ticket_id, "reopen")
+    now = clock.now()
+    calendar = calendar_from_config(config, tz or _zone(config))
+    if ticket.resolved_at:
+        ticket.paused_seconds += calendar.seconds_between(ticket.resolved_at, now)
+    ticket.status = target
+    ticket.resolved_at = None
+    ticket.resolved_by_id = None
+    ticket.resolved_tier = None
+    ticket.reopen_count += 1
+    if ticket.acknowledged_at is None:
+        ticket.acknowledged_at = now
+    _move_resolution_deadline(ticket, now=now, config=config, calendar=calendar)
+    _touch(ticket, now)
+    _event(session, ticket, at=now, actor=who.handle, kind="reopened", frm="resolved", to=target,
+           reason=reason, reopen_count=ticket.reopen_count)
+    return _view(session, ticket)
+
+
+def close_unconfirmed(
+    *,
+    session: Session,
+    clock: Clock,
+    actor: str,
+    config: Config,
+    ticket_id: int,
+    reason: str,
+    automatic: bool = False,
+) -> dict:
+    """Close a resolved ticket without the user's confirmation, flagged as such."""
+    who_handle = actor if automatic else require_actor(session, actor, roles=DISPATCHERS).handle
+    reason = clean_text(reason, "reason", config, required=True)
+    ticket, target = _load(session, ticket_id, "close")
+    now = clock.now()
+    ticket.status = target
+    ticket.closed_at = now
+    ticket.confirmed = False
+    ticket.close_reason = reason
+    _touch(ticket, now)
+    _event(session, ticket, at=now, actor=who_handle, kind="closed_unconfirmed", frm="resolved",
+           to=target, reason=reason)
+    return _view(session, ticket)
+
+
+def cancel_ticket(
+    *,
+    session: Session,
+    clock: Clock,
+    actor: str,
+    config: Config,
+    ticket_id: int,
+    reason: str,
+    duplicate_of: int | None = None,
+) -> dict:
+    """Cancel an open ticket (a mistake, or a duplicate of another)."""
+    who = require_actor(session, actor, roles=DISPATCHERS)
+    reason = clean_text(reason, "reason", config, required=True)
+    ticket, target = _load(session, ticket_id, "cancel")
+    if duplicate_of is not None:
+        if duplicate_of == ticket_id:
+            raise InvalidInput("a ticket cannot be a duplicate of itself")
+        original = get_ticket(session, duplicate_of)
+        ticket.duplicate_of_id = original.id
+    now = clock.now()
+    old = ticket.status
+    ticket.status = target
+    ticket.closed_at = now
+    ticket.waiting_since = None
+    ticket.cancel_reason = reason
+    _touch(ticket, now)
+    _event(session, ticket, at=now, actor=who.handle, kind="cancelled", frm=old, to=target,
+           reason=reason, duplicate_of=duplicate_of)
+    return _view(session, ticket)
+
+
+def status_section(*, session: Session, now: datetime, actor: str, config: Config, tz: tzinfo) -> dict:
+    """Open tickets by priority, SLA breached and at risk, and the acting user's tickets."""
+    ratio = config.get("sla.at_risk")
+    open_tickets = list(
+        session.execute(
+            select(Ticket).where(Ticket.status.in_(OPEN_STATUSES)).order_by(Ticket.opened_at)
+        ).scalars()
+    )
+    handles = dict(session.execute(select(Staff.id, Staff.handle)).all())
+    me = next((i for i, h in handles.items() if h == actor), None)
+    breached, at_risk, mine = [], [], []
+    for ticket in open_tickets:
+        clocks = sla_clocks(ticket, now=now, config=config, tz=tz)
+        row = list_row(ticket, handles, now)
+        running = [c for c in clocks.values() if c.stopped_at is None]
+        if any(c.breached for c in running) or ticket.response_breached_at or ticket.resolution_breached_at:
+            breached.append(row)
+        elif any(c.at_risk(ratio) for c in running):
+            at_risk.append(row)
+        if me is not None and ticket.assignee_id == me:
+            mine.append(row)
+    columns = ("id", "priority", "status", "assignee", "title", "due_at")
+    trim = lambda rows: [{k: r[k] for k in columns} for r in rows[:20]]  # noqa: E731
+    return {
+        "open_tickets": open_counts(session),
+        "sla_breached": trim(breached),
+        "sla_at_risk": trim(at_risk),
+        "my_tickets": trim(mine),
+    }

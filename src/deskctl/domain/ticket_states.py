@@ -1,0 +1,87 @@
+"""The ticket state machine (SPEC §3).
+
+new → assigned → in_progress ⇄ waiting → resolved → closed; resolved → in_progress on reopen;
+cancelled from any open state. Every refused transition says what to do instead.
+"""
+
+from __future__ import annotations
+
+from deskctl.errors import Conflict
+
+STATUSES = ("new", "assigned", "in_progress", "waiting", "resolved", "closed", "cancelled")
+OPEN_STATUSES = ("new", "assigned", "in_progress", "waiting")
+CLOSED_STATUSES = ("closed", "cancelled")
+PRIORITIES = ("P1", "P2", "P3", "P4")
+CHANNELS = ("phone", "email", "walk-in", "monitoring", "inspection")
+LEVELS = ("high", "medium", "low")
+
+# action → (states it may start from, state it leads to; None = unchanged)
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "assign": (("new", "assigned", "in_progress"), "assigned"),
+    "ack": (("assigned",), "in_progress"),
+    "wait": (("in_progress",), "waiting"),
+    "resume": (("waiting",), "in_progress"),
+    "escalate": (("new", "assigned", "in_progress"), None),
+    "resolve": (("in_progress",), "resolved"),
+    "confirm": (("resolved",), "closed"),
+    "reopen": (("resolved",), "in_progress"),
+    "close": (("resolved",), "closed"),
+    "cancel": (OPEN_STATUSES, "cancelled"),
+}
+
+
+def _advice(action: str, ticket_id: int, status: str) -> str:
+    t = ticket_id
+    if status in ("closed", "cancelled"):
+        return "open a new ticket (`deskctl ticket open …`) if the fault is back"
+    if status == "waiting":
+        return f"resume it first (`deskctl ticket resume {t}`)"
+    if status == "resolved":
+        if action in ("resolve", "ack", "wait", "escalate", "assign"):
+            return (
+                f"it is already resolved; reopen it (`deskctl ticket reopen {t} --reason …`) "
+                "if the user is not satisfied"
+            )
+        if action == "resume":
+            return f"reopen it instead (`deskctl ticket reopen {t} --reason …`)"
+        return "it is waiting for the user's confirmation"
+    if status == "new":
+        return f"assign it first (`deskctl ticket assign {t} HANDLE`)"
+    if status == "assigned":
+        if action in ("resolve", "wait"):
+            return f"the assignee acknowledges it first (`deskctl ticket ack {t}`)"
+        if action == "resume":
+            return "it is not waiting"
+    if status == "in_progress":
+        if action == "ack":
+            return "it is already acknowledged"
+        if action == "resume":
+            return "it is not waiting"
+    if action in ("confirm", "close", "reopen"):
+        return f"resolve it first (`deskctl ticket resolve {t} --resolution …`)"
+    return "see `deskctl ticket show` for its state"
+
+
+def check_transition(action: str, ticket_id: int, status: str) -> str | None:
+    """Return the new status for `action`, or raise Conflict (exit 4) with advice."""
+    allowed, target = TRANSITIONS[action]
+    if status not in allowed:
+        raise Conflict(
+            f"cannot {action} ticket {ticket_id}: it is {status.replace('_', ' ')}; "
+            f"{_advice(action, ticket_id, status)}"
+        )
+    return target
+
+
+def next_tier(tier: int, ticket_id: int) -> int:
+    if tier >= 3:
+        raise Conflict(
+            f"ticket {ticket_id} is already at tier 3, the last; assign it to another tier-3 "
+            f"technician with `deskctl ticket assign {ticket_id} HANDLE`"
+        )
+    return tier + 1
+
+
+def is_first_contact_resolution(resolved_tier: int | None, reassign_count: int) -> bool:
+    """Resolved at tier 1 without reassignment or escalation."""
+    return resolved_tier == 1 and reassign_count == 0

@@ -1,0 +1,71 @@
+"""`deskctl ticket sweep` (cron): record breaches, escalate response breaches once, auto-close.
+
+Each ticket is handled in the same write transaction as the scan, so running sweep twice, or
+from two processes, never escalates or closes anything twice.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select
+from sqlmodel import Session
+
+from deskctl.config import Config
+from deskctl.services.tickets import close_unconfirmed, escalate_ticket, record_breaches
+from deskctl.store.tables import Ticket
+from deskctl.timeparse import Clock, format_duration
+
+SYSTEM = "system"
+
+
+def sweep(*, session: Session, clock: Clock, config: Config) -> list[dict]:
+    """Returns one row per action taken; an empty list when there was nothing to do."""
+    now: datetime = clock.now()
+    actions: list[dict] = []
+    candidates = session.execute(
+        select(Ticket)
+        .where(
+            or_(
+                and_(Ticket.status.in_(("new", "assigned")), Ticket.response_due_at <= now,
+                     or_(Ticket.response_breached_at.is_(None), Ticket.auto_escalated_at.is_(None))),
+                and_(Ticket.status.in_(("new", "assigned", "in_progress")),
+                     Ticket.resolution_due_at <= now, Ticket.resolution_breached_at.is_(None)),
+            )
+        )
+        .order_by(Ticket.id)
+    ).scalars().all()
+    for ticket in candidates:
+        for clock_name in record_breaches(session, ticket, now=now, actor=SYSTEM):
+            actions.append({"ticket": ticket.id, "action": f"{clock_name}_breach_recorded",
+                            "detail": f"due {getattr(ticket, clock_name + '_due_at').isoformat()}"})
+        if (
+            ticket.response_breached_at is not None
+            and ticket.auto_escalated_at is None
+            and ticket.acknowledged_at is None
+            and ticket.status in ("new", "assigned")
+        ):
+            if ticket.tier >= 3:
+                ticket.auto_escalated_at = now  # nowhere higher to go: flag it once, say so
+                actions.append({"ticket": ticket.id, "action": "escalation_impossible",
+                                "detail": "already at tier 3"})
+                continue
+            view = escalate_ticket(
+                session=session, clock=clock, actor=SYSTEM, config=config, ticket_id=ticket.id,
+                reason="response target missed (automatic escalation by sweep)", automatic=True,
+            )
+            actions.append({"ticket": ticket.id, "action": "escalated",
+                            "detail": f"tier {view['tier']}, assignee {view['assignee'] or 'none'}"})
+    window = config.duration("confirm_window")
+    stale = session.execute(
+        select(Ticket.id).where(Ticket.status == "resolved", Ticket.resolved_at <= now - window)
+        .order_by(Ticket.id)
+    ).scalars().all()
+    for ticket_id in stale:
+        close_unconfirmed(
+            session=session, clock=clock, actor=SYSTEM, config=config, ticket_id=ticket_id,
+            reason=f"no confirmation from the user within {format_duration(window)}", automatic=True,
+        )
+        actions.append({"ticket": ticket_id, "action": "closed_unconfirmed",
+                        "detail": f"resolved more than {format_duration(window)} ago"})
+    return actions

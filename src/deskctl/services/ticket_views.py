@@ -1,0 +1,264 @@
+"""Reading tickets: the view of one ticket with its SLA clocks and timeline, lists, filters."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from sqlalchemy import and_, func, or_, select
+from sqlmodel import Session
+
+from deskctl.config import Config
+from deskctl.domain import sla
+from deskctl.domain.ticket_states import OPEN_STATUSES, PRIORITIES, STATUSES
+from deskctl.errors import InvalidInput, NotFound
+from deskctl.services.audit_log import event_view
+from deskctl.services.sla_calendar import calendar_from_config, targets
+from deskctl.services.staff import get_staff
+from deskctl.store.tables import Event, Staff, Ticket
+
+
+def get_ticket(session: Session, ticket_id: int) -> Ticket:
+    ticket = session.get(Ticket, ticket_id)
+    if ticket is None:
+        raise NotFound(f"no ticket {ticket_id} (see `deskctl ticket list --status all`)")
+    return ticket
+
+
+def sla_clocks(ticket: Ticket, *, now: datetime, config: Config, tz: tzinfo) -> dict[str, sla.Clock]:
+    """The response and resolution clocks of a ticket as they stand at `now`."""
+    calendar = calendar_from_config(config, tz)
+    response_target, resolution_target = targets(config, ticket.priority)
+    finished = ticket.status in ("cancelled",)
+    cancel_end = ticket.closed_at or now
+    response_end = ticket.acknowledged_at or (cancel_end if finished else now)
+    response_elapsed = calendar.seconds_between(ticket.opened_at, response_end)
+    response = sla.Clock(
+        target_seconds=response_target,
+        elapsed_seconds=response_elapsed,
+        paused_seconds=0,
+        due_at=ticket.response_due_at,
+        stopped_at=ticket.acknowledged_at or (cancel_end if finished else None),
+        breached_at=ticket.response_breached_at,
+        running=ticket.acknowledged_at is None and not finished,
+    )
+    resolution_end = ticket.resolved_at or (cancel_end if finished else now)
+    waiting_since = ticket.waiting_since if ticket.status == "waiting" else None
+    resolution_elapsed, paused = sla.elapsed(
+        calendar,
+        opened_at=ticket.opened_at,
+        end=resolution_end,
+        paused_seconds=ticket.paused_seconds,
+        waiting_since=waiting_since,
+    )
+    resolution = sla.Clock(
+        target_seconds=resolution_target,
+        elapsed_seconds=resolution_elapsed,
+        paused_seconds=paused,
+        due_at=None if waiting_since else ticket.resolution_due_at,
+        stopped_at=ticket.resolved_at or (cancel_end if finished else None),
+        breached_at=ticket.resolution_breached_at,
+        running=ticket.resolved_at is None and waiting_since is None and not finished,
+    )
+    return {"response": response, "resolution": resolution}
+
+
+def clock_view(clock: sla.Clock) -> dict:
+    return {
+        "state": clock.state,
+        "target_seconds": clock.target_seconds,
+        "elapsed_seconds": clock.elapsed_seconds,
+        "paused_seconds": clock.paused_seconds,
+        "remaining_seconds": clock.remaining_seconds,
+        "due_at": clock.due_at,
+        "stopped_at": clock.stopped_at,
+        "breached_at": clock.breached_at,
+    }
+
+
+def ticket_view(ticket: Ticket, handles: dict[int, str]) -> dict:
+    return {
+        "id": ticket.id,
+        "title": ticket.title,
+        "status": ticket.status,
+        "priority": ticket.priority,
+        "tier": ticket.tier,
+        "assignee": handles.get(ticket.assignee_id) if ticket.assignee_id else None,
+        "reporter": ticket.reporter,
+        "contact": ticket.contact,
+        "system": ticket.system,
+        "category": ticket.category,
+        "channel": ticket.channel,
+        "impact": ticket.impact,
+        "urgency": ticket.urgency,
+        "description": ticket.description,
+        "opened_at": ticket.opened_at,
+        "opened_by": handles.get(ticket.opened_by_id) if ticket.opened_by_id else None,
+        "acknowledged_at": ticket.acknowledged_at,
+        "resolved_at": ticket.resolved_at,
+        "resolved_by": handles.get(ticket.resolved_by_id) if ticket.resolved_by_id else None,
+        "closed_at": ticket.closed_at,
+        "resolution": ticket.resolution,
+        "rating": ticket.rating,
+        "rating_comment": ticket.rating_comment,
+        "confirmed": ticket.confirmed,
+        "close_reason": ticket.close_reason,
+        "cancel_reason": ticket.cancel_reason,
+        "duplicate_of": ticket.duplicate_of_id,
+        "reopen_count": ticket.reopen_count,
+        "escalated": ticket.auto_escalated_at is not None,
+        "version": ticket.version,
+    }
+
+
+def _handles(session: Session, *ids: int | None) -> dict[int, str]:
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    return dict(session.execute(select(Staff.id, Staff.handle).where(Staff.id.in_(wanted))).all())
+
+
+def show_ticket(*, session: Session, clock, config: Config, tz: tzinfo, ticket_id: int) -> dict:
+    ticket = get_ticket(session, ticket_id)
+    view = ticket_view(ticket, _handles(session, ticket.assignee_id, ticket.opened_by_id, ticket.resolved_by_id))
+    clocks = sla_clocks(ticket, now=clock.now(), config=config, tz=tz)
+    view["sla"] = {name: clock_view(c) for name, c in clocks.items()}
+    events = session.execute(
+        select(Event).where(Event.entity == "ticket", Event.entity_id == ticket_id).order_by(Event.id)
+    ).scalars()
+    view["timeline"] = [
+        {k: v for k, v in event_view(e).items() if k not in ("entity", "entity_id")} for e in events
+    ]
+    return view
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def list_tickets(
+    *,
+    session: Session,
+    clock,
+    statuses: list[str] | None = None,
+    priority: str | None = None,
+    assignee: str | None = None,
+    system: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    breached: bool = False,
+    search: str | None = None,
+    limit: int = 50,
+) -> list[dict]:
+    """Newest first. No status given = the open ones; `all` = every status."""
+    now = clock.now()
+    wanted = _statuses(statuses)
+    query = select(Ticket)
+    if wanted is not None:
+        query = query.where(Ticket.status.in_(wanted) if len(wanted) > 1 else Ticket.status == wanted[0])
+    if priority:
+        query = query.where(Ticket.priority == check_priority(priority))
+    if assignee:
+        query = query.where(Ticket.assignee_id == get_staff(session, assignee).id)
+    if system:
+        query = query.where(Ticket.system == system)
+    if since:
+        query = query.where(Ticket.opened_at >= since)
+    if until:
+        query = query.where(Ticket.opened_at < until)
+    if since and until and until <= since:
+        raise InvalidInput("--until must be after --since")
+    if breached:
+        query = query.where(breached_clause(now))
+    if search:
+        pattern = _like(search)
+        query = query.where(
+            or_(
+                Ticket.title.like(pattern, escape="\\"),
+                Ticket.description.like(pattern, escape="\\"),
+                Ticket.reporter.like(pattern, escape="\\"),
+            )
+        )
+    query = query.order_by(Ticket.opened_at.desc(), Ticket.id.desc()).limit(limit)
+    tickets = list(session.execute(query).scalars())
+    handles = _handles(session, *(t.assignee_id for t in tickets))
+    return [list_row(t, handles, now) for t in tickets]
+
+
+def breached_clause(now: datetime):
+    """Recorded breaches, and clocks that have run past their deadline but sweep has not seen."""
+    return or_(
+        Ticket.response_breached_at.is_not(None),
+        Ticket.resolution_breached_at.is_not(None),
+        and_(Ticket.status.in_(("new", "assigned")), Ticket.response_due_at < now),
+        and_(Ticket.status.in_(("new", "assigned", "in_progress")), Ticket.resolution_due_at < now),
+    )
+
+
+def list_row(ticket: Ticket, handles: dict[int, str], now: datetime) -> dict:
+    breached = bool(
+        ticket.response_breached_at
+        or ticket.resolution_breached_at
+        or (ticket.status in ("new", "assigned") and ticket.response_due_at and ticket.response_due_at < now)
+        or (
+            ticket.status in ("new", "assigned", "in_progress")
+            and ticket.resolution_due_at
+            and ticket.resolution_due_at < now
+        )
+    )
+    due = None
+    if ticket.status in ("new", "assigned"):
+        due = ticket.response_due_at
+    elif ticket.status == "in_progress":
+        due = ticket.resolution_due_at
+    return {
+        "id": ticket.id,
+        "priority": ticket.priority,
+        "status": ticket.status,
+        "tier": ticket.tier,
+        "assignee": handles.get(ticket.assignee_id) if ticket.assignee_id else None,
+        "system": ticket.system,
+        "title": ticket.title,
+        "reporter": ticket.reporter,
+        "opened_at": ticket.opened_at,
+        "due_at": due,
+        "breached": breached,
+    }
+
+
+def _statuses(statuses: list[str] | None) -> list[str] | None:
+    if not statuses:
+        return list(OPEN_STATUSES)
+    out: list[str] = []
+    for raw in statuses:
+        for part in raw.split(","):
+            value = part.strip().lower().replace("-", "_")
+            if value == "all":
+                return None
+            if value == "open":
+                out.extend(OPEN_STATUSES)
+                continue
+            if value not in STATUSES:
+                raise InvalidInput(
+                    f"unknown status {part!r} (use {', '.join(STATUSES)}, open or all)"
+                )
+            out.append(value)
+    return list(dict.fromkeys(out))
+
+
+def check_priority(value: str) -> str:
+    text = (value or "").strip().upper()
+    if text not in PRIORITIES:
+        raise InvalidInput(f"invalid priority {value!r} (use P1, P2, P3 or P4)")
+    return text
+
+
+def open_counts(session: Session) -> dict[str, int]:
+    rows = session.execute(
+        select(Ticket.priority, func.count())
+        .where(Ticket.status.in_(OPEN_STATUSES))
+        .group_by(Ticket.priority)
+    ).all()
+    counts = {p: 0 for p in PRIORITIES}
+    counts.update(dict(rows))
+    return counts
