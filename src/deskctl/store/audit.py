@@ -49,8 +49,14 @@ def append(
     to_value: Any = None,
     details: dict | None = None,
 ) -> Event:
-    """Append one event. Call inside a write transaction (which serialises the chain)."""
-    last = session.execute(select(Event.id, Event.hash).order_by(Event.id.desc()).limit(1)).first()
+    """Append one event. Call inside a write transaction (which serialises the chain).
+
+    The chain's tail is read once per session and then kept in `session.info`: deskctl's write
+    sessions are one BEGIN IMMEDIATE transaction each, so nobody else can append meanwhile.
+    """
+    last = session.info.get("audit_tail")
+    if last is None:
+        last = session.execute(select(Event.id, Event.hash).order_by(Event.id.desc()).limit(1)).first()
     event = Event(
         id=(last[0] + 1) if last else 1,
         at=at.astimezone(UTC),
@@ -65,7 +71,7 @@ def append(
     )
     event.hash = _digest(event)
     session.add(event)
-    session.flush()
+    session.info["audit_tail"] = (event.id, event.hash)
     return event
 
 
