@@ -29,7 +29,7 @@ class InspectionItem(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="inspection_plan.id")
-    position: int  # 1-based, the checklist order
+    position: int  # 1-based, the checklist order; a retired item gets -id (kept for history)
     text: str
 
 
@@ -56,4 +56,5 @@ class InspectionResult(SQLModel, table=True):
     item_id: int = Field(foreign_key="inspection_item.id")
     result: str  # ok fail skipped
     note: str = ""
+    value: str = ""  # a measured value, as the inspector gave it ("63%", "12 ms")
     ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
