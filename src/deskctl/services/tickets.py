@@ -190,7 +190,7 @@ def assign_ticket(
     assignee = get_staff(session, handle)
     if not assignee.active:
         raise Conflict(f"{handle!r} is deactivated; assign the ticket to an active member")
-    if ticket.assignee_id == assignee.id and ticket.status == "assigned":
+    if ticket.assignee_id == assignee.id:
         raise Conflict(f"ticket {ticket_id} is already assigned to {handle}")
     now = clock.now()
     record_breaches(session, ticket, now=now, actor=who.handle)
