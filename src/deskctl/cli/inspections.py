@@ -1,5 +1,379 @@
-"""`deskctl inspect …`: periodic inspections."""
+"""`deskctl inspect …`: periodic inspections — plans, what is due (cron), runs and findings."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
+from deskctl.cli import options
+from deskctl.cli.options import FormatOpt, JsonOpt, SinceOpt, UntilOpt, output_format
+from deskctl.cli.state import state
+from deskctl.errors import ExitCode, InvalidInput
+
 app = typer.Typer(help="Periodic inspections: plans, what is due, runs and findings.", no_args_is_help=True)
+plan_app = typer.Typer(help="Inspection plans: checklist, recurrence, owner (supervisor only).",
+                       no_args_is_help=True)
+app.add_typer(plan_app, name="plan")
+
+EveryOpt = Annotated[
+    str,
+    typer.Option("--every", help="daily HH:MM | weekly mon[,thu] HH:MM | monthly N HH:MM | every Nh | "
+                                 "every Nm | an RRULE like FREQ=WEEKLY;BYDAY=MO;BYHOUR=10."),
+]
+
+
+def _plan_columns():
+    from deskctl.render import Col
+
+    return [Col("name", style="bold"), Col("target"), Col("schedule"), Col("owner"), Col("priority"),
+            Col("status"), Col("items", justify="right"), Col("next_at", "next"),
+            Col("last_run_at", "last run")]
+
+
+def _due_columns():
+    from deskctl.render import Col
+
+    def state_style(value):
+        return "bold red" if value == "overdue" else "yellow"
+
+    return [Col("plan", style="bold"), Col("target"), Col("due_at", "due"), Col("state", style_of=state_style),
+            Col("overdue_at", "overdue after"), Col("owner"), Col("priority")]
+
+
+def _history_columns():
+    from deskctl.render import Col
+
+    def state_style(value):
+        return {"missed": "bold red", "late": "yellow"}.get(value)
+
+    return [Col("occurrence_at", "occurrence"), Col("plan", style="bold"), Col("target"),
+            Col("state", style_of=state_style), Col("performed_at", "performed"), Col("by"),
+            Col("ok", justify="right"), Col("failed", justify="right"), Col("skipped", justify="right"),
+            Col("tickets"), Col("run", justify="right")]
+
+
+def _result_columns():
+    from deskctl.render import Col
+
+    return [Col("n", justify="right"), Col("item"), Col("result"), Col("note"), Col("value"),
+            Col("ticket_id", "ticket"), Col("ticket_action", "ticket action"),
+            Col("ticket_status", "ticket status")]
+
+
+def _plan_tables(view: dict[str, Any]):
+    from deskctl import render
+
+    head = [(k, v) for k, v in view.items() if k not in ("checklist", "upcoming", "recent_runs", "open")]
+    opened = view.get("open")
+    head.append(("open occurrence", f"{render._cell(opened['due_at'])} ({opened['state']})" if opened else ""))
+    yield render.kv_table(head, title=f"inspection plan {view['name']}")
+    yield render.rows_table(view["checklist"], [render.Col("n", justify="right"), render.Col("text", "item")],
+                            title="checklist")
+    if view["upcoming"]:
+        yield render.rows_table([{"at": t} for t in view["upcoming"]], [render.Col("at", "upcoming")])
+    if view["recent_runs"]:
+        yield render.rows_table(view["recent_runs"], _history_columns(), title="recent runs")
+
+
+def _run_tables(view: dict[str, Any]):
+    from deskctl import render
+
+    head = [(k, v) for k, v in view.items() if k not in ("results", "findings")]
+    yield render.kv_table(head, title=f"inspection run {view['id']}")
+    yield render.rows_table(view["results"], _result_columns(), title="results")
+
+
+def _instant(text: str | None, r) -> Any:
+    from deskctl.timeparse import parse_instant
+
+    return parse_instant(text, tz=r.tz, now=r.clock.now()) if text else None
+
+
+# --- plans ---------------------------------------------------------------------------------
+
+
+@plan_app.command("add")
+def plan_add(
+    name: Annotated[str, typer.Argument(help="Unique plan name, e.g. core-network.")],
+    target: Annotated[str, typer.Option("--target", help="The system inspected (becomes the tickets' system).")],
+    every: EveryOpt,
+    item: Annotated[list[str], typer.Option("--item", help="A checklist item, in order (repeat).")],
+    grace: Annotated[str, typer.Option("--grace", help="How long after the due time it becomes overdue.")] = "1h",
+    owner: Annotated[str, typer.Option("--owner", help="A staff handle, or on-duty (whoever is on shift).")] = "on-duty",
+    priority: Annotated[str, typer.Option("--priority", help="Priority of tickets for findings, P1-P4.")] = "P3",
+    start: Annotated[str | None, typer.Option("--start", help="Owes occurrences from this time (default now).")] = None,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """Add an inspection plan (supervisor)."""
+    from deskctl import render
+    from deskctl.services import inspections as svc
+
+    out = output_format(fmt, as_json)
+    with state().write() as w:
+        view = svc.add_plan(
+            session=w.session, clock=w.clock, actor=w.actor, config=w.config, tz=w.tz, name=name,
+            target=target, every=every, items=item, grace=grace, owner=owner, priority=priority,
+            start=_instant(start, w),
+        )
+    render.emit(view, out, table=_plan_tables, rows_key="checklist")
+
+
+@plan_app.command("list")
+def plan_list(
+    all_: Annotated[bool, typer.Option("--all", help="Include retired plans.")] = False,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """List inspection plans with their next occurrence and last run."""
+    from deskctl import render
+    from deskctl.services import inspections as svc
+
+    out = output_format(fmt, as_json)
+    with state().read() as r:
+        rows = svc.list_plans(session=r.session, now=r.clock.now(), tz=r.tz, include_retired=all_)
+    render.emit(rows, out, columns=_plan_columns())
+
+
+@plan_app.command("show")
+def plan_show(
+    name: Annotated[str, typer.Argument(help="Plan name.")],
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """Show a plan: checklist, schedule, upcoming occurrences and recent runs."""
+    from deskctl import render
+    from deskctl.services import inspections as svc
+
+    out = output_format(fmt, as_json)
+    with state().read() as r:
+        view = svc.show_plan(session=r.session, now=r.clock.now(), tz=r.tz, name=name)
+    render.emit(view, out, table=_plan_tables, rows_key="checklist")
+
+
+@plan_app.command("edit")
+def plan_edit(
+    name: Annotated[str, typer.Argument(help="Plan name.")],
+    new_name: Annotated[str | None, typer.Option("--name", help="Rename the plan.")] = None,
+    target: Annotated[str | None, typer.Option("--target", help="New target system.")] = None,
+    every: Annotated[str | None, typer.Option("--every", help="New schedule (owed from now on).")] = None,
+    item: Annotated[list[str] | None, typer.Option("--item", help="Replace the checklist (repeat).")] = None,
+    add_item: Annotated[list[str] | None, typer.Option("--add-item", help="Append a checklist item (repeat).")] = None,
+    grace: Annotated[str | None, typer.Option("--grace", help="New grace window, e.g. 30m.")] = None,
+    owner: Annotated[str | None, typer.Option("--owner", help="A staff handle, or on-duty.")] = None,
+    priority: Annotated[str | None, typer.Option("--priority", help="Priority of findings, P1-P4.")] = None,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """Change a plan (supervisor); its history is kept."""
+    from deskctl import render
+    from deskctl.services import inspections as svc
+
+    out = output_format(fmt, as_json)
+    with state().write() as w:
+        view = svc.edit_plan(
+            session=w.session, clock=w.clock, actor=w.actor, config=w.config, tz=w.tz, name=name,
+            new_name=new_name, target=target, every=every, items=item or None, add_items=add_item or None,
+            grace=grace, owner=owner, priority=priority,
+        )
+    render.emit(view, out, table=_plan_tables, rows_key="checklist")
+
+
+def _transition(action: str, name: str, fmt: str, as_json: bool) -> None:
+    from deskctl import render
+    from deskctl.services import inspections as svc
+
+    out = output_format(fmt, as_json)
+    fn = {"pause": svc.pause_plan, "resume": svc.resume_plan, "remove": svc.remove_plan}[action]
+    with state().write() as w:
+        view = fn(session=w.session, clock=w.clock, actor=w.actor, tz=w.tz, name=name)
+    render.emit(view, out, table=_plan_tables, rows_key="checklist")
+
+
+@plan_app.command("pause")
+def plan_pause(name: Annotated[str, typer.Argument(help="Plan name.")], fmt: FormatOpt = "table",
+               as_json: JsonOpt = False) -> None:
+    """Pause a plan (supervisor): it owes nothing until resumed."""
+    _transition("pause", name, fmt, as_json)
+
+
+@plan_app.command("resume")
+def plan_resume(name: Annotated[str, typer.Argument(help="Plan name.")], fmt: FormatOpt = "table",
+                as_json: JsonOpt = False) -> None:
+    """Resume a paused plan (supervisor): it owes occurrences from now on."""
+    _transition("resume", name, fmt, as_json)
+
+
+@plan_app.command("remove")
+def plan_remove(name: Annotated[str, typer.Argument(help="Plan name.")], fmt: FormatOpt = "table",
+                as_json: JsonOpt = False) -> None:
+    """Retire a plan (supervisor); its runs and findings stay in the history."""
+    _transition("remove", name, fmt, as_json)
+
+
+# --- due ------------------------------------------------------------------------------------
+
+
+@app.command("due")
+def due(
+    within: Annotated[str | None, typer.Option("--within", help="Also list occurrences this far ahead, e.g. 2h.")] = None,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """For cron: occurrences due now without a run. Prints nothing when nothing is due; exit 1
+    when something is overdue."""
+    from datetime import timedelta
+
+    from deskctl import render
+    from deskctl.services import inspections as svc
+    from deskctl.timeparse import parse_duration
+
+    out = output_format(fmt, as_json)
+    span = parse_duration(within) if within else timedelta(0)
+    with state().read() as r:
+        rows = svc.list_due(session=r.session, now=r.clock.now(), tz=r.tz, within=span)
+    if rows or out != "table":
+        render.emit(rows, out, columns=_due_columns())
+    if any(row["state"] == "overdue" for row in rows):
+        raise typer.Exit(ExitCode.CHECK_FOUND)
+
+
+# --- runs -----------------------------------------------------------------------------------
+
+
+def _read_results(source: str) -> str:
+    if source == "-":
+        return sys.stdin.read()
+    path = Path(source)
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InvalidInput(f"results file {source} does not exist") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"cannot read results file {source}: {getattr(exc, 'strerror', None) or exc}") from None
+
+
+def _ask_results(prep: dict) -> list[dict] | None:
+    """Walk the checklist on a terminal: one prompt per item, a summary, confirm."""
+    from deskctl import render
+    from deskctl.services.inspection_runs import RESULTS
+
+    items = prep["checklist"]
+    render.message(f"inspection {prep['plan']} ({prep['target']}), occurrence "
+                   f"{render._cell(prep['occurrence_at'])}: {len(items)} item(s)")
+    entries = []
+    for item in items:
+        while True:
+            answer = typer.prompt(f"[{item['n']}/{len(items)}] {render.visible(item['text'])} — ok, fail or skip",
+                                  default="ok")
+            word, _, note = answer.partition(":")
+            result = RESULTS.get(word.strip().lower())
+            if result:
+                break
+            render.message("answer ok, fail or skip (optionally followed by ': note')")
+        note = note.strip()
+        if result == "fail" and not note:
+            note = typer.prompt("  what is wrong (note)", default="", show_default=False).strip()
+        entries.append({"n": item["n"], "result": result, "note": note, "value": "",
+                        "where": f"item {item['n']}"})
+    summary = [{"n": e["n"], "item": i["text"], "result": e["result"], "note": e["note"]}
+               for e, i in zip(entries, items, strict=True)]
+    render.print_renderables(render.rows_table(summary, [render.Col("n"), render.Col("item"),
+                                                         render.Col("result"), render.Col("note")]))
+    if not typer.confirm("Record this run?", default=True):
+        render.message("nothing recorded")
+        return None
+    return entries
+
+
+@app.command("run")
+def run(
+    plan: Annotated[str, typer.Argument(help="Plan name.")],
+    at: Annotated[str | None, typer.Option("--at", help="The occurrence to record (default: the open one).")] = None,
+    ok: Annotated[list[str] | None, typer.Option("--ok", help="Items that passed: 1,3 (or all for the rest).")] = None,
+    fail: Annotated[list[str] | None, typer.Option("--fail", help="A failed item with a note: 2:\"Gi0/12 down\" (repeat).")] = None,
+    skip: Annotated[list[str] | None, typer.Option("--skip", help="Items skipped: 4,5.")] = None,
+    results: Annotated[str | None, typer.Option("--results", help="JSON results file, or - for stdin.")] = None,
+    no_ticket: Annotated[bool, typer.Option("--no-ticket", help="Do not open tickets for failed items.")] = False,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """Record an inspection run; each failed item opens a ticket (all or nothing).
+
+    On a terminal without --ok/--fail/--skip/--results it walks the checklist item by item.
+    """
+    from deskctl import render
+    from deskctl.services import inspection_runs as svc
+
+    out = output_format(fmt, as_json)
+    given = bool(ok or fail or skip)
+    if results is not None and given:
+        raise InvalidInput("give either --results or --ok/--fail/--skip, not both")
+    st = state()
+    entries: list[dict] | None = None
+    if results is not None:
+        entries = svc.results_from_document(_read_results(results))
+    elif given:
+        entries = svc.results_from_options(ok or [], fail or [], skip or [])
+    when = None
+    if entries is None:
+        if not options.interactive():
+            raise InvalidInput("no results given: pass --ok/--fail/--skip or --results FILE "
+                               "(no terminal to walk the checklist on)")
+        with st.read() as r:
+            when = _instant(at, r)
+            prep = svc.prepare_run(session=r.session, now=r.clock.now(), actor=r.actor, tz=r.tz,
+                                   plan=plan, at=when)
+        entries = _ask_results(prep)
+        if entries is None:
+            return
+        when = prep["occurrence_at"]
+    with st.write() as w:
+        if when is None:
+            when = _instant(at, w)
+        view = svc.run_inspection(session=w.session, clock=w.clock, actor=w.actor, config=w.config, tz=w.tz,
+                                  plan=plan, entries=entries, at=when, no_ticket=no_ticket)
+    render.emit(view, out, table=_run_tables, rows_key="results")
+    for finding in view["findings"]:
+        if finding["ticket_id"]:
+            render.message(f"item {finding['n']} failed: ticket {finding['ticket_id']} {finding['ticket_action']}")
+
+
+@app.command("show")
+def show(
+    run_id: Annotated[int, typer.Argument(help="Run number (see `inspect history`).")],
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """Show one recorded run: every item's result, the findings and their tickets' current state."""
+    from deskctl import render
+    from deskctl.services import inspection_runs as svc
+
+    out = output_format(fmt, as_json)
+    with state().read() as r:
+        view = svc.show_run(session=r.session, tz=r.tz, run_id=run_id)
+    render.emit(view, out, table=_run_tables, rows_key="results")
+
+
+@app.command("history")
+def history(
+    plan: Annotated[str | None, typer.Option("--plan", help="Only this plan.")] = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    state_: Annotated[str | None, typer.Option("--state", help="Only on_time, late or missed.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", help="At most this many rows.", min=1)] = None,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """Runs and missed occurrences, newest first (default: the last 30 days)."""
+    from deskctl import render
+    from deskctl.services import inspection_runs as svc
+
+    out = output_format(fmt, as_json)
+    with state().read() as r:
+        rows = svc.history(session=r.session, now=r.clock.now(), tz=r.tz, plan=plan,
+                           since=_instant(since, r), until=_instant(until, r), state=state_, limit=limit)
+    render.emit(rows, out, columns=_history_columns())

@@ -1,0 +1,432 @@
+"""Inspection runs, their findings (tickets) and the history of runs and missed occurrences.
+
+A run is all or nothing: the run, every item's result and every finding's ticket (or note on
+the still-open ticket of the same item) are written in the caller's one write transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, tzinfo
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from deskctl.config import Config
+from deskctl.errors import Conflict, InvalidInput, NotFound
+from deskctl.services.inspection_schedule import (
+    RUN_ENTITY,
+    checklist,
+    current_occurrence,
+    get_plan,
+    next_occurrence,
+    owed_occurrences,
+    recurrence,
+    run_keys,
+    segments,
+)
+from deskctl.services.staff import require_actor
+from deskctl.store import audit
+from deskctl.store.tables import (
+    InspectionItem,
+    InspectionPlan,
+    InspectionResult,
+    InspectionRun,
+    Staff,
+    Ticket,
+)
+from deskctl.timeparse import Clock
+
+RESULTS = {"ok": "ok", "pass": "ok", "fail": "fail", "failed": "fail", "skip": "skipped",
+           "skipped": "skipped"}
+NOTE_MAX = 2000
+_ENTRY_KEYS = {"n", "result", "note", "value"}
+
+
+# --- reading results ------------------------------------------------------------------------
+
+
+def _number(token: str, option: str) -> int | str:
+    text = token.strip().lower()
+    if text in ("all", "rest"):
+        return "all"
+    if not text.isdigit() or int(text) < 1:
+        raise InvalidInput(f"{option} {token!r}: not an item number (items are numbered from 1)")
+    return int(text)
+
+
+def results_from_options(ok: list[str], fail: list[str], skip: list[str]) -> list[dict]:
+    """`--ok 1,3 --fail 2:"Gi0/12 down" --skip 4` as entries; `--ok all` covers the rest."""
+    entries: list[dict] = []
+    for option, values, result in (("--ok", ok, "ok"), ("--skip", skip, "skipped")):
+        for value in values or []:
+            for token in value.split(","):
+                if token.strip():
+                    entries.append({"n": _number(token, option), "result": result, "note": "",
+                                    "value": "", "where": f"{option} {token.strip()}"})
+    for value in fail or []:
+        number, _, note = value.partition(":")
+        n = _number(number, "--fail")
+        if n == "all":
+            raise InvalidInput("--fail needs one item number (--fail N:NOTE)")
+        entries.append({"n": n, "result": "fail", "note": note.strip(), "value": "",
+                        "where": f"--fail {number.strip()}"})
+    return entries
+
+
+def results_from_document(text: str) -> list[dict]:
+    """A JSON results document: {"items": [{"n": 1, "result": "ok", "note": "", "value": ""}]}."""
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"results are not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    if isinstance(doc, dict):
+        unknown = sorted(set(doc) - {"items"})
+        if unknown:
+            raise InvalidInput(f"results: unknown key {unknown[0]!r} (expected {{\"items\": [...]}})")
+        doc = doc.get("items")
+    if not isinstance(doc, list) or not doc:
+        raise InvalidInput('results: "items" must be a non-empty list of {"n": N, "result": "ok|fail|skip"}')
+    entries = []
+    for i, entry in enumerate(doc):
+        where = f"results items[{i}]"
+        if not isinstance(entry, dict):
+            raise InvalidInput(f"{where}: expected an object like {{\"n\": 1, \"result\": \"ok\"}}")
+        unknown = sorted(set(entry) - _ENTRY_KEYS)
+        if unknown:
+            raise InvalidInput(f"{where}: unknown key {unknown[0]!r} (use n, result, note, value)")
+        n = entry.get("n")
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise InvalidInput(f"{where}: \"n\" must be an item number from 1 (got {n!r})")
+        result = RESULTS.get(str(entry.get("result", "")).strip().lower()) if isinstance(entry.get("result"), str) else None
+        if result is None:
+            raise InvalidInput(f"{where}: \"result\" must be ok, fail or skip (got {entry.get('result')!r})")
+        note, value = entry.get("note", ""), entry.get("value", "")
+        if note is None:
+            note = ""
+        if not isinstance(note, str):
+            raise InvalidInput(f"{where}: \"note\" must be text")
+        if value is None:
+            value = ""
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise InvalidInput(f"{where}: \"value\" must be text or a number")
+        entries.append({"n": n, "result": result, "note": note.strip(), "value": str(value).strip(),
+                        "where": where})
+    return entries
+
+
+def _resolve(entries: list[dict], items: list[InspectionItem], plan: InspectionPlan) -> list[dict]:
+    """One result per checklist item, in order; every item accounted for exactly once."""
+    count = len(items)
+    by_n: dict[int, dict] = {}
+    rest: dict | None = None
+    for entry in entries:
+        n = entry["n"]
+        if n == "all":
+            rest = entry
+            continue
+        if n > count:
+            raise InvalidInput(
+                f"{entry['where']}: item {n} does not exist; plan {plan.name!r} has items 1-{count}"
+            )
+        if n in by_n:
+            raise InvalidInput(f"{entry['where']}: item {n} is given more than once")
+        for key in ("note", "value"):
+            if len(entry[key]) > NOTE_MAX or "\x00" in entry[key]:
+                raise InvalidInput(f"{entry['where']}: {key} is too long or contains a NUL character")
+        by_n[n] = entry
+    out = []
+    missing = []
+    for n, item in enumerate(items, 1):
+        entry = by_n.get(n) or (dict(rest, n=n) if rest else None)
+        if entry is None:
+            missing.append(n)
+            continue
+        out.append({**entry, "item": item})
+    if missing:
+        raise InvalidInput(
+            f"no result for item{'s' if len(missing) > 1 else ''} {', '.join(map(str, missing))} "
+            "of plan {0!r}; pass --ok, --fail or --skip for every item (or --ok all)".format(plan.name)
+        )
+    return out
+
+
+# --- which occurrence -------------------------------------------------------------------------
+
+
+def _local(at: datetime, tz: tzinfo) -> str:
+    return at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def resolve_occurrence(session: Session, plan: InspectionPlan, *, now: datetime, tz: tzinfo,
+                       at: datetime | None) -> datetime:
+    """The occurrence a run is for: `at`, or the open (latest, not yet run) one."""
+    nxt = next_occurrence(plan, now, tz)
+    if at is None:
+        current = current_occurrence(plan, now, tz)
+        if current is not None and not run_keys(session, [(plan.id, current)]):
+            return current
+        when = f"; the next is at {_local(nxt, tz)} (record it early with --at '{_local(nxt, tz)}')" if nxt else ""
+        last = f"its latest occurrence at {_local(current, tz)} is recorded" if current else "nothing is owed yet"
+        raise Conflict(f"nothing is open for plan {plan.name!r}: {last}{when}")
+    rec = recurrence(plan)
+    if at < plan.starts_at or not rec.is_occurrence(at, tz) or (nxt is not None and at > nxt) or (nxt is None and at > now):
+        before = rec.previous(at, tz)
+        after = rec.following(at, tz)
+        near = ", ".join(_local(t, tz) for t in (before, after) if t is not None and t >= plan.starts_at)
+        raise InvalidInput(
+            f"--at {_local(at, tz)} is not an occurrence of plan {plan.name!r} that can be recorded "
+            f"(from its start to its next occurrence){'; nearest: ' + near if near else ''}"
+        )
+    done = run_keys(session, [(plan.id, at)])
+    if done:
+        raise Conflict(f"the occurrence at {_local(at, tz)} of plan {plan.name!r} is already recorded "
+                       f"(run {done[(plan.id, at)]}); see `deskctl inspect show {done[(plan.id, at)]}`")
+    return at
+
+
+def _usable_plan(session: Session, name: str) -> InspectionPlan:
+    plan = get_plan(session, name)
+    if plan.status == "paused":
+        raise Conflict(f"plan {plan.name!r} is paused; a supervisor resumes it with "
+                       f"`deskctl inspect plan resume {plan.name}` before runs are recorded")
+    if plan.status == "retired":
+        raise Conflict(f"plan {plan.name!r} is retired; no runs can be recorded for it")
+    return plan
+
+
+def prepare_run(*, session: Session, now: datetime, actor: str, tz: tzinfo, plan: str,
+                at: datetime | None = None) -> dict:
+    """What an interactive run will be for, checked before anybody is asked anything."""
+    require_actor(session, actor)
+    p = _usable_plan(session, plan)
+    occurrence = resolve_occurrence(session, p, now=now, tz=tz, at=at)
+    return {"plan": p.name, "target": p.target, "occurrence_at": occurrence,
+            "checklist": [{"n": i.position, "text": i.text} for i in checklist(session, p.id)]}
+
+
+# --- recording a run ----------------------------------------------------------------------------
+
+
+def run_inspection(
+    *,
+    session: Session,
+    clock: Clock,
+    actor: str,
+    config: Config,
+    tz: tzinfo,
+    plan: str,
+    entries: list[dict],
+    at: datetime | None = None,
+    no_ticket: bool = False,
+) -> dict:
+    """Record a run for the open occurrence (or `at`); each failed item opens a ticket, or adds a
+    note to the item's ticket while that one is still open."""
+    who = require_actor(session, actor)
+    p = _usable_plan(session, plan)
+    now = clock.now()
+    occurrence = resolve_occurrence(session, p, now=now, tz=tz, at=at)
+    results = _resolve(entries, checklist(session, p.id), p)
+    run = InspectionRun(plan_id=p.id, occurrence_at=occurrence, performed_at=now, performed_by_id=who.id)
+    session.add(run)
+    session.flush()
+    opened, noted = [], []
+    for res in results:
+        item = res["item"]
+        row = InspectionResult(run_id=run.id, item_id=item.id, result=res["result"], note=res["note"],
+                               value=res["value"])
+        if res["result"] == "fail" and not no_ticket:
+            row.ticket_id, action = _finding(session, clock=clock, who=who, config=config, tz=tz,
+                                             plan=p, run=run, item=item, note=res["note"], value=res["value"])
+            (opened if action == "opened" else noted).append(row.ticket_id)
+        session.add(row)
+    session.flush()
+    counts = {k: sum(1 for r in results if r["result"] == k) for k in ("ok", "fail", "skipped")}
+    audit.append(
+        session, at=now, actor=who.handle, entity=RUN_ENTITY, entity_id=run.id, kind="recorded",
+        to_value=_on_time(run, p),
+        details={"plan": p.name, "occurrence_at": occurrence.isoformat(), **counts,
+                 "tickets_opened": opened, "tickets_noted": noted, "no_ticket": no_ticket or None},
+    )
+    return run_view(session, run, tz=tz)
+
+
+def _finding(session: Session, *, clock: Clock, who: Staff, config: Config, tz: tzinfo,
+             plan: InspectionPlan, run: InspectionRun, item: InspectionItem, note: str, value: str
+             ) -> tuple[int, str]:
+    from deskctl.domain.ticket_states import OPEN_STATUSES
+    from deskctl.services.tickets import add_note, open_ticket
+
+    detail = " — ".join(x for x in (note, f"value {value}" if value else "") if x)
+    previous = session.execute(
+        select(InspectionResult.ticket_id, Ticket.status)
+        .join(Ticket, Ticket.id == InspectionResult.ticket_id)
+        .where(InspectionResult.item_id == item.id, InspectionResult.ticket_id.is_not(None))
+        .order_by(InspectionResult.id.desc())
+        .limit(1)
+    ).first()
+    when = _local(run.occurrence_at, tz)
+    if previous is not None and previous[1] in OPEN_STATUSES:
+        add_note(session=session, clock=clock, actor=who.handle, config=config, ticket_id=previous[0],
+                 text=f"inspection {plan.name} (run {run.id}, occurrence {when}): item "
+                      f"{item.position} \"{item.text}\" failed again" + (f": {detail}" if detail else ""))
+        return previous[0], "noted"
+    title = f"{plan.target}: {item.text}" + (f" — {note}" if note else "")
+    title = " ".join(title.split())[:200]
+    description = (
+        f"Finding of inspection plan {plan.name} (run {run.id}) for the occurrence at {when}.\n"
+        f"Target: {plan.target}\nItem {item.position}: {item.text}\nResult: fail"
+        + (f"\nNote: {note}" if note else "") + (f"\nMeasured value: {value}" if value else "")
+    )
+    view = open_ticket(session=session, clock=clock, actor=who.handle, config=config, title=title,
+                       reporter=who.name, system=plan.target, priority=plan.priority,
+                       channel="inspection", description=description)
+    return int(view["id"]), "opened"
+
+
+def _on_time(run: InspectionRun, plan: InspectionPlan) -> str:
+    late = run.performed_at > run.occurrence_at + timedelta(seconds=plan.grace_seconds)
+    return "late" if late else "on_time"
+
+
+# --- views ----------------------------------------------------------------------------------------
+
+
+def run_view(session: Session, run: InspectionRun, *, tz: tzinfo) -> dict:
+    plan = session.get(InspectionPlan, run.plan_id)
+    by = session.get(Staff, run.performed_by_id)
+    rows = session.execute(
+        select(InspectionResult, InspectionItem, Ticket.status)
+        .join(InspectionItem, InspectionItem.id == InspectionResult.item_id)
+        .outerjoin(Ticket, Ticket.id == InspectionResult.ticket_id)
+        .where(InspectionResult.run_id == run.id)
+        .order_by(InspectionResult.id)
+    ).all()
+    tickets = [r.ticket_id for r, _, _ in rows if r.ticket_id]
+    first_seen = dict(
+        session.execute(
+            select(InspectionResult.ticket_id, InspectionResult.run_id)
+            .where(InspectionResult.ticket_id.in_(tickets))
+            .order_by(InspectionResult.id.desc())
+        ).all()
+    ) if tickets else {}
+    results = []
+    for n, (res, item, ticket_status) in enumerate(rows, 1):
+        results.append({
+            "n": item.position if item.position > 0 else n,
+            "item": item.text,
+            "result": res.result,
+            "note": res.note,
+            "value": res.value,
+            "ticket_id": res.ticket_id,
+            "ticket_action": None if not res.ticket_id else
+            ("opened" if first_seen.get(res.ticket_id) == run.id else "noted"),
+            "ticket_status": ticket_status,
+        })
+    return {
+        "id": run.id,
+        "plan": plan.name,
+        "target": plan.target,
+        "occurrence_at": run.occurrence_at,
+        "performed_at": run.performed_at,
+        "performed_by": by.handle if by else None,
+        "state": _on_time(run, plan),
+        "ok": sum(1 for r in results if r["result"] == "ok"),
+        "failed": sum(1 for r in results if r["result"] == "fail"),
+        "skipped": sum(1 for r in results if r["result"] == "skipped"),
+        "findings": [r for r in results if r["result"] == "fail"],
+        "results": results,
+    }
+
+
+def show_run(*, session: Session, tz: tzinfo, run_id: int) -> dict:
+    run = session.get(InspectionRun, run_id)
+    if run is None:
+        raise NotFound(f"no inspection run {run_id} (see `deskctl inspect history`)")
+    return run_view(session, run, tz=tz)
+
+
+def _run_rows(session: Session, runs: list[tuple[InspectionRun, InspectionPlan, str]]) -> list[dict]:
+    ids = [r.id for r, _, _ in runs]
+    summary: dict[int, dict] = {i: {"ok": 0, "failed": 0, "skipped": 0, "tickets": []} for i in ids}
+    for start in range(0, len(ids), 500):
+        for run_id, result, ticket_id in session.execute(
+            select(InspectionResult.run_id, InspectionResult.result, InspectionResult.ticket_id)
+            .where(InspectionResult.run_id.in_(ids[start:start + 500]))
+            .order_by(InspectionResult.id)
+        ).all():
+            s = summary[run_id]
+            s[{"ok": "ok", "fail": "failed"}.get(result, "skipped")] += 1
+            if ticket_id:
+                s["tickets"].append(ticket_id)
+    return [
+        {"plan": plan.name, "target": plan.target, "occurrence_at": run.occurrence_at,
+         "state": _on_time(run, plan), "performed_at": run.performed_at, "by": handle,
+         **summary[run.id], "run": run.id}
+        for run, plan, handle in runs
+    ]
+
+
+def recent_runs(session: Session, plan: InspectionPlan, *, limit: int = 10) -> list[dict]:
+    runs = session.execute(
+        select(InspectionRun, InspectionPlan, Staff.handle)
+        .join(InspectionPlan, InspectionPlan.id == InspectionRun.plan_id)
+        .join(Staff, Staff.id == InspectionRun.performed_by_id)
+        .where(InspectionRun.plan_id == plan.id)
+        .order_by(InspectionRun.occurrence_at.desc())
+        .limit(limit)
+    ).all()
+    return _run_rows(session, [tuple(r) for r in runs])
+
+
+HISTORY_STATES = ("on_time", "late", "missed")
+
+
+def history(
+    *,
+    session: Session,
+    now: datetime,
+    tz: tzinfo,
+    plan: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    state: str | None = None,
+    limit: int | None = None,
+) -> list[dict]:
+    """Runs and missed occurrences in [since, until), newest first."""
+    if state is not None and state not in HISTORY_STATES:
+        raise InvalidInput(f"invalid state {state!r} (use {', '.join(HISTORY_STATES)})")
+    since = since or now - timedelta(days=30)
+    until = until or now + timedelta(microseconds=1)
+    if until <= since:
+        raise InvalidInput("--until must be after --since")
+    if plan:
+        plans = [get_plan(session, plan)]
+    else:
+        plans = list(session.execute(select(InspectionPlan).order_by(InspectionPlan.name)).scalars())
+    by_id = {p.id: p for p in plans}
+    runs = session.execute(
+        select(InspectionRun, InspectionPlan, Staff.handle)
+        .join(InspectionPlan, InspectionPlan.id == InspectionRun.plan_id)
+        .join(Staff, Staff.id == InspectionRun.performed_by_id)
+        .where(InspectionRun.plan_id.in_(list(by_id)), InspectionRun.occurrence_at >= since,
+               InspectionRun.occurrence_at < until)
+    ).all()
+    rows = _run_rows(session, [tuple(r) for r in runs])
+    recorded = {(r.plan_id, r.occurrence_at) for r, _, _ in runs}
+    segs = segments(session, list(by_id))
+    end = min(until, now + timedelta(microseconds=1))
+    for pid, p in by_id.items():
+        current = current_occurrence(p, now, tz) if p.status == "active" else None
+        for at, closed in owed_occurrences(segs[pid], start=since, end=end, tz=tz):
+            if (pid, at) in recorded or (not closed and at == current):
+                continue
+            if not closed and current is not None and at > current:
+                continue
+            rows.append({"plan": p.name, "target": p.target, "occurrence_at": at, "state": "missed",
+                         "performed_at": None, "by": None, "ok": 0, "failed": 0, "skipped": 0,
+                         "tickets": [], "run": None})
+    if state:
+        rows = [r for r in rows if r["state"] == state]
+    rows.sort(key=lambda r: (r["occurrence_at"], r["plan"]), reverse=True)
+    return rows[:limit] if limit else rows
