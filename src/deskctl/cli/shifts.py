@@ -1,5 +1,556 @@
-"""`deskctl shift …`: the 24-hour duty rota."""
+"""`deskctl shift …`: the 24-hour duty rota.
+
+`shift swap` is one command with three forms, so both spellings of the spec work:
+`shift swap 17 --with wang` (ask), `shift swap accept 1` / `shift swap decline 1` (answer),
+and `shift swap list` (requests to and from you).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
 
 import typer
 
-app = typer.Typer(help="Duty rota: shift types, planning, on duty now, swaps, gaps, attendance, handover.", no_args_is_help=True)
+from deskctl.cli.options import FormatOpt, FromOpt, JsonOpt, ToOpt, output_format
+from deskctl.cli.state import state
+from deskctl.errors import ExitCode, InvalidInput
+
+app = typer.Typer(
+    help="Duty rota: shift types, planning, on duty now, swaps, gaps, attendance, handover.",
+    no_args_is_help=True,
+)
+type_app = typer.Typer(help="Shift types: local start and end, minimum staffing.", no_args_is_help=True)
+app.add_typer(type_app, name="type")
+
+WhoOpt = Annotated[str | None, typer.Option("--who", help="Only this person's shifts (staff handle).")]
+ForOpt = Annotated[str | None, typer.Option("--for", help="Supervisor: record for this person (a correction).")]
+AtOpt = Annotated[str | None, typer.Option("--at", help="Supervisor: when it really happened (a correction).")]
+ReasonOpt = Annotated[str | None, typer.Option("--reason", help="Why the correction (kept in the audit trail).")]
+ShiftIdOpt = Annotated[int | None, typer.Option("--shift", help="Supervisor: the shift to correct, by ID.")]
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [part.strip() for v in values or [] for part in v.split(",") if part.strip()]
+
+
+def _type_columns():
+    from deskctl.render import Col
+
+    return [
+        Col("name", style="bold"), Col("start"), Col("end"), Col("crosses_midnight", "overnight"),
+        Col("night"), Col("min_staff", "min staff", justify="right"), Col("active"),
+    ]
+
+
+def shift_columns():
+    from deskctl.render import Col
+
+    return [
+        Col("id", justify="right"), Col("day"), Col("type", style="bold"), Col("who"),
+        Col("start_at", "start"), Col("end_at", "end"), Col("hours", justify="right"),
+        Col("clock_in_at", "in"), Col("clock_out_at", "out"),
+        Col("attendance", style_of=lambda v: "red" if v and v not in ("ok", "on duty") else None),
+    ]
+
+
+# --- types ----------------------------------------------------------------------------------
+
+
+@type_app.command("add")
+def type_add(
+    name: Annotated[str, typer.Argument(help="Type name, e.g. day or night.")],
+    start: Annotated[str, typer.Option("--start", help="Local start, HH:MM (desk time zone).")],
+    end: Annotated[str, typer.Option("--end", help="Local end, HH:MM; at or before the start = next day.")],
+    min_staff: Annotated[int, typer.Option("--min-staff", help="People needed on this shift.")] = 1,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """Add a shift type (supervisor only)."""
+    from deskctl import render
+    from deskctl.services import shift_types as svc
+
+    out = output_format(fmt, as_json)
+    with state().write() as w:
+        view = svc.add_type(
+            session=w.session, clock=w.clock, actor=w.actor, name=name, start=start, end=end, min_staff=min_staff
+        )
+    render.emit(view, out, title=f"added shift type {view['name']}")
+
+
+@type_app.command("list")
+def type_list(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
+    """List shift types."""
+    from deskctl import render
+    from deskctl.services import shift_types as svc
+
+    out = output_format(fmt, as_json)
+    with state().read() as r:
+        rows = svc.list_types(session=r.session)
+    render.emit(rows, out, columns=_type_columns())
+
+
+@type_app.command("edit")
+def type_edit(
+    name: Annotated[str, typer.Argument(help="Type name.")],
+    new_name: Annotated[str | None, typer.Option("--name", help="Rename the type.")] = None,
+    start: Annotated[str | None, typer.Option("--start", help="New local start, HH:MM.")] = None,
+    end: Annotated[str | None, typer.Option("--end", help="New local end, HH:MM.")] = None,
+    min_staff: Annotated[int | None, typer.Option("--min-staff", help="New minimum staffing.")] = None,
+    active: Annotated[
+        bool | None, typer.Option("--active/--inactive", help="Retire the type (no planning, no gaps) or bring it back.")
+    ] = None,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """Change a shift type (supervisor only). Shifts already on the rota keep their times."""
+    from deskctl import render
+    from deskctl.services import shift_types as svc
+
+    out = output_format(fmt, as_json)
+    with state().write() as w:
+        view = svc.edit_type(
+            session=w.session, clock=w.clock, actor=w.actor, name=name, new_name=new_name,
+            start=start, end=end, min_staff=min_staff, active=active,
+        )
+    render.emit(view, out, title=f"edited shift type {view['name']}")
+
+
+@type_app.command("remove")
+def type_remove(name: Annotated[str, typer.Argument(help="Type name.")]) -> None:
+    """Remove a shift type that no shift uses (supervisor only)."""
+    from deskctl import render
+    from deskctl.services import shift_types as svc
+
+    with state().write() as w:
+        svc.remove_type(session=w.session, clock=w.clock, actor=w.actor, name=name)
+    render.message(f"removed shift type {name}")
+
+
+# --- planning -------------------------------------------------------------------------------
+
+
+def _plan_tables(view: dict[str, Any]):
+    from deskctl import render
+
+    head = [(k, v) for k, v in view.items() if not isinstance(v, list) or k in ("types", "members")]
+    yield render.kv_table(head, title="rota plan (dry run: nothing written)" if view["dry_run"] else "rota plan")
+    yield render.rows_table(view["balance"], [
+        render.Col("who", style="bold"), render.Col("shifts", justify="right"),
+        render.Col("nights", justify="right"), render.Col("weekends", justify="right"),
+        render.Col("hours", justify="right"),
+    ], title="balance over the period (shifts already there included)")
+    if view["unfilled"]:
+        yield render.rows_table(view["unfilled"], [render.Col(k) for k in ("day", "type", "start_at", "missing")],
+                                title="could not be filled (rest or double-booking)")
+    if view["skipped"]:
+        yield render.rows_table(view["skipped"], [render.Col("day"), render.Col("type")],
+                                title="already planned, skipped (use --replace)")
+    if view["dry_run"]:
+        yield render.rows_table(view["shifts"], [
+            render.Col("day"), render.Col("type", style="bold"), render.Col("who"),
+            render.Col("start_at", "start"), render.Col("end_at", "end"), render.Col("hours", justify="right"),
+            render.Col("night"), render.Col("weekend"),
+        ], title="shifts")
+
+
+@app.command("plan")
+def plan(
+    from_: Annotated[str, typer.Option("--from", help="First date (YYYY-MM-DD, desk zone).")],
+    to: Annotated[str, typer.Option("--to", help="Last date, included.")],
+    types: Annotated[list[str], typer.Option("--type", help="Shift type(s): day, or day,night.")],
+    members: Annotated[list[str], typer.Option("--members", help="Who rotates: zhang,wang,zhao.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the plan and the balance; write nothing.")] = False,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Re-plan dates already planned (shifts not yet started).")
+    ] = False,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """Rotate members over a period: nights and weekends balanced, rest kept (supervisor only)."""
+    from deskctl import render
+    from deskctl.services import shift_rota as svc
+    from deskctl.timeparse import parse_date
+
+    out = output_format(fmt, as_json)
+    st = state()
+    with st.read() if dry_run else st.write() as w:
+        now = w.clock.now()
+        view = svc.plan(
+            session=w.session, clock=w.clock, actor=w.actor, config=w.config, tz=w.tz,
+            first=parse_date(from_, tz=w.tz, now=now), last=parse_date(to, tz=w.tz, now=now),
+            types=_split(types), members=_split(members), dry_run=dry_run, replace=replace,
+        )
+    render.emit(view, out, table=_plan_tables, rows_key="shifts")
+    missing = sum(u["missing"] for u in view["unfilled"])
+    if missing:
+        render.warn(f"{missing} place(s) could not be filled without double-booking or short rest; "
+                    "see `deskctl shift gaps`")
+
+
+@app.command("assign")
+def assign(
+    day: Annotated[str, typer.Argument(help="Date (YYYY-MM-DD, today, tomorrow).")],
+    type_name: Annotated[str, typer.Argument(metavar="TYPE", help="Shift type.")],
+    handle: Annotated[str, typer.Argument(help="Who works it.")],
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """Put one person on one shift type on one date (supervisor only)."""
+    from deskctl import render
+    from deskctl.services import shift_rota as svc
+    from deskctl.timeparse import parse_date
+
+    out = output_format(fmt, as_json)
+    with state().write() as w:
+        view = svc.assign(
+            session=w.session, clock=w.clock, actor=w.actor, config=w.config, tz=w.tz,
+            day=parse_date(day, tz=w.tz, now=w.clock.now()), type_name=type_name, handle=handle,
+        )
+    render.emit(view, out, title=f"shift {view['id']} assigned")
+
+
+@app.command("unassign")
+def unassign(
+    target: Annotated[str, typer.Argument(help="Shift ID, or a date followed by TYPE and HANDLE.")],
+    type_name: Annotated[str | None, typer.Argument(metavar="[TYPE]", help="Shift type (with a date).")] = None,
+    handle: Annotated[str | None, typer.Argument(metavar="[HANDLE]", help="Who (with a date).")] = None,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """Take a shift that has not started off the rota (supervisor only)."""
+    from deskctl import render
+    from deskctl.services import shift_rota as svc
+    from deskctl.services.shifts import get_shift
+    from deskctl.timeparse import parse_date
+
+    out = output_format(fmt, as_json)
+    with state().write() as w:
+        if target.isdigit() and type_name is None:
+            shift = get_shift(w.session, int(target))
+        elif type_name and handle:
+            day = parse_date(target, tz=w.tz, now=w.clock.now())
+            shift = svc.find_shift(w.session, day=day, type_name=type_name, handle=handle)
+        else:
+            raise InvalidInput("give a shift ID, or DATE TYPE HANDLE (e.g. 2026-12-01 night zhang)")
+        view = svc.unassign(session=w.session, clock=w.clock, actor=w.actor, config=w.config, tz=w.tz, shift=shift)
+    render.emit(view, out, title=f"shift {view['id']} unassigned")
+
+
+@app.command("cover")
+def cover(
+    shift_id: Annotated[int, typer.Argument(metavar="ID", help="Shift ID.")],
+    by: Annotated[str, typer.Option("--by", help="Who takes the shift over.")],
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """Put someone else on a shift directly, no request needed (supervisor only)."""
+    from deskctl import render
+    from deskctl.services import shift_rota as svc
+
+    out = output_format(fmt, as_json)
+    with state().write() as w:
+        view = svc.cover(
+            session=w.session, clock=w.clock, actor=w.actor, config=w.config, tz=w.tz, shift_id=shift_id, handle=by
+        )
+    render.emit(view, out, title=f"shift {shift_id} covered by {by}")
+
+
+# --- looking ------------------------------------------------------------------------------
+
+
+@app.command("list")
+def list_(
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    who: WhoOpt = None,
+    type_name: Annotated[str | None, typer.Option("--type", help="Only this shift type.")] = None,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """Shifts overlapping a window (default: today and the next 6 days)."""
+    from deskctl import render
+    from deskctl.services import shifts as svc
+
+    out = output_format(fmt, as_json)
+    with state().read() as r:
+        now = r.clock.now()
+        window = svc.parse_window(from_, to, tz=r.tz, now=now, default_days=7)
+        rows = svc.list_shifts(
+            session=r.session, now=now, tz=r.tz, config=r.config, window=window, who=who, type_name=type_name
+        )
+    render.emit(rows, out, columns=shift_columns())
+
+
+@app.command("mine")
+def mine(
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """Your own shifts (default: today and the next 13 days)."""
+    from deskctl import render
+    from deskctl.services import shifts as svc
+
+    out = output_format(fmt, as_json)
+    with state().read() as r:
+        now = r.clock.now()
+        window = svc.parse_window(from_, to, tz=r.tz, now=now, default_days=14)
+        rows = svc.list_shifts(session=r.session, now=now, tz=r.tz, config=r.config, window=window, who=r.actor)
+    render.emit(rows, out, columns=shift_columns())
+
+
+def _now_tables(view: dict[str, Any]):
+    from deskctl import render
+
+    cols = [render.Col(k) for k in ("who", "type", "since", "until", "clocked_in_at", "attendance")]
+    if view["nobody_on_duty"]:
+        yield render.safe("NOBODY IS ON DUTY NOW", style="bold red")
+    else:
+        yield render.rows_table(view["on_duty"], cols, title="on duty now")
+    yield render.kv_table(
+        [("next handover", view["next_handover_at"] or "nothing planned"),
+         ("takes over", ", ".join(r["who"] for r in view["takes_over"]) or "nobody planned")],
+    )
+
+
+@app.command("now")
+def now(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
+    """Who is on duty now, since and until when, and who takes over next (exit 0 even if nobody)."""
+    from deskctl import render
+    from deskctl.services import shifts as svc
+
+    out = output_format(fmt, as_json)
+    with state().read() as r:
+        view = svc.duty_now(session=r.session, now=r.clock.now(), tz=r.tz, config=r.config)
+    render.emit(view, out, table=_now_tables, rows_key="on_duty")
+    if view["nobody_on_duty"] and out != "table":
+        render.warn("NOBODY IS ON DUTY NOW")
+
+
+@app.command("gaps")
+def gaps(
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="table, json, jsonl or csv (given: prints even when there is no gap)."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Intervals with fewer people than a type's minimum, or no type at all (exit 1 if any; silent if none)."""
+    from deskctl import render
+    from deskctl.services import shifts as svc
+
+    asked = fmt is not None or as_json
+    out = output_format(fmt or "table", as_json)
+    with state().read() as r:
+        now = r.clock.now()
+        window = svc.parse_window(from_, to, tz=r.tz, now=now, default_days=7, from_now=True)
+        rows = svc.coverage_gaps(session=r.session, tz=r.tz, window=window)
+    if rows or asked:
+        render.emit(rows, out, columns=[
+            render.Col("start_at", "from"), render.Col("end_at", "to"),
+            render.Col("duration_seconds", "length", fmt=_duration), render.Col("type", style="bold"),
+            render.Col("have", justify="right"), render.Col("need", justify="right"), render.Col("problem"),
+        ])
+    if rows:
+        raise typer.Exit(ExitCode.CHECK_FOUND)
+
+
+def _duration(seconds: Any) -> str:
+    from deskctl.timeparse import format_duration
+
+    return format_duration(seconds)
+
+
+# --- swaps ----------------------------------------------------------------------------------
+
+
+def _swap_columns():
+    from deskctl.render import Col
+
+    return [Col(k) for k in ("id", "shift_id", "day", "type", "start_at", "from", "to", "status", "created_at")]
+
+
+@app.command("swap")
+def swap(
+    what: Annotated[str, typer.Argument(metavar="ID|accept|decline|list", help="A shift ID to give away, or accept / decline / list.")],
+    request: Annotated[int | None, typer.Argument(metavar="[REQ]", help="Swap request number (with accept or decline).")] = None,
+    with_: Annotated[str | None, typer.Option("--with", help="Colleague asked to take the shift.")] = None,
+    everyone: Annotated[bool, typer.Option("--all", help="With list: every request, not just yours and pending.")] = False,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """Swaps: `swap ID --with H` asks H to take your shift; H answers `swap accept REQ` or
+    `swap decline REQ`; `swap list` shows pending requests to and from you."""
+    from deskctl import render
+    from deskctl.services import shift_swaps as svc
+
+    out = output_format(fmt, as_json)
+    word = what.strip().lower()
+    if word == "list":
+        with state().read() as r:
+            rows = svc.list_swaps(session=r.session, actor=r.actor, everyone=everyone, pending_only=not everyone)
+        render.emit(rows, out, columns=_swap_columns())
+        return
+    if word in ("accept", "decline"):
+        if request is None:
+            raise InvalidInput(f"which request? `deskctl shift swap {word} REQ` (see `shift swap list`)")
+        with state().write() as w:
+            if word == "accept":
+                view = svc.accept_swap(session=w.session, clock=w.clock, actor=w.actor, config=w.config, tz=w.tz,
+                                       request_id=request)
+            else:
+                view = svc.decline_swap(session=w.session, clock=w.clock, actor=w.actor, request_id=request)
+        render.emit(view, out, title=f"swap request {request} {view['status']}")
+        return
+    if not word.isdigit():
+        raise InvalidInput(f"{what!r}: give a shift ID, or accept REQ, decline REQ, list")
+    if not with_:
+        raise InvalidInput("who should take it? `deskctl shift swap ID --with HANDLE`")
+    if request is not None:
+        raise InvalidInput("a swap request takes one shift ID and --with HANDLE")
+    with state().write() as w:
+        view = svc.request_swap(session=w.session, clock=w.clock, actor=w.actor, config=w.config, tz=w.tz,
+                                shift_id=int(word), with_handle=with_)
+    render.emit(view, out, title=f"swap request {view['id']} sent to {view['to']}")
+    if out == "table":
+        render.message(f"{view['to']} answers with `deskctl shift swap accept {view['id']}` (or decline)")
+
+
+# --- attendance -----------------------------------------------------------------------------
+
+
+def _clock(kind: str, for_: str | None, at: str | None, reason: str | None, shift_id: int | None, fmt: str, as_json: bool):
+    from deskctl import render
+    from deskctl.services import shift_attendance as svc
+    from deskctl.timeparse import parse_instant
+
+    out = output_format(fmt, as_json)
+    with state().write() as w:
+        at_value = parse_instant(at, tz=w.tz, now=w.clock.now()) if at else None
+        fn = svc.clock_in if kind == "in" else svc.clock_out
+        view = fn(session=w.session, clock=w.clock, actor=w.actor, config=w.config, tz=w.tz,
+                  for_handle=for_, at=at_value, reason=reason, shift_id=shift_id)
+    note = view.pop("note")
+    render.emit(view, out, title=f"shift {view['id']}")
+    if view.get("late_seconds") or view.get("early_leave_seconds"):
+        render.warn(note)
+    else:
+        render.message(note)
+
+
+@app.command("clock-in")
+def clock_in(
+    for_: ForOpt = None, at: AtOpt = None, reason: ReasonOpt = None, shift_id: ShiftIdOpt = None,
+    fmt: FormatOpt = "table", as_json: JsonOpt = False,
+) -> None:
+    """Clock in on your shift (in progress or starting soon); late beyond the grace is recorded."""
+    _clock("in", for_, at, reason, shift_id, fmt, as_json)
+
+
+@app.command("clock-out")
+def clock_out(
+    for_: ForOpt = None, at: AtOpt = None, reason: ReasonOpt = None, shift_id: ShiftIdOpt = None,
+    fmt: FormatOpt = "table", as_json: JsonOpt = False,
+) -> None:
+    """Clock out of the shift you clocked in on; leaving early beyond the grace is recorded."""
+    _clock("out", for_, at, reason, shift_id, fmt, as_json)
+
+
+# --- handover -------------------------------------------------------------------------------
+
+
+def _handover_tables(view: dict[str, Any]):
+    from deskctl import render
+
+    nxt = view.get("next_shift") or {}
+    head = [(k, view[k]) for k in ("id", "from", "to", "created_at", "taken_over_at", "taken_over_by", "note")]
+    head.append(("next shift", f"{', '.join(nxt.get('who') or []) or 'nobody planned'}"))
+    yield render.kv_table(head, title="handover")
+    yield render.rows_table(view["open_tickets"], [render.Col(k) for k in ("id", "priority", "status", "title", "system", "assignee", "opened_at")], title="open tickets") if view["open_tickets"] else render.safe("open tickets: none")
+    if view["sla_deadlines"]:
+        yield render.rows_table(view["sla_deadlines"], [render.Col(k) for k in ("ticket", "priority", "deadline", "due_at", "title")], title="SLA deadlines in the next shift")
+    if view["inspections_due"]:
+        yield render.rows_table(view["inspections_due"], [render.Col(k) for k in view["inspections_due"][0]], title="inspections due in the next shift")
+
+
+@app.command("handover")
+def handover(
+    note: Annotated[str | None, typer.Option("--note", help="Free text for the next shift.")] = None,
+    show: Annotated[bool, typer.Option("--show", help="Print the last handover instead of writing one.")] = False,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """Hand your shift over: open tickets, SLA deadlines and inspections of the next shift, your note."""
+    from deskctl import render
+    from deskctl.services import shift_handover as svc
+
+    out = output_format(fmt, as_json)
+    if show:
+        if note is not None:
+            raise InvalidInput("--show prints the last handover; leave out --note")
+        with state().read() as r:
+            view = svc.last_handover(session=r.session)
+    else:
+        with state().write() as w:
+            view = svc.handover(session=w.session, clock=w.clock, actor=w.actor, config=w.config, tz=w.tz, note=note or "")
+    render.emit(view, out, table=_handover_tables, rows_key="open_tickets")
+
+
+@app.command("takeover")
+def takeover(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
+    """Acknowledge the handover meant for you, as the incoming officer."""
+    from deskctl import render
+    from deskctl.services import shift_handover as svc
+
+    out = output_format(fmt, as_json)
+    with state().write() as w:
+        view = svc.takeover(session=w.session, clock=w.clock, actor=w.actor, config=w.config)
+    render.emit(view, out, table=_handover_tables, rows_key="open_tickets")
+
+
+# --- calendar -------------------------------------------------------------------------------
+
+
+@app.command("export")
+def export(
+    ics: Annotated[str, typer.Option("--ics", metavar="FILE", help="Write an iCalendar file here ('-' = stdout).")],
+    who: WhoOpt = None,
+    from_: FromOpt = None,
+    to: ToOpt = None,
+) -> None:
+    """Write shifts as an RFC 5545 calendar; each shift keeps its UID, so re-imports update."""
+    import os
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    from deskctl import render
+    from deskctl.services import shifts as svc
+
+    target = None if ics == "-" else Path(ics).expanduser()
+    if target is not None:
+        if target.is_dir():
+            raise InvalidInput(f"{target} is a folder; give a file name")
+        if not target.parent.is_dir():
+            raise InvalidInput(f"folder {target.parent} does not exist; nothing written")
+    with state().read() as r:
+        now = r.clock.now()
+        window = svc.parse_window(from_, to, tz=r.tz, now=now, default_days=366) if from_ or to else None
+        data, count = svc.export_ics(session=r.session, now=now, tz=r.tz, window=window, who=who)
+    if target is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    fd, tmp = tempfile.mkstemp(prefix=".deskctl-", suffix=".ics.part", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    render.message(f"wrote {count} shift(s) to {target}")

@@ -1,5 +1,385 @@
-"""shifts use cases."""
+"""Looking at the rota: shift views, lists, who is on duty, gaps, calendar export, status.
+
+Changes live next door: types in `shift_types`, planning and cover in `shift_rota`, swaps in
+`shift_swaps`, clock-in/out in `shift_attendance`, handover in `shift_handover`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from deskctl.config import Config
+from deskctl.domain.rota import Need, find_gaps
+from deskctl.domain.shift_time import attendance, is_night, is_weekend, shift_instants
+from deskctl.domain.wallclock import wall_to_utc
+from deskctl.errors import InvalidInput, NotFound
+from deskctl.services.shift_types import wall
+from deskctl.store.tables import Handover, Shift, ShiftType, Staff
+from deskctl.timeparse import parse_date, parse_instant
+
+# Longest a shift can be (24 h type plus a DST hour): bounds index range scans on start_at.
+MAX_SHIFT = timedelta(hours=26)
+MAX_WINDOW_DAYS = 3 * 366
 
 
-def status_section(*, session, now, actor, config, tz) -> dict:
-    return {}
+# --- windows ------------------------------------------------------------------------------
+
+
+def _is_date(text: str) -> bool:
+    raw = text.strip().lower()
+    if raw in ("today", "yesterday", "tomorrow"):
+        return True
+    try:
+        date.fromisoformat(raw)
+        return len(raw) == 10
+    except ValueError:
+        return False
+
+
+def local_midnight(day: date, tz: tzinfo) -> datetime:
+    return wall_to_utc(day, datetime.min.time(), tz)
+
+
+@dataclass(frozen=True)
+class Window:
+    """[start, end) as instants; `first_day`..`last_day` set when it was given as rota days."""
+
+    start: datetime
+    end: datetime
+    first_day: date | None = None
+    last_day: date | None = None
+
+
+def parse_window(
+    start: str | None,
+    end: str | None,
+    *,
+    tz: tzinfo,
+    now: datetime,
+    default_days: int,
+    from_now: bool = False,
+) -> Window:
+    """`--from`/`--to`. Dates select rota days (a shift belongs to the date it starts on, so
+    `--to 2026-12-31` includes that night until 08:00 on the 1st); times select instants.
+    Without `--from` the window starts today (or now, with `from_now`). Refuses an empty or
+    reversed window (exit 2)."""
+    as_days = (start is None and not from_now or (start is not None and _is_date(start))) and (
+        end is None or _is_date(end)
+    )
+    if as_days:
+        first = parse_date(start, tz=tz, now=now) if start else now.astimezone(tz).date()
+        last = parse_date(end, tz=tz, now=now) if end else first + timedelta(days=default_days - 1)
+        if last < first:
+            raise InvalidInput(f"--from {first} is after --to {last}")
+        if (last - first).days >= MAX_WINDOW_DAYS:
+            raise InvalidInput(f"the window is longer than {MAX_WINDOW_DAYS} days; ask for less")
+        return Window(local_midnight(first, tz), local_midnight(last + timedelta(days=1), tz), first, last)
+    if start is None:
+        lo = now
+    elif _is_date(start):
+        lo = local_midnight(parse_date(start, tz=tz, now=now), tz)
+    else:
+        lo = parse_instant(start, tz=tz, now=now)
+    if end is None:
+        hi = lo + timedelta(days=default_days)
+    elif _is_date(end):
+        hi = local_midnight(parse_date(end, tz=tz, now=now) + timedelta(days=1), tz)
+    else:
+        hi = parse_instant(end, tz=tz, now=now)
+    if hi <= lo:
+        raise InvalidInput(f"--from ({start or 'now'}) must be before --to ({end})")
+    if hi - lo > timedelta(days=MAX_WINDOW_DAYS):
+        raise InvalidInput(f"the window is longer than {MAX_WINDOW_DAYS} days; ask for less")
+    return Window(lo, hi)
+
+
+def in_window(query, window: Window):
+    """Shifts of the window's rota days, or overlapping its instants."""
+    if window.first_day is None:
+        return overlapping(query, window.start, window.end)
+    return query.where(
+        Shift.day >= window.first_day,
+        Shift.day <= window.last_day,
+        Shift.start_at >= window.start - MAX_SHIFT,
+        Shift.start_at < window.end + MAX_SHIFT,
+    )
+
+
+# --- views --------------------------------------------------------------------------------
+
+
+def shift_query():
+    return (
+        select(Shift, ShiftType.name, Staff.handle)
+        .join(ShiftType, Shift.type_id == ShiftType.id)
+        .join(Staff, Shift.staff_id == Staff.id)
+    )
+
+
+def shift_view(shift: Shift, type_name: str, handle: str, *, now: datetime, tz: tzinfo, grace: timedelta) -> dict:
+    facts = attendance(
+        start=shift.start_at, end=shift.end_at, clock_in=shift.clock_in_at,
+        clock_out=shift.clock_out_at, now=now, grace=grace,
+    )
+    local_start, local_end = shift.start_at.astimezone(tz), shift.end_at.astimezone(tz)
+    return {
+        "id": shift.id,
+        "day": shift.day,
+        "type": type_name,
+        "who": handle,
+        "start_at": shift.start_at,
+        "end_at": shift.end_at,
+        "hours": round((shift.end_at - shift.start_at).total_seconds() / 3600, 2),
+        "night": is_night(local_start.time(), local_end.time()),
+        "weekend": is_weekend(shift.day),
+        "clock_in_at": shift.clock_in_at,
+        "clock_out_at": shift.clock_out_at,
+        "attendance": facts.summary,
+        "late_seconds": facts.late_seconds,
+        "early_leave_seconds": facts.early_leave_seconds,
+        "no_show": facts.no_show,
+    }
+
+
+def views(rows: Iterable, *, now: datetime, tz: tzinfo, config: Config) -> list[dict]:
+    grace = config.duration("shift.grace")
+    return [shift_view(s, t, h, now=now, tz=tz, grace=grace) for s, t, h in rows]
+
+
+def get_shift(session: Session, shift_id: int) -> Shift:
+    shift = session.get(Shift, shift_id)
+    if shift is None:
+        raise NotFound(f"no shift {shift_id} (see `deskctl shift list`)")
+    return shift
+
+
+def view_of(session: Session, shift: Shift, *, now: datetime, tz: tzinfo, config: Config) -> dict:
+    row = session.execute(shift_query().where(Shift.id == shift.id)).one()
+    return views([row], now=now, tz=tz, config=config)[0]
+
+
+def overlapping(query, start: datetime, end: datetime):
+    """Shifts overlapping [start, end); the lower bound on start_at keeps it an index range."""
+    return query.where(Shift.start_at < end, Shift.start_at > start - MAX_SHIFT, Shift.end_at > start)
+
+
+def list_shifts(
+    *,
+    session: Session,
+    now: datetime,
+    tz: tzinfo,
+    config: Config,
+    window: Window,
+    who: str | None = None,
+    type_name: str | None = None,
+) -> list[dict]:
+    query = in_window(shift_query(), window)
+    if who:
+        staff_id = _staff_id(session, who)
+        query = query.where(Shift.staff_id == staff_id)
+    if type_name:
+        type_id = session.execute(select(ShiftType.id).where(ShiftType.name == type_name)).scalar()
+        if type_id is None:
+            raise NotFound(f"no shift type {type_name!r} (see `deskctl shift type list`)")
+        query = query.where(Shift.type_id == type_id)
+    rows = session.execute(query.order_by(Shift.start_at, ShiftType.name, Staff.handle)).all()
+    return views(rows, now=now, tz=tz, config=config)
+
+
+def _staff_id(session: Session, handle: str) -> int:
+    staff_id = session.execute(select(Staff.id).where(Staff.handle == handle)).scalar()
+    if staff_id is None:
+        raise NotFound(f"no staff member with handle {handle!r} (see `deskctl staff list`)")
+    return staff_id
+
+
+# --- on duty --------------------------------------------------------------------------------
+
+
+def on_duty_at(*, session: Session, at: datetime) -> list[Staff]:
+    """Staff whose shift covers instant `at` (start ≤ at < end), by handle."""
+    query = (
+        select(Staff)
+        .join(Shift, Shift.staff_id == Staff.id)
+        .where(Shift.start_at <= at, Shift.start_at > at - MAX_SHIFT, Shift.end_at > at)
+        .order_by(Staff.handle)
+        .distinct()
+    )
+    return list(session.execute(query).scalars())
+
+
+def duty_now(*, session: Session, now: datetime, tz: tzinfo, config: Config) -> dict:
+    """Who is on duty now, since and until when, the next handover and who takes over."""
+    current_rows = session.execute(
+        shift_query()
+        .where(Shift.start_at <= now, Shift.start_at > now - MAX_SHIFT, Shift.end_at > now)
+        .order_by(Shift.end_at, Staff.handle)
+    ).all()
+    upcoming_rows = session.execute(
+        shift_query()
+        .where(Shift.start_at > now, Shift.start_at <= now + timedelta(days=7))
+        .order_by(Shift.start_at, Staff.handle)
+        .limit(50)
+    ).all()
+    current = views(current_rows, now=now, tz=tz, config=config)
+    upcoming = views(upcoming_rows, now=now, tz=tz, config=config)
+    if current:
+        handover_at = min(s["end_at"] for s in current)
+        takes_over = [s for s in upcoming if s["start_at"] <= handover_at]
+    else:
+        handover_at = upcoming[0]["start_at"] if upcoming else None
+        takes_over = []
+    if not takes_over and upcoming:
+        first = upcoming[0]["start_at"]
+        takes_over = [s for s in upcoming if s["start_at"] == first]
+    return {
+        "at": now,
+        "nobody_on_duty": not current,
+        "on_duty": [_duty_row(s) for s in current],
+        "next_handover_at": handover_at,
+        "takes_over": [_duty_row(s) for s in takes_over],
+    }
+
+
+def _duty_row(s: dict) -> dict:
+    return {
+        "id": s["id"],
+        "who": s["who"],
+        "type": s["type"],
+        "since": s["start_at"],
+        "until": s["end_at"],
+        "clocked_in_at": s["clock_in_at"],
+        "attendance": s["attendance"],
+    }
+
+
+# --- gaps ---------------------------------------------------------------------------------
+
+
+def coverage_gaps(*, session: Session, tz: tzinfo, window: Window) -> list[dict]:
+    """Every interval of the window with fewer people than a type's minimum, and every interval
+    no active type covers and nobody is on duty (type empty). A window of rota days runs from
+    the first day's earliest shift start to the last day's latest shift end."""
+    types = session.execute(select(ShiftType).where(ShiftType.active.is_(True))).scalars().all()
+    walls = [(t, wall(t.start_local), wall(t.end_local)) for t in types]
+    start, end = window.start, window.end
+    if window.first_day is not None and walls:
+        start = min(shift_instants(window.first_day, s_t, e_t, tz)[0] for _, s_t, e_t in walls)
+        end = max(shift_instants(window.last_day, s_t, e_t, tz)[1] for _, s_t, e_t in walls)
+    needs = []
+    for t, s_t, e_t in walls:
+        day = start.astimezone(tz).date() - timedelta(days=1)
+        while day <= end.astimezone(tz).date():
+            s, e = shift_instants(day, s_t, e_t, tz)
+            if e > start and s < end:
+                needs.append(Need(t.name, s, e, t.min_staff))
+            day += timedelta(days=1)
+    rows = session.execute(
+        overlapping(
+            select(ShiftType.name, Shift.start_at, Shift.end_at).join(ShiftType, Shift.type_id == ShiftType.id),
+            start,
+            end,
+        )
+    ).all()
+    gaps = find_gaps(needs, [tuple(r) for r in rows], start, end)
+    return [
+        {
+            "start_at": g.start,
+            "end_at": g.end,
+            "duration_seconds": int((g.end - g.start).total_seconds()),
+            "type": g.type_name or "",
+            "have": g.have,
+            "need": g.need,
+            "problem": "no shift type covers this time" if g.type_name is None else f"{g.have} of {g.need} on duty",
+        }
+        for g in gaps
+    ]
+
+
+# --- calendar -------------------------------------------------------------------------------
+
+
+def export_ics(
+    *,
+    session: Session,
+    now: datetime,
+    tz: tzinfo,
+    window: Window | None = None,
+    who: str | None = None,
+) -> tuple[bytes, int]:
+    """RFC 5545 calendar of shifts, one VEVENT per shift with a UID that never changes, so a
+    calendar program re-importing the file updates events instead of duplicating them."""
+    from icalendar import Calendar, Event
+
+    query = shift_query()
+    if window is not None:
+        query = in_window(query, window)
+    if who:
+        query = query.where(Shift.staff_id == _staff_id(session, who))
+    rows = session.execute(query.order_by(Shift.start_at, Staff.handle)).all()
+    cal = Calendar()
+    cal.add("prodid", "-//deskctl//duty rota//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", f"Duty rota{' — ' + who if who else ''}")
+    for shift, type_name, handle in rows:
+        event = Event()
+        event.add("uid", shift_uid(shift))
+        event.add("dtstamp", now)
+        event.add("dtstart", shift.start_at)
+        event.add("dtend", shift.end_at)
+        event.add("summary", f"{type_name} shift — {handle}")
+        local = shift.start_at.astimezone(tz)
+        event.add(
+            "description",
+            f"deskctl shift {shift.id}: {type_name} on {shift.day.isoformat()} "
+            f"({local:%H:%M} {tz}), on duty: {handle}",
+        )
+        event.add("categories", ["duty", type_name])
+        event.add("transp", "OPAQUE")
+        cal.add_component(event)
+    return cal.to_ical(), len(rows)
+
+
+def shift_uid(shift: Shift) -> str:
+    """Stable per shift: a swap or cover changes the event, never its identity."""
+    return f"deskctl-shift-{shift.id}-{shift.day:%Y%m%d}@deskctl"
+
+
+# --- status -------------------------------------------------------------------------------
+
+
+def status_section(*, session: Session, now: datetime, actor: str, config: Config, tz: tzinfo) -> dict:
+    """The on-duty block of `deskctl status`."""
+    duty = duty_now(session=session, now=now, tz=tz, config=config)
+    section: dict = {}
+    if duty["nobody_on_duty"]:
+        section["on_duty_alert"] = "NOBODY IS ON DUTY NOW"
+    section["on_duty"] = [
+        {"who": r["who"], "type": r["type"], "since": r["since"], "until": r["until"],
+         "clocked_in": r["clocked_in_at"] is not None}
+        for r in duty["on_duty"]
+    ]
+    section["next_handover"] = {
+        "at": duty["next_handover_at"],
+        "takes_over": ", ".join(r["who"] for r in duty["takes_over"]) or "nobody planned",
+    }
+    window = config.duration("shift.handover_window")
+    last = session.execute(select(Handover).order_by(Handover.created_at.desc(), Handover.id.desc()).limit(1)).scalar()
+    pending = []
+    if last is not None and last.taken_over_at is None and now - last.created_at > window:
+        handles = dict(session.execute(select(Staff.id, Staff.handle)).all())
+        pending.append({
+            "handover": last.id,
+            "from": handles.get(last.from_staff_id, ""),
+            "to": handles.get(last.to_staff_id, "") if last.to_staff_id else "",
+            "created_at": last.created_at,
+            "waiting_seconds": int((now - last.created_at).total_seconds()),
+        })
+    section["handover_pending"] = pending
+    return section

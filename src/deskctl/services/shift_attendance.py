@@ -1,0 +1,181 @@
+"""Clock-in and clock-out against the rota, and the supervisor's corrections.
+
+The acting user clocks in on their shift in progress, or on one starting within
+`shift.clock_window`; lateness, early leave and no-shows are derived from the instants (see
+domain.shift_time.attendance), never stored as separate facts. A supervisor may record or
+correct either instant for someone (`--for`, `--at`, `--reason`); the audit trail keeps the
+old value, the new one and the reason.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from deskctl.config import Config
+from deskctl.errors import Conflict, InvalidInput
+from deskctl.services.shifts import MAX_SHIFT, get_shift, view_of
+from deskctl.services.staff import get_staff, require_actor, require_supervisor
+from deskctl.store import audit
+from deskctl.store.tables import Shift, Staff
+from deskctl.timeparse import Clock, format_duration
+
+
+def _local(value: datetime, tz: tzinfo) -> str:
+    return value.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def _who(session: Session, actor: str, for_handle: str | None, at: datetime | None, reason: str | None,
+         shift_id: int | None, now: datetime) -> tuple[Staff, Staff, datetime, bool, str]:
+    """(who acts, whose attendance, at, is a correction, reason)."""
+    correcting = for_handle is not None or at is not None or shift_id is not None
+    if not correcting:
+        me = require_actor(session, actor)
+        return me, me, now, False, (reason or "").strip()
+    by = require_supervisor(session, actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("a correction needs a reason: --reason TEXT (it goes into the audit trail)")
+    person = get_staff(session, for_handle or actor)
+    at = at or now
+    if at > now:
+        raise InvalidInput(f"{at:%Y-%m-%d %H:%M} UTC is in the future; record what happened, not what will")
+    return by, person, at, True, reason
+
+
+def _own(session: Session, shift_id: int, person: Staff) -> Shift:
+    shift = get_shift(session, shift_id)
+    if shift.staff_id != person.id:
+        raise InvalidInput(f"shift {shift_id} is not {person.handle}'s (see `deskctl shift list --who {person.handle}`)")
+    return shift
+
+
+def clock_in(
+    *,
+    session: Session,
+    clock: Clock,
+    actor: str,
+    config: Config,
+    tz: tzinfo,
+    for_handle: str | None = None,
+    at: datetime | None = None,
+    reason: str | None = None,
+    shift_id: int | None = None,
+) -> dict:
+    now = clock.now()
+    by, person, at, correcting, reason = _who(session, actor, for_handle, at, reason, shift_id, now)
+    window = config.duration("shift.clock_window")
+    if shift_id is not None:
+        shift = _own(session, shift_id, person)
+    else:
+        shift = session.execute(
+            select(Shift)
+            .where(
+                Shift.staff_id == person.id,
+                Shift.start_at <= at + window,
+                Shift.start_at > at - MAX_SHIFT,
+                Shift.end_at > at,
+            )
+            .order_by(Shift.start_at)
+            .limit(1)
+        ).scalar()
+        if shift is None:
+            raise Conflict(
+                f"{person.handle} has no shift in progress or starting within "
+                f"{format_duration(window)} (config shift.clock_window); see `deskctl shift mine`"
+            )
+    if shift.clock_in_at is not None and not correcting:
+        raise Conflict(
+            f"you clocked in on shift {shift.id} at {_local(shift.clock_in_at, tz)} already; "
+            "at the end, `deskctl shift clock-out`"
+        )
+    if shift.clock_out_at is not None and at > shift.clock_out_at:
+        raise InvalidInput(f"clock-in {_local(at, tz)} would be after the clock-out {_local(shift.clock_out_at, tz)}")
+    old = shift.clock_in_at
+    shift.clock_in_at = at
+    audit.append(
+        session, at=now, actor=by.handle, entity="shift", entity_id=shift.id,
+        kind="clock_in_corrected" if correcting else "clock_in",
+        from_value=None if old is None else old.isoformat(), to_value=at.isoformat(),
+        details={"for": person.handle, "reason": reason} if correcting or reason else {},
+    )
+    view = view_of(session, shift, now=now, tz=tz, config=config)
+    grace = config.duration("shift.grace")
+    if view["late_seconds"]:
+        view["note"] = f"clocked in {format_duration(view['late_seconds'])} late (beyond the {format_duration(grace)} grace): recorded as late"
+    else:
+        view["note"] = f"clocked in on shift {shift.id} ({view['type']}, {_local(shift.start_at, tz)}–{_local(shift.end_at, tz)})"
+    return view
+
+
+def clock_out(
+    *,
+    session: Session,
+    clock: Clock,
+    actor: str,
+    config: Config,
+    tz: tzinfo,
+    for_handle: str | None = None,
+    at: datetime | None = None,
+    reason: str | None = None,
+    shift_id: int | None = None,
+) -> dict:
+    now = clock.now()
+    by, person, at, correcting, reason = _who(session, actor, for_handle, at, reason, shift_id, now)
+    window = config.duration("shift.clock_window")
+    if shift_id is not None:
+        shift = _own(session, shift_id, person)
+    elif correcting:
+        shift = session.execute(
+            select(Shift)
+            .where(
+                Shift.staff_id == person.id,
+                Shift.start_at <= at,
+                Shift.start_at > at - MAX_SHIFT - window,
+                Shift.end_at >= at - window,
+            )
+            .order_by(Shift.start_at.desc())
+            .limit(1)
+        ).scalar()
+        if shift is None:
+            raise Conflict(f"{person.handle} has no shift around {_local(at, tz)}; give --shift ID")
+    else:
+        shift = session.execute(
+            select(Shift)
+            .where(
+                Shift.staff_id == person.id,
+                Shift.clock_in_at.is_not(None),
+                Shift.clock_out_at.is_(None),
+                Shift.start_at <= now + window,
+                Shift.start_at > now - MAX_SHIFT - window,
+            )
+            .order_by(Shift.start_at.desc())
+            .limit(1)
+        ).scalar()
+        if shift is None:
+            raise Conflict("you are not clocked in on any shift; clock in first with `deskctl shift clock-in`")
+        if now > shift.end_at + window:
+            raise Conflict(
+                f"shift {shift.id} ended at {_local(shift.end_at, tz)}, more than {format_duration(window)} ago; "
+                "ask a supervisor to record your clock-out with --for, --at and --reason"
+            )
+    if shift.clock_in_at is None:
+        raise Conflict(f"shift {shift.id} has no clock-in; record the clock-in first (`shift clock-in --for … --at …`)")
+    if at < shift.clock_in_at:
+        raise InvalidInput(f"clock-out {_local(at, tz)} would be before the clock-in {_local(shift.clock_in_at, tz)}")
+    old = shift.clock_out_at
+    shift.clock_out_at = at
+    audit.append(
+        session, at=now, actor=by.handle, entity="shift", entity_id=shift.id,
+        kind="clock_out_corrected" if correcting else "clock_out",
+        from_value=None if old is None else old.isoformat(), to_value=at.isoformat(),
+        details={"for": person.handle, "reason": reason} if correcting or reason else {},
+    )
+    view = view_of(session, shift, now=now, tz=tz, config=config)
+    if view["early_leave_seconds"]:
+        view["note"] = f"clocked out {format_duration(view['early_leave_seconds'])} before the end: recorded as early leave"
+    else:
+        view["note"] = f"clocked out of shift {shift.id}"
+    return view

@@ -1,0 +1,230 @@
+"""Handover between shifts: the outgoing officer's note compiled with the desk's open work.
+
+`handover` (outgoing officer) compiles open tickets by priority, SLA deadlines falling in the
+next shift, inspections due in the next shift and the free-text note, and stores it in the
+handover table as it was at that moment. `takeover` (incoming officer) acknowledges it; one
+not taken over within `shift.handover_window` shows in `deskctl status`.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta, tzinfo
+
+from sqlalchemy import or_, select
+from sqlmodel import Session
+
+from deskctl.config import Config
+from deskctl.errors import Conflict, NotFound
+from deskctl.services import inspections
+from deskctl.services.shifts import MAX_SHIFT
+from deskctl.services.staff import handles_by_id, require_actor
+from deskctl.services.tickets import clean_text
+from deskctl.store import audit
+from deskctl.store.tables import Handover, Shift, ShiftType, Staff, Ticket
+from deskctl.timeparse import Clock
+
+try:
+    from deskctl.domain.ticket_states import OPEN_STATUSES
+except ImportError:  # pragma: no cover - the ticket desk defines it
+    OPEN_STATUSES = ("new", "assigned", "in_progress", "waiting")
+
+PRIORITY_ORDER = {"P1": 1, "P2": 2, "P3": 3, "P4": 4}
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.astimezone(UTC).isoformat()
+
+
+def _open_tickets(session: Session, handles: dict[int, str]) -> list[dict]:
+    rows = session.execute(
+        select(Ticket).where(Ticket.status.in_(OPEN_STATUSES)).order_by(Ticket.priority, Ticket.opened_at)
+    ).scalars()
+    return [
+        {
+            "id": t.id,
+            "priority": t.priority,
+            "status": t.status,
+            "title": t.title,
+            "system": t.system,
+            "assignee": handles.get(t.assignee_id, "") if t.assignee_id else "",
+            "opened_at": _iso(t.opened_at),
+        }
+        for t in rows
+    ]
+
+
+def _sla_deadlines(session: Session, start: datetime, end: datetime) -> list[dict]:
+    rows = session.execute(
+        select(Ticket).where(
+            Ticket.status.in_(OPEN_STATUSES),
+            or_(
+                Ticket.response_due_at.between(start, end) & Ticket.acknowledged_at.is_(None),
+                Ticket.resolution_due_at.between(start, end) & (Ticket.status != "waiting"),
+            ),
+        )
+    ).scalars()
+    out = []
+    for t in rows:
+        if t.acknowledged_at is None and t.response_due_at and start <= t.response_due_at <= end:
+            out.append({"ticket": t.id, "priority": t.priority, "deadline": "response",
+                        "due_at": _iso(t.response_due_at), "title": t.title})
+        if t.status != "waiting" and t.resolution_due_at and start <= t.resolution_due_at <= end:
+            out.append({"ticket": t.id, "priority": t.priority, "deadline": "resolution",
+                        "due_at": _iso(t.resolution_due_at), "title": t.title})
+    return sorted(out, key=lambda d: d["due_at"])
+
+
+def _inspections_due(session: Session, tz: tzinfo, start: datetime, end: datetime) -> list[dict]:
+    due = getattr(inspections, "due_occurrences", None)
+    if due is None:  # the inspections area is not there yet
+        return []
+    out = []
+    for occ in due(session=session, tz=tz, start=start, end=end):
+        out.append({k: _iso(v) if isinstance(v, datetime) else v for k, v in occ.items()})
+    return out
+
+
+def _my_shift(session: Session, me: Staff, now: datetime, window: timedelta) -> Shift:
+    shift = session.execute(
+        select(Shift)
+        .where(
+            Shift.staff_id == me.id,
+            Shift.start_at <= now,
+            Shift.start_at > now - MAX_SHIFT - window,
+            Shift.end_at > now - window,
+        )
+        .order_by(Shift.start_at.desc())
+        .limit(1)
+    ).scalar()
+    if shift is None:
+        raise Conflict("you have no shift in progress (or just ended) to hand over; see `deskctl shift mine`")
+    return shift
+
+
+def handover(
+    *, session: Session, clock: Clock, actor: str, config: Config, tz: tzinfo, note: str = ""
+) -> dict:
+    me = require_actor(session, actor)
+    now = clock.now()
+    window = config.duration("shift.handover_window")
+    shift = _my_shift(session, me, now, window)
+    done = session.execute(select(Handover).where(Handover.shift_id == shift.id)).scalar()
+    if done is not None:
+        raise Conflict(
+            f"you handed shift {shift.id} over at {done.created_at.astimezone(tz):%H:%M} already; "
+            "see it with `deskctl shift handover --show`"
+        )
+    note = clean_text(note, "the handover note", config)
+    incoming = session.execute(
+        select(Shift, Staff.handle)
+        .join(Staff, Shift.staff_id == Staff.id)
+        .where(
+            Shift.staff_id != me.id,
+            Shift.start_at > shift.start_at,
+            Shift.start_at <= shift.end_at + config.duration("shift.clock_window"),
+        )
+        .order_by(Shift.start_at, Staff.handle)
+    ).all()
+    first_start = incoming[0][0].start_at if incoming else None
+    incoming = [(s, h) for s, h in incoming if s.start_at == first_start]
+    if incoming:
+        next_start = max(now, incoming[0][0].start_at)
+        next_end = max(s.end_at for s, _ in incoming)
+    else:
+        next_start, next_end = now, max(now, shift.end_at) + (shift.end_at - shift.start_at)
+    handles = handles_by_id(session)
+    type_names = dict(session.execute(select(ShiftType.id, ShiftType.name)).all())
+    summary = {
+        "shift": {"id": shift.id, "type": type_names.get(shift.type_id), "start_at": _iso(shift.start_at),
+                  "end_at": _iso(shift.end_at)},
+        "next_shift": {
+            "start_at": _iso(incoming[0][0].start_at) if incoming else None,
+            "end_at": _iso(next_end) if incoming else None,
+            "who": [h for _, h in incoming],
+        },
+        "open_tickets": _open_tickets(session, handles),
+        "sla_deadlines": _sla_deadlines(session, next_start, next_end),
+        "inspections_due": _inspections_due(session, tz, next_start, next_end),
+    }
+    row = Handover(
+        shift_id=shift.id, from_staff_id=me.id,
+        to_staff_id=incoming[0][0].staff_id if incoming else None,
+        note=note, summary=json.dumps(summary, ensure_ascii=False), created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    audit.append(
+        session, at=now, actor=me.handle, entity="handover", entity_id=row.id, kind="handed_over",
+        from_value=me.handle, to_value=handles.get(row.to_staff_id) if row.to_staff_id else None,
+        details={"shift_id": shift.id, "open_tickets": len(summary["open_tickets"]),
+                 "sla_deadlines": len(summary["sla_deadlines"]), "note": note},
+    )
+    return handover_view(row, handles)
+
+
+def takeover(*, session: Session, clock: Clock, actor: str, config: Config) -> dict:
+    """The incoming officer acknowledges the newest handover meant for them (or for anyone)."""
+    me = require_actor(session, actor)
+    now = clock.now()
+    last = session.execute(
+        select(Handover)
+        .where(
+            Handover.from_staff_id != me.id,
+            or_(Handover.to_staff_id == me.id, Handover.to_staff_id.is_(None)),
+        )
+        .order_by(Handover.created_at.desc(), Handover.id.desc())
+        .limit(1)
+    ).scalar()
+    if last is None:
+        raise Conflict("no handover is waiting for you; the outgoing officer runs `deskctl shift handover` first")
+    if last.taken_over_at is not None:
+        raise Conflict(
+            f"handover {last.id} was taken over already; see it with `deskctl shift handover --show`"
+        )
+    last.taken_over_at = now
+    last.taken_over_by_id = me.id
+    handles = handles_by_id(session)
+    audit.append(
+        session, at=now, actor=me.handle, entity="handover", entity_id=last.id, kind="taken_over",
+        from_value=handles.get(last.from_staff_id), to_value=me.handle,
+        details={"waited_seconds": int((now - last.created_at).total_seconds())},
+    )
+    return handover_view(last, handles)
+
+
+def last_handover(*, session: Session) -> dict:
+    row = session.execute(select(Handover).order_by(Handover.created_at.desc(), Handover.id.desc()).limit(1)).scalar()
+    if row is None:
+        raise NotFound("no handover on record yet; the outgoing officer runs `deskctl shift handover`")
+    return handover_view(row, handles_by_id(session))
+
+
+def _instants(value):
+    """Summary instants were stored as ISO text; give them back as datetimes for display."""
+    if isinstance(value, dict):
+        return {
+            k: datetime.fromisoformat(v) if k.endswith("_at") and isinstance(v, str) else _instants(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_instants(v) for v in value]
+    return value
+
+
+def handover_view(row: Handover, handles: dict[int, str]) -> dict:
+    summary = _instants(json.loads(row.summary or "{}"))
+    return {
+        "id": row.id,
+        "shift_id": row.shift_id,
+        "from": handles.get(row.from_staff_id, ""),
+        "to": handles.get(row.to_staff_id, "") if row.to_staff_id else "",
+        "created_at": row.created_at,
+        "taken_over_at": row.taken_over_at,
+        "taken_over_by": handles.get(row.taken_over_by_id, "") if row.taken_over_by_id else "",
+        "note": row.note,
+        "next_shift": summary.get("next_shift", {}),
+        "open_tickets": summary.get("open_tickets", []),
+        "sla_deadlines": summary.get("sla_deadlines", []),
+        "inspections_due": summary.get("inspections_due", []),
+    }

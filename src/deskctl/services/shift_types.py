@@ -1,0 +1,152 @@
+"""Shift types: a name, local start and end in the desk time zone, a minimum staffing."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from deskctl.domain.shift_time import crosses_midnight, is_night
+from deskctl.errors import Conflict, InvalidInput, NotFound
+from deskctl.services.staff import require_supervisor
+from deskctl.store import audit
+from deskctl.store.tables import Shift, ShiftType
+from deskctl.timeparse import Clock, parse_time_of_day
+
+NAME_RE = re.compile(r"^[^\W\d][\w-]{0,31}$")
+MAX_STAFF = 100
+
+
+def wall(text: str) -> time:
+    """A type's HH:MM (seconds are not allowed: shifts start on the minute)."""
+    value = parse_time_of_day(text)
+    if value.second:
+        raise InvalidInput(f"invalid time of day {text!r} (use HH:MM, 00:00 to 23:59)")
+    return value
+
+
+def type_view(t: ShiftType) -> dict:
+    start, end = wall(t.start_local), wall(t.end_local)
+    return {
+        "name": t.name,
+        "start": t.start_local,
+        "end": t.end_local,
+        "crosses_midnight": crosses_midnight(start, end),
+        "night": is_night(start, end),
+        "min_staff": t.min_staff,
+        "active": t.active,
+    }
+
+
+def get_type(session: Session, name: str) -> ShiftType:
+    found = session.execute(select(ShiftType).where(ShiftType.name == name)).scalar_one_or_none()
+    if found is None:
+        raise NotFound(f"no shift type {name!r} (see `deskctl shift type list`)")
+    return found
+
+
+def _check_name(name: str) -> str:
+    name = (name or "").strip()
+    if not NAME_RE.match(name):
+        raise InvalidInput(
+            f"invalid shift type name {name!r}: a word of letters, digits, '_' or '-', "
+            "starting with a letter, at most 32"
+        )
+    return name
+
+
+def _check_min_staff(value: int) -> int:
+    if not 1 <= value <= MAX_STAFF:
+        raise InvalidInput(f"--min-staff must be between 1 and {MAX_STAFF}")
+    return value
+
+
+def add_type(
+    *, session: Session, clock: Clock, actor: str, name: str, start: str, end: str, min_staff: int = 1
+) -> dict:
+    by = require_supervisor(session, actor)
+    name = _check_name(name)
+    start_t, end_t = wall(start), wall(end)
+    min_staff = _check_min_staff(min_staff)
+    if session.execute(select(ShiftType.id).where(ShiftType.name == name)).first():
+        raise Conflict(f"shift type {name!r} exists; change it with `deskctl shift type edit {name}`")
+    row = ShiftType(
+        name=name, start_local=f"{start_t:%H:%M}", end_local=f"{end_t:%H:%M}", min_staff=min_staff
+    )
+    session.add(row)
+    session.flush()
+    view = type_view(row)
+    audit.append(
+        session, at=clock.now(), actor=by.handle, entity="shift_type", entity_id=row.id,
+        kind="added", to_value=name, details=view,
+    )
+    return view
+
+
+def list_types(*, session: Session, include_inactive: bool = True) -> list[dict]:
+    query = select(ShiftType).order_by(ShiftType.start_local, ShiftType.name)
+    if not include_inactive:
+        query = query.where(ShiftType.active.is_(True))
+    return [type_view(t) for t in session.execute(query).scalars()]
+
+
+def edit_type(
+    *,
+    session: Session,
+    clock: Clock,
+    actor: str,
+    name: str,
+    new_name: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    min_staff: int | None = None,
+    active: bool | None = None,
+) -> dict:
+    """Change a type. Published shifts keep their own instants: history is not rewritten."""
+    by = require_supervisor(session, actor)
+    row = get_type(session, name)
+    changes: dict[str, list] = {}
+    if new_name is not None and new_name != row.name:
+        new_name = _check_name(new_name)
+        if session.execute(select(ShiftType.id).where(ShiftType.name == new_name)).first():
+            raise Conflict(f"shift type {new_name!r} exists; pick another name")
+        changes["name"] = [row.name, new_name]
+    if start is not None:
+        changes["start_local"] = [row.start_local, f"{wall(start):%H:%M}"]
+    if end is not None:
+        changes["end_local"] = [row.end_local, f"{wall(end):%H:%M}"]
+    if min_staff is not None:
+        changes["min_staff"] = [row.min_staff, _check_min_staff(min_staff)]
+    if active is not None:
+        changes["active"] = [row.active, active]
+    changes = {k: v for k, v in changes.items() if v[0] != v[1]}
+    if not changes:
+        raise InvalidInput("nothing to change (give --name, --start, --end, --min-staff or --active/--inactive)")
+    for key, (_, new) in changes.items():
+        setattr(row, key, new)
+    audit.append(
+        session, at=clock.now(), actor=by.handle, entity="shift_type", entity_id=row.id,
+        kind="edited", details=changes,
+    )
+    return type_view(row)
+
+
+def remove_type(*, session: Session, clock: Clock, actor: str, name: str) -> dict:
+    """Delete a type that no shift uses; one with history can only be made inactive."""
+    by = require_supervisor(session, actor)
+    row = get_type(session, name)
+    used = session.execute(select(func.count()).select_from(Shift).where(Shift.type_id == row.id)).scalar_one()
+    if used:
+        raise Conflict(
+            f"{used} shift(s) use type {name!r}; unassign them first, or retire the type with "
+            f"`deskctl shift type edit {name} --inactive` (history is kept)"
+        )
+    view = type_view(row)
+    session.delete(row)
+    audit.append(
+        session, at=clock.now(), actor=by.handle, entity="shift_type", entity_id=row.id,
+        kind="removed", from_value=name, details=view,
+    )
+    return view
