@@ -1,5 +1,98 @@
-"""Demo shifts."""
+"""Demo rota: day 08:00-20:00 and night 20:00-08:00, a month around now for the five duty
+officers, attendance as people really clock (a few late, one no-show), and handovers.
+
+Everything goes through the shift services, with the clock set to when each thing happened.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from deskctl.services import shift_attendance, shift_handover, shift_rota, shift_types
+from deskctl.services.demo.staff import OFFICERS
+from deskctl.store.tables import Shift, Staff
+from deskctl.timeparse import Clock
+
+SUPERVISOR = "lead"
+LATE_SHIFTS = 4  # past shifts whose officer clocks in beyond the grace
 
 
 def seed(ctx) -> None:
-    """Seeds nothing yet."""
+    for name, start, end in (("day", "08:00", "20:00"), ("night", "20:00", "08:00")):
+        shift_types.add_type(
+            session=ctx.session, clock=ctx.clock, actor=SUPERVISOR, name=name, start=start, end=end, min_staff=1
+        )
+    today = ctx.now.astimezone(ctx.tz).date()
+    plan = shift_rota.plan(
+        session=ctx.session, clock=ctx.clock, actor=SUPERVISOR, config=ctx.config, tz=ctx.tz,
+        first=today - timedelta(days=14), last=today + timedelta(days=16),
+        types=["day", "night"], members=OFFICERS,
+    )
+    ctx.counts["shift_types"] = 2
+    ctx.counts["shifts"] = plan["planned"]
+    ctx.counts.update(_attendance(ctx))
+    ctx.counts["handovers"] = _handovers(ctx)
+
+
+def _started(ctx) -> list[tuple[Shift, str]]:
+    return list(
+        ctx.session.execute(
+            select(Shift, Staff.handle)
+            .join(Staff, Shift.staff_id == Staff.id)
+            .where(Shift.start_at <= ctx.now)
+            .order_by(Shift.start_at)
+        ).all()
+    )
+
+
+def _attendance(ctx) -> dict[str, int]:
+    """Clock everybody in and out around their shifts; a few come late, one never comes."""
+    started = _started(ctx)
+    ended = [i for i, (s, _) in enumerate(started) if s.end_at <= ctx.now]
+    rng = ctx.rng
+    no_show = ended[len(ended) // 2] if ended else None
+    late = set(rng.sample([i for i in ended if i != no_show], min(LATE_SHIFTS, max(len(ended) - 1, 0))))
+    early = rng.choice([i for i in ended if i not in late and i != no_show]) if len(ended) > LATE_SHIFTS + 1 else None
+    counts = {"clock_ins": 0, "late": 0, "no_shows": int(no_show is not None)}
+    for i, (shift, handle) in enumerate(started):
+        if i == no_show:
+            continue
+        offset = timedelta(minutes=rng.randint(8, 35)) if i in late else timedelta(minutes=rng.randint(-12, 3))
+        at = min(shift.start_at + offset, ctx.now)
+        shift_attendance.clock_in(
+            session=ctx.session, clock=Clock(fixed=at), actor=handle, config=ctx.config, tz=ctx.tz
+        )
+        counts["clock_ins"] += 1
+        counts["late"] += int(i in late)
+        if shift.end_at > ctx.now:
+            continue
+        out = timedelta(minutes=-rng.randint(40, 90)) if i == early else timedelta(minutes=rng.randint(0, 15))
+        shift_attendance.clock_out(
+            session=ctx.session, clock=Clock(fixed=min(shift.end_at + out, ctx.now)), actor=handle,
+            config=ctx.config, tz=ctx.tz,
+        )
+    return counts
+
+
+def _handovers(ctx) -> int:
+    """The last three finished shifts were handed over; the newest is not taken over yet."""
+    ended = [(s, h) for s, h in _started(ctx) if s.end_at <= ctx.now and s.clock_in_at is not None][-3:]
+    notes = [
+        "core switch fan noisy, watch it",
+        "backup job on the file server re-run at 02:00, check its log",
+        "printer on floor 3 waiting for a spare part; user informed",
+    ]
+    for n, (shift, handle) in enumerate(ended):
+        at = shift.end_at - timedelta(minutes=10)
+        view = shift_handover.handover(
+            session=ctx.session, clock=Clock(fixed=at), actor=handle, config=ctx.config, tz=ctx.tz,
+            note=notes[n % len(notes)],
+        )
+        if n < len(ended) - 1 and view["to"]:
+            shift_handover.takeover(
+                session=ctx.session, clock=Clock(fixed=shift.end_at + timedelta(minutes=4)),
+                actor=view["to"], config=ctx.config,
+            )
+    return len(ended)
