@@ -263,14 +263,16 @@ def _duty_row(s: dict) -> dict:
 
 def coverage_gaps(*, session: Session, tz: tzinfo, window: Window) -> list[dict]:
     """Every interval of the window with fewer people than a type's minimum, and every interval
-    no active type covers and nobody is on duty (type empty). A window of rota days runs from
-    the first day's earliest shift start to the last day's latest shift end."""
+    no active type covers and nobody is on duty (type empty). A window of rota days is 24 h a
+    day from the earliest type start: with day 08:00 and night 20:00, `--from 2026-12-01 --to
+    2026-12-31` is 12-01 08:00 to 01-01 08:00."""
     types = session.execute(select(ShiftType).where(ShiftType.active.is_(True))).scalars().all()
     walls = [(t, wall(t.start_local), wall(t.end_local)) for t in types]
     start, end = window.start, window.end
     if window.first_day is not None and walls:
-        start = min(shift_instants(window.first_day, s_t, e_t, tz)[0] for _, s_t, e_t in walls)
-        end = max(shift_instants(window.last_day, s_t, e_t, tz)[1] for _, s_t, e_t in walls)
+        day_start = min(s_t for _, s_t, _ in walls)
+        start = shift_instants(window.first_day, day_start, day_start, tz)[0]
+        end = shift_instants(window.last_day + timedelta(days=1), day_start, day_start, tz)[0]
     needs = []
     for t, s_t, e_t in walls:
         day = start.astimezone(tz).date() - timedelta(days=1)
