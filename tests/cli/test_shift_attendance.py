@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 
@@ -104,7 +102,7 @@ def test_correction_by_supervisor_with_reason_is_audited(rota):
     latest = max(events, key=lambda e: e["id"])
     assert latest["actor"] == "lead"
     assert latest["from"].startswith("2026-11-23T00:02") and latest["to"].startswith("2026-11-23T00:30")
-    assert json.loads(latest["details"])["reason"] == "video shows 08:30"
+    assert latest["details"]["reason"] == "video shows 08:30"
     assert shift_of(rota, "zhang")["late_seconds"] == 1800
 
 
