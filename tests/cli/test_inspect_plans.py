@@ -180,3 +180,11 @@ def test_status_shows_inspections_due_and_overdue(staffed):
     view = staffed.json("status")
     assert view["inspections_overdue"] == 1 and view["inspections_due"] == 0
     assert view["inspections_open"][0]["plan"] == "core-network"
+
+
+def test_due_on_duty_owner_is_whoever_is_on_shift_at_the_due_time(staffed):
+    add_core(staffed)
+    staffed.ok("--as", "lead", "shift", "type", "add", "day", "--start", "08:00", "--end", "20:00")
+    staffed.ok("--as", "lead", "shift", "assign", "2026-11-23", "day", "wang")
+    rows = staffed.json("inspect", "due", "--within", "1d")
+    assert [(r["due_at"][:10], r["owner"]) for r in rows] == [("2026-11-23", "wang"), ("2026-11-24", "lead")]
