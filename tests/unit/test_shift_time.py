@@ -7,7 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from deskctl.domain.shift_time import attendance, crosses_midnight, is_night, is_weekend, shift_instants
+from deskctl.domain.shift_time import (
+    attendance,
+    crosses_midnight,
+    is_night,
+    is_weekend,
+    shift_instants,
+)
 
 DAY = (time(8), time(20))
 NIGHT = (time(20), time(8))
