@@ -225,3 +225,18 @@ def test_run_is_all_or_nothing_when_a_ticket_cannot_be_opened(staffed):
     res = staffed.run("--as", "zhang", "inspect", "run", "core-network", "--ok", "1,3", "--fail", "2:" + "x" * 60)
     assert res.exit_code == 2
     assert snapshot(staffed) == before
+
+
+def test_demo_has_plans_a_month_of_runs_findings_and_a_missed_occurrence(desk, tmp_path):
+    demo = tmp_path / "demo.db"
+    counts = desk.json("demo", "--db", str(demo))
+    assert counts["inspection_plans"] == 4 and counts["inspection_runs"] > 30
+    plans = desk.json("--db", str(demo), "inspect", "plan", "list")
+    assert {"core-network", "backups", "machine-room", "ups-battery"} == {p["name"] for p in plans}
+    history = desk.json("--db", str(demo), "inspect", "history", "--since", "31d ago")
+    assert [r["plan"] for r in history if r["state"] == "missed"] == ["core-network"]
+    failed = [r for r in history if r["failed"]]
+    assert len(failed) == 4 and all(r["tickets"] for r in failed)
+    core = [r["tickets"][0] for r in failed if r["plan"] == "core-network"]
+    assert len(core) == 2 and core[0] == core[1]  # the repeat failure noted on the open ticket
+    assert desk.json("--db", str(demo), "ticket", "show", str(core[0]))["channel"] == "inspection"
