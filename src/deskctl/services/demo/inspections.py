@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from deskctl.services import inspection_runs, inspections
 from deskctl.services.demo.staff import OFFICERS
 from deskctl.services.inspection_schedule import OwnerResolver, get_plan, recurrence
@@ -42,7 +44,7 @@ def seed(ctx) -> None:
     for spec in PLANS:
         inspections.add_plan(session=session, clock=Clock(start), actor="lead", config=ctx.config, tz=tz,
                              start=start, **spec)
-    officers = [h for h in OFFICERS if session.query(Staff).filter(Staff.handle == h).first()]
+    officers = list(session.execute(select(Staff.handle).where(Staff.handle.in_(OFFICERS))).scalars())
     owner_of = OwnerResolver(session)
     runs = findings = 0
     failed_days: set[tuple[str, int]] = set()
