@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 
 import pytest
 
-DESKCTL = shutil.which("deskctl")
-pytestmark = pytest.mark.skipif(DESKCTL is None, reason="deskctl is not installed on PATH")
+DESKCTL = ""
+
+
+@pytest.fixture(autouse=True)
+def _deskctl(deskctl_exe):
+    """The installed command (found by tests/e2e/conftest.py, next to the interpreter or on PATH)."""
+    global DESKCTL
+    DESKCTL = deskctl_exe
 
 
 def cron_env(desk, now: str) -> dict[str, str]:
