@@ -1,0 +1,130 @@
+"""End-to-end fixtures: the installed `deskctl` run as a real process, the way cron runs it.
+
+No terminal (stdin is /dev/null, stdout and stderr are pipes), and a minimal environment:
+PATH, HOME (a temp folder), DESKCTL_DB, DESKCTL_CONFIG, DESKCTL_NOW, and nothing else unless a
+test adds it. The fixtures are named `proc_*` so they never shadow the CliRunner `desk`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+FROZEN_NOW = "2026-11-23T09:00:00+08:00"
+
+
+def find_deskctl() -> str | None:
+    """The console script of the running interpreter's environment, else the one on PATH."""
+    beside = Path(sys.executable).parent / "deskctl"
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    return shutil.which("deskctl")
+
+
+@pytest.fixture(scope="session")
+def deskctl_exe() -> str:
+    exe = find_deskctl()
+    if exe is None:
+        pytest.fail(
+            f"the installed `deskctl` command was not found (looked next to {sys.executable} and on "
+            "PATH); install the package with `pip install -e '.[test]'` before running tests/e2e",
+            pytrace=False,
+        )
+    return exe
+
+
+@dataclass
+class Proc:
+    code: int
+    out: str
+    err: str
+
+    def json(self):
+        return json.loads(self.out)
+
+
+class ProcDesk:
+    """A desk in a temp folder, driven only through `deskctl` processes."""
+
+    def __init__(self, exe: str, root: Path):
+        self.exe = exe
+        self.root = root
+        self.home = root / "home"
+        self.home.mkdir()
+        self.db = root / "data" / "desk.db"
+        self.config = root / "config.toml"
+        self.env = {
+            "PATH": f"{Path(exe).parent}{os.pathsep}/usr/bin{os.pathsep}/bin",
+            "HOME": str(self.home),
+            "DESKCTL_DB": str(self.db),
+            "DESKCTL_CONFIG": str(self.config),
+            "DESKCTL_NOW": FROZEN_NOW,
+        }
+
+    def environ(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        return {**self.env, **(extra or {})}
+
+    def run(self, *args: str, env: dict[str, str] | None = None, timeout: float = 120) -> Proc:
+        res = subprocess.run(
+            [self.exe, *map(str, args)], env=self.environ(env), stdin=subprocess.DEVNULL,
+            capture_output=True, timeout=timeout,
+        )
+        return Proc(res.returncode, res.stdout.decode("utf-8"), res.stderr.decode("utf-8"))
+
+    def ok(self, *args: str, **kw) -> Proc:
+        res = self.run(*args, **kw)
+        assert res.code == 0, f"deskctl {' '.join(map(str, args))} exited {res.code}\n{res.err}"
+        return res
+
+    def json(self, *args: str, **kw):
+        return self.ok(*args, "--json", **kw).json()
+
+    def popen(self, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
+        return subprocess.Popen(
+            [self.exe, *map(str, args)], env=self.environ(env), stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )
+
+    def shell(self, script: str, env: dict[str, str] | None = None, timeout: float = 600) -> Proc:
+        """Run a bash script with `deskctl` on PATH (for pipes and loops)."""
+        res = subprocess.run(
+            ["bash", "-c", script], env=self.environ(env), stdin=subprocess.DEVNULL,
+            capture_output=True, timeout=timeout,
+        )
+        return Proc(res.returncode, res.stdout.decode("utf-8", "replace"), res.stderr.decode("utf-8", "replace"))
+
+
+@pytest.fixture
+def proc_blank(deskctl_exe, tmp_path) -> ProcDesk:
+    """Nothing yet: no config file, no database."""
+    return ProcDesk(deskctl_exe, tmp_path)
+
+
+@pytest.fixture
+def proc_desk(deskctl_exe, tmp_path) -> ProcDesk:
+    """A desk with a config (Asia/Shanghai) and no database yet."""
+    desk = ProcDesk(deskctl_exe, tmp_path)
+    desk.config.write_text('timezone = "Asia/Shanghai"\n', encoding="utf-8")
+    return desk
+
+
+@pytest.fixture
+def proc_staffed(proc_desk) -> ProcDesk:
+    """An initialised desk: lead (supervisor), zhang (officer), li (tier 2), maria (tier 3)."""
+    proc_desk.ok("init")
+    proc_desk.ok("staff", "add", "lead", "--name", "王主管", "--role", "supervisor")
+    for handle, name, role, tier in [
+        ("zhang", "张三", "officer", 1),
+        ("li", "李四", "technician", 2),
+        ("maria", "Maria Lopez", "technician", 3),
+    ]:
+        proc_desk.ok("--as", "lead", "staff", "add", handle, "--name", name, "--role", role, "--tier", str(tier))
+    proc_desk.env["DESKCTL_USER"] = "zhang"
+    return proc_desk

@@ -1,0 +1,65 @@
+"""Several deskctl processes on one database at once: no lost update, no "database is locked"."""
+
+from __future__ import annotations
+
+import sqlite3
+
+
+def _ready_ticket(desk, title: str) -> int:
+    ticket_id = desk.json("ticket", "open", title, "--reporter", "财务部 刘女士", "--priority", "P2")["id"]
+    desk.ok("ticket", "assign", str(ticket_id), "li")
+    desk.ok("--as", "li", "ticket", "ack", str(ticket_id))
+    return ticket_id
+
+
+def test_concurrency_two_resolves_one_wins_other_exits_4(proc_staffed):
+    for round_no in range(2):
+        ticket_id = _ready_ticket(proc_staffed, f"race {round_no}")
+        procs = [
+            proc_staffed.popen("--as", "li", "ticket", "resolve", str(ticket_id), "--resolution", f"fix {who}")
+            for who in ("A", "B")
+        ]
+        results = [(p.wait(timeout=120), *(s.decode("utf-8") for s in p.communicate())) for p in procs]
+        codes = sorted(code for code, _, _ in results)
+        assert codes == [0, 4], results
+        loser_err = next(err for code, _, err in results if code == 4)
+        assert loser_err.startswith("deskctl: error:") and loser_err.count("\n") == 1, loser_err
+        assert "resolved" in loser_err
+        winner = "AB"[[code for code, _, _ in results].index(0)]
+        ticket = proc_staffed.json("ticket", "show", str(ticket_id))
+        assert ticket["status"] == "resolved"
+        assert ticket["resolution"] == f"fix {winner}"
+        assert [e["kind"] for e in ticket["timeline"]].count("resolved") == 1
+    assert proc_staffed.run("audit", "verify").code == 0
+
+
+def test_concurrency_four_writers_open_400_tickets(proc_staffed):
+    """4 shell loops × 100 `deskctl ticket open`, all at once: every one lands, none fails."""
+    logs = proc_staffed.root / "logs"
+    logs.mkdir()
+    loop = (
+        'for i in $(seq 1 100); do '
+        'deskctl ticket open "worker {w} ticket $i" --reporter "user {w}" --priority P3 '
+        '>/dev/null 2>>"{logs}/err-{w}" || echo "$i exit $?" >> "{logs}/fail-{w}"; done'
+    )
+    script = " & ".join(loop.format(w=w, logs=logs) for w in range(4)) + " & wait"
+    res = proc_staffed.shell(script, timeout=1200)
+    assert res.code == 0, res.err
+    failures = {p.name: p.read_text() for p in logs.glob("fail-*")}
+    assert failures == {}, failures
+    errors = {p.name: p.read_text(encoding="utf-8") for p in logs.glob("err-*") if p.read_text()}
+    assert not any("database is locked" in text for text in errors.values()), errors
+    assert errors == {}, errors
+    con = sqlite3.connect(proc_staffed.db)
+    try:
+        count, titles = con.execute("SELECT count(*), count(DISTINCT title) FROM ticket").fetchone()
+        opened = con.execute(
+            "SELECT count(*) FROM event WHERE entity = 'ticket' AND kind = 'opened'"
+        ).fetchone()[0]
+        ids = [r[0] for r in con.execute("SELECT id FROM ticket ORDER BY id")]
+    finally:
+        con.close()
+    assert count == 400 and titles == 400 and opened == 400
+    assert ids == list(range(1, 401))
+    verify = proc_staffed.run("audit", "verify")
+    assert verify.code == 0, verify.out + verify.err
