@@ -1,0 +1,316 @@
+"""Housekeeping commands: init, config, db, audit, and the storage errors (SPEC §7, §8)."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import tomllib
+
+import pytest
+
+
+def _raw(path, sql, *params):
+    con = sqlite3.connect(path)
+    try:
+        rows = con.execute(sql, params).fetchall()
+        con.commit()
+        return rows
+    finally:
+        con.close()
+
+
+def _fresh_env(desk, sub="fresh"):
+    root = desk.root / sub
+    return {"DESKCTL_DB": str(root / "data" / "desk.db"), "DESKCTL_CONFIG": str(root / "conf" / "config.toml")}
+
+
+# --- init ---------------------------------------------------------------------------------------
+
+
+def test_init_creates_config_and_private_database(desk):
+    env = _fresh_env(desk)
+    res = desk.run("--tz", "Europe/Berlin", "init", env=env)
+    assert res.exit_code == 0, res.stderr
+    assert res.stdout == ""
+    assert "wrote config" in res.stderr and "created database" in res.stderr
+    db = desk.root / "fresh" / "data" / "desk.db"
+    assert db.stat().st_mode & 0o777 == 0o600
+    assert db.parent.stat().st_mode & 0o777 == 0o700
+    config = desk.root / "fresh" / "conf" / "config.toml"
+    assert tomllib.loads(config.read_text(encoding="utf-8")) == {"timezone": "Europe/Berlin"}
+    assert desk.json("staff", "list", env=env) == []
+
+
+def test_init_is_idempotent(desk):
+    env = _fresh_env(desk)
+    desk.ok("init", env=env)
+    desk.ok("staff", "add", "lead", "--name", "L", "--role", "supervisor", env=env)
+    config = desk.root / "fresh" / "conf" / "config.toml"
+    before = config.read_bytes()
+    res = desk.run("--tz", "Europe/Berlin", "init", env=env)
+    assert res.exit_code == 0
+    assert "kept as it is" in res.stderr and "is ready" in res.stderr
+    assert config.read_bytes() == before
+    assert [s["handle"] for s in desk.json("staff", "list", env=env)] == ["lead"]
+
+
+def test_command_without_database_exits_6(desk):
+    res = desk.run("ticket", "list", env=_fresh_env(desk))
+    assert res.exit_code == 6
+    assert "deskctl init" in res.stderr
+    assert not (desk.root / "fresh" / "data" / "desk.db").exists()
+
+
+def test_global_db_option_wins(staffed):
+    other = staffed.root / "other.db"
+    staffed.ok("--db", str(other), "init")
+    assert staffed.json("--db", str(other), "staff", "list") == []
+    assert len(staffed.json("staff", "list")) == 5
+
+
+# --- config -------------------------------------------------------------------------------------
+
+
+def test_config_path(desk):
+    res = desk.run("config", "path")
+    assert (res.exit_code, res.stdout) == (0, f"{desk.config}\n")
+
+
+def test_config_set_get_keeps_other_keys(desk):
+    res = desk.run("config", "set", "sla.P1.response", "10m")
+    assert res.exit_code == 0
+    assert res.stderr == "sla.P1.response = 10m\n"
+    assert desk.ok("config", "get", "sla.P1.response").stdout == "10m\n"
+    desk.ok("config", "set", "sla.calendar.holidays", "2026-10-01,2026-10-02")
+    assert desk.ok("config", "get", "sla.calendar.holidays").stdout == '["2026-10-01", "2026-10-02"]\n'
+    data = tomllib.loads(desk.config.read_text(encoding="utf-8"))
+    assert data == {"timezone": "Asia/Shanghai",
+                    "sla": {"P1": {"response": "10m"}, "calendar": {"holidays": ["2026-10-01", "2026-10-02"]}}}
+    assert sorted(p.name for p in desk.config.parent.iterdir() if p.suffix == ".toml") == ["config.toml"]
+    assert not [p for p in desk.config.parent.iterdir() if p.name.startswith(".config-")]
+
+
+def test_config_get_default(desk):
+    assert desk.ok("config", "get", "confirm_window").stdout == "72h\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "snippet"),
+    [
+        (["set", "colour", "blue"], "unknown config key"),
+        (["set", "sla.P1.response", "whenever"], "sla.P1.response"),
+        (["set", "timezone", "Mars/Base"], "Mars/Base"),
+        (["set", "limits.text_max", "0"], "limits.text_max"),
+        (["get", "colour"], "unknown config key"),
+    ],
+)
+def test_config_bad_key_or_value_exits_2_file_unchanged(desk, args, snippet):
+    before = desk.config.read_bytes()
+    res = desk.run("config", *args)
+    assert res.exit_code == 2
+    assert res.stdout == ""
+    assert res.stderr.startswith("deskctl: error: ") and snippet in res.stderr
+    assert desk.config.read_bytes() == before
+
+
+def test_config_show(desk):
+    desk.ok("config", "set", "confirm_window", "48h")
+    shown = desk.json("config", "show")
+    assert shown["confirm_window"] == "48h"
+    assert shown["timezone"] == "Asia/Shanghai"
+    assert shown["sla.P2.resolution"] == "8h"
+    table = desk.ok("config", "show").stdout
+    line = next(x for x in table.splitlines() if x.strip().startswith("confirm_window"))
+    assert "48h" in line and "file" in line
+    line = next(x for x in table.splitlines() if x.strip().startswith("sla.P2.resolution"))
+    assert "default" in line
+
+
+def test_config_broken_file_exits_6_with_line_and_is_kept(desk):
+    text = 'timezone = "Asia/Shanghai"\n\n[sla.P1]\nresponse = 15m\n'
+    desk.config.write_text(text, encoding="utf-8")
+    for args in (["ticket", "list"], ["config", "show"], ["config", "set", "user", "zhang"], ["init"]):
+        res = desk.run(*args)
+        assert res.exit_code == 6, args
+        assert res.stdout == ""
+        assert res.stderr.startswith("deskctl: error: ")
+        assert str(desk.config) in res.stderr and "line 4" in res.stderr
+    assert desk.config.read_text(encoding="utf-8") == text
+    assert desk.ok("config", "path").stdout == f"{desk.config}\n"
+
+
+def test_config_wrong_type_in_file_exits_6(desk):
+    desk.config.write_text('confirm_window = "a while"\n', encoding="utf-8")
+    res = desk.run("ticket", "list")
+    assert res.exit_code == 6
+    assert "confirm_window" in res.stderr
+
+
+def test_bad_tz_and_bad_now_exit_2(desk):
+    res = desk.run("--tz", "Nowhere/Land", "ticket", "list")
+    assert res.exit_code == 2 and "Nowhere/Land" in res.stderr
+    res = desk.run("ticket", "list", env={"DESKCTL_NOW": "half past nine"})
+    assert res.exit_code == 2 and "DESKCTL_NOW" in res.stderr
+
+
+def test_version_and_no_traceback_on_usage_error(desk):
+    res = desk.run("--version")
+    assert res.exit_code == 0 and res.stdout.startswith("deskctl ")
+    res = desk.run("ticket", "frobnicate")
+    assert res.exit_code == 2
+    assert "Traceback" not in res.stderr and res.stderr.startswith("deskctl: error: ")
+
+
+# --- db -----------------------------------------------------------------------------------------
+
+
+def _open(desk, title):
+    return desk.json("--as", "zhang", "ticket", "open", title, "--reporter", "r")["id"]
+
+
+def test_db_backup_restore_round_trip(staffed):
+    d = staffed
+    _open(d, "before backup")
+    backup = d.root / "backup.db"
+    res = d.run("db", "backup", str(backup))
+    assert res.exit_code == 0 and "backed up" in res.stderr
+    assert backup.stat().st_mode & 0o777 == 0o600
+    _open(d, "after backup")
+    assert len(d.json("ticket", "list")) == 2
+    res = d.run("db", "restore", str(backup), "--yes")
+    assert res.exit_code == 0, res.stderr
+    assert [t["title"] for t in d.json("ticket", "list")] == ["before backup"]
+    kept = d.db.with_name(d.db.name + ".before-restore.bak")
+    assert kept.exists()
+    assert d.db.stat().st_mode & 0o777 == 0o600
+    assert d.ok("db", "check").stdout
+
+
+def test_db_restore_needs_yes_off_a_terminal(staffed):
+    _open(staffed, "x")
+    backup = staffed.root / "b.db"
+    staffed.ok("db", "backup", str(backup))
+    _open(staffed, "y")
+    res = staffed.run("db", "restore", str(backup))
+    assert res.exit_code == 2 and "--yes" in res.stderr
+    assert len(staffed.json("ticket", "list")) == 2
+
+
+def test_db_restore_missing_file_exits_3(staffed):
+    res = staffed.run("db", "restore", str(staffed.root / "nope.db"), "--yes")
+    assert res.exit_code == 3
+
+
+def test_db_restore_garbage_exits_6_and_keeps_database(staffed):
+    _open(staffed, "keep me")
+    junk = staffed.root / "junk.db"
+    junk.write_bytes(b"garbage" * 1000)
+    res = staffed.run("db", "restore", str(junk), "--yes")
+    assert res.exit_code == 6
+    assert [t["title"] for t in staffed.json("ticket", "list")] == ["keep me"]
+
+
+def test_db_backup_to_missing_folder_exits_2(staffed):
+    res = staffed.run("db", "backup", str(staffed.root / "no" / "such" / "b.db"))
+    assert res.exit_code == 2 and "does not exist" in res.stderr
+
+
+def test_db_upgrade_current_is_a_no_op(staffed):
+    res = staffed.run("db", "upgrade")
+    assert res.exit_code == 0
+    assert "is at schema" in res.stderr
+    assert len(staffed.json("staff", "list")) == 5
+
+
+def test_db_check_ok(staffed):
+    _open(staffed, "x")
+    res = staffed.run("db", "check", "--json")
+    assert res.exit_code == 0
+    view = res.json()
+    assert view["ok"] is True
+    assert view["integrity"] == {"integrity": ["ok"], "foreign_key_violations": 0, "ok": True}
+    assert view["audit"]["ok"] is True and view["audit"]["events_checked"] == 6
+
+
+def test_audit_verify_finds_a_tampered_event(staffed):
+    d = staffed
+    _open(d, "x")
+    d.ok("--as", "zhang", "ticket", "note", "1", "original words")
+    assert d.json("audit", "verify")["ok"] is True
+    note = [e for e in d.json("audit", "log") if e["kind"] == "note"][0]
+    _raw(d.db, "UPDATE event SET details = ? WHERE id = ?", '{"text": "forged words"}', note["id"])
+    res = d.run("audit", "verify", "--json")
+    assert res.exit_code == 1
+    view = res.json()
+    assert view["ok"] is False
+    assert view["first_broken_event"] == note["id"]
+    assert view["events_checked"] == note["id"] - 1
+    assert "hash" in view["problem"]
+    table = d.run("audit", "verify")
+    assert table.exit_code == 1
+    assert str(note["id"]) in table.stdout
+    check = d.run("db", "check", "--json")
+    assert check.exit_code == 1
+    assert check.json()["audit"]["first_broken_event"] == note["id"]
+
+
+def test_audit_verify_finds_a_deleted_event(staffed):
+    _open(staffed, "x")
+    _raw(staffed.db, "DELETE FROM event WHERE id = 3")
+    res = staffed.run("audit", "verify", "--json")
+    assert res.exit_code == 1
+    assert res.json()["first_broken_event"] == 4
+    assert "event 3 is missing" in res.json()["problem"]
+
+
+def test_audit_log_filters(staffed):
+    _open(staffed, "x")
+    events = staffed.json("audit", "log")
+    assert [e["id"] for e in events] == list(range(1, 7))
+    assert [e["kind"] for e in events][-1] == "opened"
+    assert events[0]["at"] == "2026-11-23T09:00:00+08:00"
+    assert {e["entity"] for e in staffed.json("audit", "log", "--entity", "ticket")} == {"ticket"}
+    assert {e["actor"] for e in staffed.json("audit", "log", "--actor", "zhang")} == {"zhang"}
+    assert [e["id"] for e in staffed.json("audit", "log", "--limit", "2")] == [5, 6]
+    assert staffed.json("audit", "log", "--since", "tomorrow") == []
+
+
+def test_non_sqlite_database_file_exits_6_untouched(desk):
+    junk = desk.root / "junk.db"
+    junk.write_bytes(b"PK\x03\x04 definitely a zip file, not a database" * 100)
+    before = junk.read_bytes()
+    res = desk.run("ticket", "list", env={"DESKCTL_DB": str(junk)})
+    assert res.exit_code == 6
+    assert res.stderr.startswith("deskctl: error: ") and "not a usable deskctl database" in res.stderr
+    assert junk.read_bytes() == before
+
+
+def test_foreign_sqlite_database_exits_6_untouched(desk):
+    other = desk.root / "other.db"
+    _raw(other, "CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
+    before = other.read_bytes()
+    res = desk.run("staff", "list", env={"DESKCTL_DB": str(other)})
+    assert res.exit_code == 6
+    assert other.read_bytes() == before
+
+
+def test_newer_database_exits_6_and_bytes_unchanged(staffed):
+    newer = staffed.root / "newer.db"
+    shutil.copyfile(staffed.db, newer)
+    _raw(newer, "UPDATE alembic_version SET version_num = '9999'")
+    before = newer.read_bytes()
+    for args in (["ticket", "list"], ["db", "upgrade"], ["--as", "lead", "ticket", "open", "x", "--reporter", "r"]):
+        res = staffed.run(*args, env={"DESKCTL_DB": str(newer)})
+        assert res.exit_code == 6, args
+        assert "newer deskctl" in res.stderr and "9999" in res.stderr
+    assert newer.read_bytes() == before
+    assert not list(staffed.root.glob("newer.db.*.bak"))
+
+
+def test_status_counts_open_tickets(staffed):
+    staffed.json("--as", "zhang", "ticket", "open", "a", "--reporter", "r", "-p", "P1")
+    staffed.json("--as", "zhang", "ticket", "open", "b", "--reporter", "r", "-p", "P3")
+    staffed.set_now("2026-11-23T09:30:00+08:00")
+    view = staffed.json("status", env={"DESKCTL_USER": "zhang"})
+    assert view["open_tickets"] == {"P1": 1, "P2": 0, "P3": 1, "P4": 0}
+    assert [t["id"] for t in view["sla_breached"]] == [1]
