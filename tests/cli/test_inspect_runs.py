@@ -240,3 +240,29 @@ def test_demo_has_plans_a_month_of_runs_findings_and_a_missed_occurrence(desk, t
     core = [r["tickets"][0] for r in failed if r["plan"] == "core-network"]
     assert len(core) == 2 and core[0] == core[1]  # the repeat failure noted on the open ticket
     assert desk.json("--db", str(demo), "ticket", "show", str(core[0]))["channel"] == "inspection"
+
+
+def test_compliance_counts_on_time_late_missed_and_findings(staffed):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from deskctl.services.inspection_history import compliance
+    from deskctl.store.engine import open_database
+
+    add_core(staffed)  # owes 20, 21, 22, 23 Nov
+    staffed.set_now("2026-11-21T09:20:00+08:00")
+    staffed.ok("--as", "zhang", "inspect", "run", "core-network", "--ok", "all")
+    staffed.set_now("2026-11-22T11:00:00+08:00")
+    staffed.ok("--as", "zhang", "inspect", "run", "core-network", "--ok", "1,3", "--fail", "2:x")
+    tz = ZoneInfo("Asia/Shanghai")
+    now = datetime(2026, 11, 23, 9, 30, tzinfo=tz)
+    db = open_database(staffed.db)
+    try:
+        with db.read() as s:
+            rows = compliance(session=s, now=now, tz=tz, start=now - timedelta(days=7), end=now)
+    finally:
+        db.close()
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["owed"], row["on_time"], row["late"], row["missed"], row["findings"]) == (3, 1, 1, 1, 1)
+    assert row["tickets"][0]["status"] == "new" and row["compliance"] == round(1 / 3, 4)

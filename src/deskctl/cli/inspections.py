@@ -370,7 +370,7 @@ def history(
 ) -> None:
     """Runs and missed occurrences, newest first (default: the last 30 days)."""
     from deskctl import render
-    from deskctl.services import inspection_runs as svc
+    from deskctl.services import inspection_history as svc
 
     out = output_format(fmt, as_json)
     with state().read() as r:

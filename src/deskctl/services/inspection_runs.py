@@ -1,4 +1,4 @@
-"""Inspection runs, their findings (tickets) and the history of runs and missed occurrences.
+"""Inspection runs and their findings (tickets); the history is in `inspection_history`.
 
 A run is all or nothing: the run, every item's result and every finding's ticket (or note on
 the still-open ticket of the same item) are written in the caller's one write transaction.
@@ -20,10 +20,8 @@ from deskctl.services.inspection_schedule import (
     current_occurrence,
     get_plan,
     next_occurrence,
-    owed_occurrences,
     recurrence,
     run_keys,
-    segments,
 )
 from deskctl.services.staff import require_actor
 from deskctl.store import audit
@@ -244,7 +242,7 @@ def run_inspection(
     counts = {k: sum(1 for r in results if r["result"] == k) for k in ("ok", "fail", "skipped")}
     audit.append(
         session, at=now, actor=who.handle, entity=RUN_ENTITY, entity_id=run.id, kind="recorded",
-        to_value=_on_time(run, p),
+        to_value=on_time_state(run, p),
         details={"plan": p.name, "occurrence_at": occurrence.isoformat(), **counts,
                  "tickets_opened": opened, "tickets_noted": noted, "no_ticket": no_ticket or None},
     )
@@ -284,7 +282,7 @@ def _finding(session: Session, *, clock: Clock, who: Staff, config: Config, tz: 
     return int(view["id"]), "opened"
 
 
-def _on_time(run: InspectionRun, plan: InspectionPlan) -> str:
+def on_time_state(run: InspectionRun, plan: InspectionPlan) -> str:
     late = run.performed_at > run.occurrence_at + timedelta(seconds=plan.grace_seconds)
     return "late" if late else "on_time"
 
@@ -330,7 +328,7 @@ def run_view(session: Session, run: InspectionRun, *, tz: tzinfo) -> dict:
         "occurrence_at": run.occurrence_at,
         "performed_at": run.performed_at,
         "performed_by": by.handle if by else None,
-        "state": _on_time(run, plan),
+        "state": on_time_state(run, plan),
         "ok": sum(1 for r in results if r["result"] == "ok"),
         "failed": sum(1 for r in results if r["result"] == "fail"),
         "skipped": sum(1 for r in results if r["result"] == "skipped"),
@@ -344,89 +342,3 @@ def show_run(*, session: Session, tz: tzinfo, run_id: int) -> dict:
     if run is None:
         raise NotFound(f"no inspection run {run_id} (see `deskctl inspect history`)")
     return run_view(session, run, tz=tz)
-
-
-def _run_rows(session: Session, runs: list[tuple[InspectionRun, InspectionPlan, str]]) -> list[dict]:
-    ids = [r.id for r, _, _ in runs]
-    summary: dict[int, dict] = {i: {"ok": 0, "failed": 0, "skipped": 0, "tickets": []} for i in ids}
-    for start in range(0, len(ids), 500):
-        for run_id, result, ticket_id in session.execute(
-            select(InspectionResult.run_id, InspectionResult.result, InspectionResult.ticket_id)
-            .where(InspectionResult.run_id.in_(ids[start:start + 500]))
-            .order_by(InspectionResult.id)
-        ).all():
-            s = summary[run_id]
-            s[{"ok": "ok", "fail": "failed"}.get(result, "skipped")] += 1
-            if ticket_id:
-                s["tickets"].append(ticket_id)
-    return [
-        {"plan": plan.name, "target": plan.target, "occurrence_at": run.occurrence_at,
-         "state": _on_time(run, plan), "performed_at": run.performed_at, "by": handle,
-         **summary[run.id], "run": run.id}
-        for run, plan, handle in runs
-    ]
-
-
-def recent_runs(session: Session, plan: InspectionPlan, *, limit: int = 10) -> list[dict]:
-    runs = session.execute(
-        select(InspectionRun, InspectionPlan, Staff.handle)
-        .join(InspectionPlan, InspectionPlan.id == InspectionRun.plan_id)
-        .join(Staff, Staff.id == InspectionRun.performed_by_id)
-        .where(InspectionRun.plan_id == plan.id)
-        .order_by(InspectionRun.occurrence_at.desc())
-        .limit(limit)
-    ).all()
-    return _run_rows(session, [tuple(r) for r in runs])
-
-
-HISTORY_STATES = ("on_time", "late", "missed")
-
-
-def history(
-    *,
-    session: Session,
-    now: datetime,
-    tz: tzinfo,
-    plan: str | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    state: str | None = None,
-    limit: int | None = None,
-) -> list[dict]:
-    """Runs and missed occurrences in [since, until), newest first."""
-    if state is not None and state not in HISTORY_STATES:
-        raise InvalidInput(f"invalid state {state!r} (use {', '.join(HISTORY_STATES)})")
-    since = since or now - timedelta(days=30)
-    until = until or now + timedelta(microseconds=1)
-    if until <= since:
-        raise InvalidInput("--until must be after --since")
-    if plan:
-        plans = [get_plan(session, plan)]
-    else:
-        plans = list(session.execute(select(InspectionPlan).order_by(InspectionPlan.name)).scalars())
-    by_id = {p.id: p for p in plans}
-    runs = session.execute(
-        select(InspectionRun, InspectionPlan, Staff.handle)
-        .join(InspectionPlan, InspectionPlan.id == InspectionRun.plan_id)
-        .join(Staff, Staff.id == InspectionRun.performed_by_id)
-        .where(InspectionRun.plan_id.in_(list(by_id)), InspectionRun.occurrence_at >= since,
-               InspectionRun.occurrence_at < until)
-    ).all()
-    rows = _run_rows(session, [tuple(r) for r in runs])
-    recorded = {(r.plan_id, r.occurrence_at) for r, _, _ in runs}
-    segs = segments(session, list(by_id))
-    end = min(until, now + timedelta(microseconds=1))
-    for pid, p in by_id.items():
-        current = current_occurrence(p, now, tz) if p.status == "active" else None
-        for at, closed in owed_occurrences(segs[pid], start=since, end=end, tz=tz):
-            if (pid, at) in recorded or (not closed and at == current):
-                continue
-            if not closed and current is not None and at > current:
-                continue
-            rows.append({"plan": p.name, "target": p.target, "occurrence_at": at, "state": "missed",
-                         "performed_at": None, "by": None, "ok": 0, "failed": 0, "skipped": 0,
-                         "tickets": [], "run": None})
-    if state:
-        rows = [r for r in rows if r["state"] == state]
-    rows.sort(key=lambda r: (r["occurrence_at"], r["plan"]), reverse=True)
-    return rows[:limit] if limit else rows

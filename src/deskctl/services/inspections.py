@@ -1,6 +1,6 @@
 """Inspection plans (supervisor), what is due (cron), and the status section.
 
-Runs, findings and history live in `inspection_runs`; the occurrence rules in
+Runs and findings live in `inspection_runs`, the history in `inspection_history`; the occurrence rules in
 `inspection_schedule`. `due` computes occurrences on the fly and writes nothing, so any number
 of `inspect due` processes at once can never create anything twice; a run is keyed by
 (plan, occurrence) with a unique constraint.
@@ -17,23 +17,30 @@ from sqlmodel import Session
 from deskctl.config import PRIORITIES, Config
 from deskctl.domain.recurrence import parse_schedule
 from deskctl.errors import Conflict, InvalidInput
+from deskctl.services.inspection_due import (  # the contract: importable from here
+    due_occurrences,
+    list_due,
+    open_occurrences,
+    status_section,
+)
 from deskctl.services.inspection_schedule import (
     ON_DUTY,
     PLAN_ENTITY,
-    OwnerResolver,
     checklist,
-    current_occurrence,
     get_plan,
     last_runs,
     next_occurrence,
-    occurrence_state,
     recurrence,
-    run_keys,
 )
 from deskctl.services.staff import get_staff, require_supervisor
 from deskctl.store import audit
 from deskctl.store.tables import InspectionItem, InspectionPlan
 from deskctl.timeparse import Clock, parse_duration
+
+__all__ = [
+    "add_plan", "due_occurrences", "edit_plan", "list_due", "list_plans", "pause_plan", "remove_plan",
+    "resume_plan", "show_plan", "status_section",
+]
 
 NAME_RE = re.compile(r"^\w[\w.-]{0,63}$")
 MAX_ITEMS = 100
@@ -129,7 +136,7 @@ def plan_row(plan: InspectionPlan, *, now: datetime, tz: tzinfo, items: int,
 
 
 def plan_view(session: Session, plan: InspectionPlan, *, now: datetime, tz: tzinfo) -> dict:
-    from deskctl.services.inspection_runs import recent_runs
+    from deskctl.services.inspection_history import recent_runs
 
     items = checklist(session, plan.id)
     view = plan_row(plan, now=now, tz=tz, items=len(items),
@@ -366,86 +373,3 @@ def remove_plan(*, session: Session, clock: Clock, actor: str, tz: tzinfo, name:
     audit.append(session, at=now, actor=who.handle, entity=PLAN_ENTITY, entity_id=plan.id,
                  kind="retired", from_value=old, to_value="retired")
     return plan_view(session, plan, now=now, tz=tz)
-
-
-# --- what is due ------------------------------------------------------------------------------
-
-
-def _active_plans(session: Session) -> list[InspectionPlan]:
-    return list(
-        session.execute(
-            select(InspectionPlan).where(InspectionPlan.status == "active").order_by(InspectionPlan.name)
-        ).scalars()
-    )
-
-
-def open_occurrences(
-    session: Session, plans: list[InspectionPlan], *, now: datetime, tz: tzinfo, within: timedelta
-) -> list[dict]:
-    """Each plan's latest occurrence up to now, plus those in (now, now + within], without a run."""
-    candidates: list[tuple[InspectionPlan, datetime]] = []
-    for plan in plans:
-        if plan.status != "active":
-            continue
-        current = current_occurrence(plan, now, tz)
-        if current is not None:
-            candidates.append((plan, current))
-        if within > timedelta(0):
-            lo = max(now, plan.starts_at - timedelta(microseconds=1)) + timedelta(microseconds=1)
-            hi = now + within + timedelta(microseconds=1)
-            candidates.extend((plan, t) for t in recurrence(plan).between(lo, hi, tz))
-    done = run_keys(session, [(p.id, t) for p, t in candidates])
-    owner_of = OwnerResolver(session)
-    rows = []
-    for plan, due_at in candidates:
-        if (plan.id, due_at) in done:
-            continue
-        rows.append({
-            "plan": plan.name,
-            "target": plan.target,
-            "due_at": due_at,
-            "overdue_at": due_at + timedelta(seconds=plan.grace_seconds),
-            "state": occurrence_state(due_at, plan.grace_seconds, now),
-            "upcoming": due_at > now,
-            "owner": owner_of(plan.owner, due_at),
-            "priority": plan.priority,
-        })
-    rows.sort(key=lambda r: (r["due_at"], r["plan"]))
-    return rows
-
-
-def list_due(*, session: Session, now: datetime, tz: tzinfo, within: timedelta = timedelta(0)) -> list[dict]:
-    """`inspect due`: occurrences owed up to now (and `within` ahead) with no run. Writes nothing."""
-    if within < timedelta(0):
-        raise InvalidInput("--within must not be negative")
-    return open_occurrences(session, _active_plans(session), now=now, tz=tz, within=within)
-
-
-def due_occurrences(*, session: Session, tz: tzinfo, start: datetime, end: datetime) -> list[dict]:
-    """Occurrences of active plans falling in [start, end) that have no run (for handovers).
-    Keys: plan, target, due_at, owner."""
-    candidates: list[tuple[InspectionPlan, datetime]] = []
-    for plan in _active_plans(session):
-        lo = max(start, plan.starts_at)
-        candidates.extend((plan, t) for t in recurrence(plan).between(lo, end, tz))
-    done = run_keys(session, [(p.id, t) for p, t in candidates])
-    owner_of = OwnerResolver(session)
-    rows = [
-        {"plan": p.name, "target": p.target, "due_at": t, "owner": owner_of(p.owner, t)}
-        for p, t in candidates if (p.id, t) not in done
-    ]
-    rows.sort(key=lambda r: (r["due_at"], r["plan"]))
-    return rows
-
-
-def status_section(*, session: Session, now: datetime, actor: str, config: Config, tz: tzinfo) -> dict:
-    """Inspections due and overdue, for `deskctl status`."""
-    rows = list_due(session=session, now=now, tz=tz)
-    overdue = [r for r in rows if r["state"] == "overdue"]
-    return {
-        "inspections_due": len(rows) - len(overdue),
-        "inspections_overdue": len(overdue),
-        "inspections_open": [
-            {k: r[k] for k in ("plan", "target", "due_at", "state", "owner")} for r in rows[:20]
-        ],
-    }
