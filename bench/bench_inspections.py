@@ -62,8 +62,6 @@ def build(db_path: Path, *, plans: int, years: float, history: bool) -> dict[str
     from deskctl.store.tables import (
         InspectionItem,
         InspectionPlan,
-        InspectionResult,
-        InspectionRun,
         Staff,
     )
     from deskctl.timeparse import Clock
@@ -97,13 +95,20 @@ def build(db_path: Path, *, plans: int, years: float, history: bool) -> dict[str
         return counts
     zhang = 2
     run_id = 0
-    runs: list[dict] = []
-    results: list[dict] = []
+    runs: list[tuple] = []
+    results: list[tuple] = []
+
+    def stored(at: datetime) -> str:  # how deskctl's UTCDateTime column stores an instant in SQLite
+        return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
     def flush(conn) -> None:
         if runs:
-            conn.execute(insert(InspectionRun.__table__), runs)
-            conn.execute(insert(InspectionResult.__table__), results)
+            conn.exec_driver_sql(
+                "INSERT INTO inspection_run (id, plan_id, occurrence_at, performed_at, performed_by_id) "
+                "VALUES (?, ?, ?, ?, ?)", runs)
+            conn.exec_driver_sql(
+                "INSERT INTO inspection_result (run_id, item_id, result, note, value, ticket_id) "
+                "VALUES (?, ?, ?, ?, '', NULL)", results)
             counts["runs"] += len(runs)
             counts["results"] += len(results)
             runs.clear()
@@ -116,12 +121,10 @@ def build(db_path: Path, *, plans: int, years: float, history: bool) -> dict[str
                 occurrences = occurrences[:-1]  # the latest stays open: `due` lists it
             for at in occurrences:
                 run_id += 1
-                runs.append({"id": run_id, "plan_id": plan.id, "occurrence_at": at,
-                             "performed_at": at + timedelta(minutes=7), "performed_by_id": zhang})
+                runs.append((run_id, plan.id, stored(at), stored(at + timedelta(minutes=7)), zhang))
                 for k, item_id in enumerate(item_ids[plan.id]):
                     fail = run_id % 997 == 0 and k == 1
-                    results.append({"run_id": run_id, "item_id": item_id, "result": "fail" if fail else "ok",
-                                    "note": "端口 down" if fail else "", "value": "", "ticket_id": None})
+                    results.append((run_id, item_id, "fail" if fail else "ok", "端口 down" if fail else ""))
             if len(runs) >= BATCH:
                 flush(conn)
         flush(conn)
@@ -129,6 +132,15 @@ def build(db_path: Path, *, plans: int, years: float, history: bool) -> dict[str
         conn.exec_driver_sql("ANALYZE")
     db.close()
     return counts
+
+
+def existing_counts(db: Path) -> dict[str, int]:
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        return {name: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                for name, table in (("plans", "inspection_plan"), ("runs", "inspection_run"),
+                                    ("results", "inspection_result"))}
 
 
 def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float, int, bytes]:
@@ -167,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--years", type=float, default=5, help="years of runs in the large database")
     parser.add_argument("--db-dir", type=Path, default=None, help="where to build the databases (default: temp)")
     parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
+    parser.add_argument("--reuse", action="store_true", help="time databases already built in --db-dir")
     args = parser.parse_args(argv)
     if args.runs < 5:
         parser.error("--runs must be at least 5")
@@ -181,10 +194,13 @@ def main(argv: list[str] | None = None) -> int:
         sizes = {"small": (5, False), "large": (args.plans, True)}
         for label, (plans, history) in sizes.items():
             db = folder / f"inspections-{label}.db"
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{db}{suffix}").unlink(missing_ok=True)
             started = time.perf_counter()
-            counts = build(db, plans=plans, years=args.years, history=history)
+            if args.reuse and db.exists():
+                counts = existing_counts(db)
+            else:
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{db}{suffix}").unlink(missing_ok=True)
+                counts = build(db, plans=plans, years=args.years, history=history)
             built = time.perf_counter() - started
             print(f"built {label}: {counts} in {built:.0f} s ({db.stat().st_size / 1e6:.0f} MB)", flush=True)
             home = folder / f"home-{label}"
