@@ -238,3 +238,21 @@ def test_ticket_sla_business_mode_bad_value_exits_2(staffed):
     assert res.exit_code == 2
     assert "24x7 or business" in res.stderr
     assert staffed.ok("config", "get", "sla.calendar.mode").stdout == "24x7\n"
+
+
+@pytest.mark.xfail(
+    reason="BUG: services/tickets.cancel_ticket clears waiting_since without adding the current wait "
+    "to paused_seconds, so a ticket cancelled while waiting shows the paused time as elapsed",
+    strict=True,
+)
+def test_ticket_sla_cancel_while_waiting_keeps_the_pause(staffed):
+    d = staffed
+    _working(d, "P3")
+    d.set_now("2026-11-23T10:00:00+08:00")
+    d.ok("--as", "li", "ticket", "wait", "1", "--reason", "user away")
+    d.set_now("2026-11-23T12:00:00+08:00")
+    before = _sla(d)["resolution"]
+    assert (before["elapsed_seconds"], before["paused_seconds"]) == (H, 2 * H)
+    d.ok("--as", "zhang", "ticket", "cancel", "1", "--reason", "user gave up")
+    after = _sla(d)["resolution"]
+    assert (after["elapsed_seconds"], after["paused_seconds"]) == (H, 2 * H)

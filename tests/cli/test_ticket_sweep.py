@@ -131,6 +131,23 @@ def test_ticket_sweep_at_tier_3_flags_once(staffed):
     assert (t["tier"], t["assignee"], t["status"]) == (3, "maria", "assigned")
 
 
+@pytest.mark.xfail(
+    reason="BUG: services/ticket_sweep.sweep: at tier 3 it sets auto_escalated_at with no event and "
+    "no version bump, so `ticket show` says escalated: true for a ticket that was never escalated",
+    strict=True,
+)
+def test_ticket_sweep_at_tier_3_does_not_claim_an_escalation(staffed):
+    d = staffed
+    _open(d, "P1")
+    d.ok("--as", "zhang", "ticket", "assign", "1", "maria")
+    version = _show(d)["version"]
+    d.set_now("2026-11-23T09:20:00+08:00")
+    _sweep(d)
+    t = _show(d)
+    assert t["escalated"] is False
+    assert t["version"] > version  # the breach (a change) was recorded with a version bump
+
+
 def test_ticket_sweep_acknowledged_ticket_is_not_escalated(staffed):
     d = staffed
     _open(d, "P1")
