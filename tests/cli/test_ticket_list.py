@@ -228,3 +228,30 @@ def test_ticket_list_table(listed):
     assert "prio" in lines[0] and "title" in lines[0]
     assert "VPN flaky" in res.stdout and "VPN down" in res.stdout and "mail" not in res.stdout
     assert "2026-11-23 08:00" in res.stdout
+
+
+@pytest.mark.parametrize(
+    ("moment", "snippet"), [("2026-03-29 02:30", "does not exist"), ("2026-10-25 02:30", "happens twice")]
+)
+def test_ticket_list_since_dst_gap_or_overlap_exits_2(desk, moment, snippet):
+    res = desk.run("--tz", "Europe/Berlin", "ticket", "list", "--since", moment)
+    assert res.exit_code == 2
+    assert res.stdout == ""
+    assert snippet in res.stderr
+
+
+def test_ticket_list_since_with_offset_in_overlap_is_fine(desk):
+    res = desk.run("--tz", "Europe/Berlin", "ticket", "list", "--since", "2026-10-25T02:30+01:00", "--json")
+    assert res.exit_code == 0
+    assert res.json() == []
+
+
+@pytest.mark.xfail(
+    reason="BUG: timeparse: `--since '99999999999d ago'` overflows timedelta: exit 70 internal error, "
+    "not a one-line exit 2",
+    strict=True,
+)
+def test_ticket_list_since_absurd_duration_exits_2(desk):
+    res = desk.run("ticket", "list", "--since", "99999999999d ago")
+    assert res.exit_code == 2
+    assert "internal error" not in res.stderr
