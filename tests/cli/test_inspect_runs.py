@@ -266,3 +266,15 @@ def test_compliance_counts_on_time_late_missed_and_findings(staffed):
     row = rows[0]
     assert (row["owed"], row["on_time"], row["late"], row["missed"], row["findings"]) == (3, 1, 1, 1, 1)
     assert row["tickets"][0]["status"] == "new" and row["compliance"] == round(1 / 3, 4)
+
+
+def test_run_skip_and_all_rules(staffed):
+    add_core(staffed)
+    res = staffed.run("--as", "zhang", "inspect", "run", "core-network", "--ok", "all", "--skip", "all")
+    assert res.exit_code == 2 and "'all' is given twice" in res.stderr
+    res = staffed.run("--as", "zhang", "inspect", "run", "core-network", "--ok", "1,2", "--skip", "2,3")
+    assert res.exit_code == 2 and "item 2 is given more than once" in res.stderr
+    res = staffed.run("--as", "zhang", "inspect", "run", "core-network", "--ok", "x")
+    assert res.exit_code == 2 and "not an item number" in res.stderr
+    view = staffed.json("--as", "zhang", "inspect", "run", "core-network", "--skip", "3", "--ok", "all")
+    assert [r["result"] for r in view["results"]] == ["ok", "ok", "skipped"]

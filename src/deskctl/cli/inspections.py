@@ -68,7 +68,7 @@ def _plan_tables(view: dict[str, Any]):
 
     head = [(k, v) for k, v in view.items() if k not in ("checklist", "upcoming", "recent_runs", "open")]
     opened = view.get("open")
-    head.append(("open occurrence", f"{render._cell(opened['due_at'])} ({opened['state']})" if opened else ""))
+    head.append(("open occurrence", f"{_when(opened['due_at'])} ({opened['state']})" if opened else ""))
     yield render.kv_table(head, title=f"inspection plan {view['name']}")
     yield render.rows_table(view["checklist"], [render.Col("n", justify="right"), render.Col("text", "item")],
                             title="checklist")
@@ -84,6 +84,11 @@ def _run_tables(view: dict[str, Any]):
     head = [(k, v) for k, v in view.items() if k not in ("results", "findings")]
     yield render.kv_table(head, title=f"inspection run {view['id']}")
     yield render.rows_table(view["results"], _result_columns(), title="results")
+
+
+def _when(value) -> str:
+    """An instant as a short local time, for messages and table cells."""
+    return value.astimezone(state().tz).strftime("%Y-%m-%d %H:%M")
 
 
 def _instant(text: str | None, r) -> Any:
@@ -263,7 +268,7 @@ def _ask_results(prep: dict) -> list[dict] | None:
 
     items = prep["checklist"]
     render.message(f"inspection {prep['plan']} ({prep['target']}), occurrence "
-                   f"{render._cell(prep['occurrence_at'])}: {len(items)} item(s)")
+                   f"{_when(prep['occurrence_at'])}: {len(items)} item(s)")
     entries = []
     for item in items:
         while True:

@@ -121,6 +121,8 @@ def _resolve(entries: list[dict], items: list[InspectionItem], plan: InspectionP
     for entry in entries:
         n = entry["n"]
         if n == "all":
+            if rest is not None:
+                raise InvalidInput(f"{entry['where']}: 'all' is given twice; use it once, for the rest")
             rest = entry
             continue
         if n > count:
