@@ -1,6 +1,208 @@
 """`deskctl review …` and `deskctl improve …`: supervision and the improvement log."""
 
+from __future__ import annotations
+
+from typing import Annotated
+
 import typer
+
+from deskctl.cli.options import FormatOpt, JsonOpt, SinceOpt, output_format
+from deskctl.cli.state import state
 
 review_app = typer.Typer(help="Supervisor reviews.", no_args_is_help=True)
 app = typer.Typer(help="Improvement actions: problems, actions, owners, outcomes.", no_args_is_help=True)
+
+
+# --- reviews ------------------------------------------------------------------------------
+
+
+@review_app.command("add")
+def review_add(
+    area: Annotated[str, typer.Option("--area", help="workflow, attitude, discipline, inspections, handover or other.")],
+    score: Annotated[int, typer.Option("--score", help="1 (poor) to 5 (excellent).")],
+    finding: Annotated[str, typer.Option("--finding", help="What the supervisor found.")],
+    staff: Annotated[str | None, typer.Option("--staff", help="The person the finding is about, if any.")] = None,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """Record a supervisor's review of the desk's work (supervisor only)."""
+    from deskctl import render
+    from deskctl.services import people as svc
+
+    out = output_format(fmt, as_json)
+    with state().write() as w:
+        view = svc.add_review(session=w.session, clock=w.clock, actor=w.actor, config=w.config, area=area,
+                              score=score, finding=finding, handle=staff)
+    render.emit(view, out, title=f"review {view['id']} recorded")
+
+
+@review_app.command("list")
+def review_list(
+    staff: Annotated[str | None, typer.Option("--staff", help="Only reviews about this person.")] = None,
+    area: Annotated[str | None, typer.Option("--area", help="Only this area.")] = None,
+    since: SinceOpt = None,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """Supervisor reviews, oldest first."""
+    from deskctl import render
+    from deskctl.services import people as svc
+    from deskctl.timeparse import parse_instant
+
+    out = output_format(fmt, as_json)
+    st = state()
+    since_at = parse_instant(since, tz=st.tz, now=st.clock.now()) if since else None
+    with st.read() as r:
+        rows = svc.list_reviews(session=r.session, handle=staff, area=area, since=since_at)
+    render.emit(rows, out, columns=[
+        render.Col("id", justify="right"), render.Col("at"), render.Col("area", style="bold"),
+        render.Col("score", justify="right"), render.Col("staff"), render.Col("finding"), render.Col("reviewer"),
+    ])
+
+
+# --- improvements ---------------------------------------------------------------------------
+
+
+def _columns():
+    from deskctl.render import Col
+
+    return [
+        Col("id", justify="right"), Col("status"), Col("title", style="bold"), Col("owner"), Col("due"),
+        Col("overdue", style_of=lambda v: "red" if v else None), Col("tickets"), Col("outcome"),
+    ]
+
+
+def _ids(values: list[str] | None) -> list[int]:
+    from deskctl.errors import InvalidInput
+
+    out = []
+    for value in values or []:
+        for part in str(value).replace(",", " ").split():
+            try:
+                out.append(int(part.lstrip("#")))
+            except ValueError:
+                raise InvalidInput(f"--ticket {part!r} is not a ticket id") from None
+    return out
+
+
+TicketOpt = Annotated[list[str] | None, typer.Option("--ticket", "-t", help="Linked ticket id (repeat or comma-separate).")]
+
+
+@app.command("add")
+def improve_add(
+    title: Annotated[str, typer.Argument(help="Short name of the improvement.")],
+    problem: Annotated[str, typer.Option("--problem", help="The problem found, with its evidence.")],
+    action: Annotated[str, typer.Option("--action", help="What will be done about it.")],
+    owner: Annotated[str, typer.Option("--owner", help="Who carries it out (staff handle).")],
+    due: Annotated[str, typer.Option("--due", help="By when (YYYY-MM-DD, today, tomorrow).")],
+    ticket: TicketOpt = None,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """Propose an improvement action (any staff member; the supervisor closes it)."""
+    from deskctl import render
+    from deskctl.services import improvements as svc
+    from deskctl.timeparse import parse_date
+
+    out = output_format(fmt, as_json)
+    st = state()
+    day = parse_date(due, tz=st.tz, now=st.clock.now())
+    with st.write() as w:
+        view = svc.add_improvement(session=w.session, clock=w.clock, actor=w.actor, config=w.config, tz=w.tz,
+                                   title=title, problem=problem, action=action, owner=owner, due=day,
+                                   ticket_ids=_ids(ticket))
+    render.emit(view, out, title=f"improvement {view['id']} added")
+
+
+@app.command("list")
+def improve_list(
+    status: Annotated[str, typer.Option("--status", help="open, done, dropped or all.")] = "open",
+    owner: Annotated[str | None, typer.Option("--owner", help="Only this owner's.")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only open ones past their due date.")] = False,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """Improvement actions, by due date (open ones unless --status says otherwise)."""
+    from deskctl import render
+    from deskctl.services import improvements as svc
+
+    out = output_format(fmt, as_json)
+    with state().read() as r:
+        rows = svc.list_improvements(session=r.session, clock=r.clock, tz=r.tz, status=status.lower(),
+                                     owner=owner, overdue_only=overdue)
+    render.emit(rows, out, columns=_columns())
+
+
+@app.command("show")
+def improve_show(
+    improvement_id: Annotated[int, typer.Argument(help="Improvement id.")],
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """One improvement with its linked tickets and their state."""
+    from deskctl import render
+    from deskctl.services import improvements as svc
+
+    out = output_format(fmt, as_json)
+    with state().read() as r:
+        view = svc.show_improvement(session=r.session, clock=r.clock, tz=r.tz, improvement_id=improvement_id)
+
+    def tables(v):
+        yield render.kv_table([(k, val) for k, val in v.items() if k != "linked_tickets"],
+                              title=f"improvement {v['id']}")
+        if v["linked_tickets"]:
+            yield render.rows_table(v["linked_tickets"], [render.Col("id", justify="right"), render.Col("status"),
+                                                          render.Col("title")], title="linked tickets")
+
+    render.emit(view, out, table=tables)
+
+
+@app.command("update")
+def improve_update(
+    improvement_id: Annotated[int, typer.Argument(help="Improvement id.")],
+    title: Annotated[str | None, typer.Option("--title", help="New title.")] = None,
+    problem: Annotated[str | None, typer.Option("--problem", help="New problem statement.")] = None,
+    action: Annotated[str | None, typer.Option("--action", help="New action.")] = None,
+    owner: Annotated[str | None, typer.Option("--owner", help="New owner.")] = None,
+    due: Annotated[str | None, typer.Option("--due", help="New due date.")] = None,
+    ticket: TicketOpt = None,
+    untick: Annotated[list[str] | None, typer.Option("--untick", help="Unlink a ticket id.")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="dropped: close it unrealised (supervisor; "
+                                                "needs --outcome).")] = None,
+    outcome: Annotated[str | None, typer.Option("--outcome", help="Progress so far, or why it is dropped.")] = None,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """Change an open improvement (its owner or the supervisor)."""
+    from deskctl import render
+    from deskctl.services import improvements as svc
+    from deskctl.timeparse import parse_date
+
+    out = output_format(fmt, as_json)
+    st = state()
+    day = parse_date(due, tz=st.tz, now=st.clock.now()) if due else None
+    with st.write() as w:
+        view = svc.update_improvement(
+            session=w.session, clock=w.clock, actor=w.actor, config=w.config, tz=w.tz,
+            improvement_id=improvement_id, title=title, problem=problem, action=action, owner=owner, due=day,
+            add_tickets=_ids(ticket), remove_tickets=_ids(untick), status=status, outcome=outcome,
+        )
+    render.emit(view, out, title=f"improvement {view['id']} updated")
+
+
+@app.command("done")
+def improve_done(
+    improvement_id: Annotated[int, typer.Argument(help="Improvement id.")],
+    outcome: Annotated[str, typer.Option("--outcome", help="What the action achieved.")],
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """Close an improvement as done, with its outcome (supervisor only)."""
+    from deskctl import render
+    from deskctl.services import improvements as svc
+
+    out = output_format(fmt, as_json)
+    with state().write() as w:
+        view = svc.complete_improvement(session=w.session, clock=w.clock, actor=w.actor, config=w.config,
+                                        tz=w.tz, improvement_id=improvement_id, outcome=outcome)
+    render.emit(view, out, title=f"improvement {view['id']} done")

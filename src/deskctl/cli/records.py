@@ -1,19 +1,50 @@
-"""`deskctl staff record`: discipline and commendation records (issue: reports & assessment).
+"""`deskctl staff record`: discipline and commendation records kept by the supervisor.
 
 Registered on the staff app by `register`; `records_for` and `show_tables` serve `staff show`.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
+
+import typer
+
+from deskctl.cli.options import FormatOpt, JsonOpt, output_format
+from deskctl.cli.state import state
 
 
 def register(app) -> None:
-    """Add `record` to the staff app. (Filled by the reports/assessment work.)"""
+    """Add `record` to the staff app."""
+    app.command("record")(record)
+
+
+def record(
+    handle: Annotated[str, typer.Argument(help="The staff member the record is about.")],
+    kind: Annotated[str, typer.Option("--kind", help="late, absent, violation or commendation.")],
+    note: Annotated[str, typer.Option("--note", help="What happened, in a sentence.")],
+    at: Annotated[str | None, typer.Option("--at", help="When it happened (default: now).")] = None,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """Record a discipline matter or a commendation (supervisor only); shown in `staff show`."""
+    from deskctl import render
+    from deskctl.services import people as svc
+    from deskctl.timeparse import parse_instant
+
+    out = output_format(fmt, as_json)
+    st = state()
+    when = parse_instant(at, tz=st.tz, now=st.clock.now()) if at else None
+    with st.write() as w:
+        view = svc.add_record(session=w.session, clock=w.clock, actor=w.actor, config=w.config,
+                              handle=handle, kind=kind, note=note, at=when)
+    render.emit(view, out, title=f"{view['kind']} recorded for {view['handle']}")
 
 
 def records_for(unit, handle: str) -> list[dict]:
-    return []
+    """The member's discipline and commendation records, oldest first."""
+    from deskctl.services import people as svc
+
+    return svc.records_for(session=unit.session, handle=handle)
 
 
 def show_tables(view: dict[str, Any]):
@@ -21,3 +52,11 @@ def show_tables(view: dict[str, Any]):
 
     fields = {k: v for k, v in view.items() if k != "records"}
     yield render.kv_table(fields.items(), title=view.get("handle"))
+    records = view.get("records") or []
+    if records:
+        yield render.rows_table(records, [
+            render.Col("id", justify="right"), render.Col("at"), render.Col("kind", style="bold"),
+            render.Col("note"), render.Col("recorded_by", "by"),
+        ], title="records")
+    else:
+        yield render.kv_table([("", "(no records)")], title="records")

@@ -1,5 +1,357 @@
-"""`deskctl report …`: daily page, SLA, tickets, inspections, attendance, training, recurring, performance."""
+"""`deskctl report …`: daily page, SLA, tickets, inspections, attendance, training, recurring, performance.
+
+Every report takes `--period` or `--from/--to` and `--format table|json|jsonl|csv|md`.
+Services compute the view; this module only chooses how it looks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Annotated, Any
 
 import typer
 
+from deskctl.cli.options import FromOpt, JsonOpt, PeriodOpt, ToOpt, output_format
+from deskctl.cli.state import state
+
 app = typer.Typer(help="Reports and performance assessment.", no_args_is_help=True)
+
+ReportFormatOpt = Annotated[
+    str,
+    typer.Option("--format", "-f", help="Output format: table, json, jsonl, csv or md.", case_sensitive=False),
+]
+
+
+def _format(fmt: str, as_json: bool) -> str:
+    if not as_json and (fmt or "").strip().lower() in ("md", "markdown"):
+        return "md"
+    return output_format(fmt, as_json)
+
+
+def _build(module: str, period: str | None, from_: str | None, to: str | None, *, date_: str | None = None,
+           default: str = "month", **extra) -> dict:
+    from importlib import import_module
+
+    from deskctl.services.reports.common import resolve_period
+
+    st = state()
+    now = st.clock.now()
+    span = resolve_period(period=period, from_=from_, to=to, date_=date_, tz=st.tz, now=now, default=default)
+    service = import_module(f"deskctl.services.reports.{module}")
+    with st.read() as r:
+        return service.build(session=r.session, now=now, config=r.config, tz=r.tz, period=span, **extra)
+
+
+# --- presentation helpers ------------------------------------------------------------------
+
+
+def _fmt_value(key: str) -> Callable[[Any], Any] | None:
+    from deskctl.timeparse import format_duration
+
+    if key.endswith("_seconds"):
+        return lambda v: "—" if v is None else format_duration(v)
+    if key.endswith("_pct"):
+        return lambda v: "—" if v is None else f"{v:.1f}%"
+    return lambda v: "—" if v is None else v
+
+
+def _title(key: str) -> str:
+    for suffix, repl in (("_seconds", ""), ("_pct", " %")):
+        if key.endswith(suffix):
+            key = key[: -len(suffix)] + repl
+    return key.replace("_", " ")
+
+
+def _columns(rows: list[dict], keys: Iterable[str] | None = None):
+    from deskctl.render import Col
+
+    keys = list(keys or (rows[0].keys() if rows else []))
+    numeric = {k for k in keys if rows and isinstance(rows[0].get(k), (int, float)) and not isinstance(rows[0].get(k), bool)}
+    return [Col(k, _title(k), justify="right" if k in numeric or k.endswith(("_seconds", "_pct")) else "left",
+                fmt=_fmt_value(k)) for k in keys]
+
+
+TABLE_LIMIT = 50  # rows of a detail list shown on a terminal; json/csv/md have them all
+
+
+def _rows(rows: list[dict], title: str, keys: Iterable[str] | None = None, limit: int | None = None):
+    from deskctl import render
+
+    if not rows:
+        return render.kv_table([("", "(none)")], title=title)
+    if limit is not None and len(rows) > limit:
+        title = f"{title} (first {limit} of {len(rows)}; --format json, csv or md for all)"
+        rows = rows[:limit]
+    return render.rows_table(rows, _columns(rows, keys), title=title)
+
+
+def _kv(pairs: dict, title: str):
+    from deskctl import render
+
+    return render.kv_table([(_title(k), _fmt_value(k)(v)) for k, v in pairs.items()], title=title)
+
+
+def _head(view: dict):
+    from deskctl import render
+
+    p = view["period"]
+    return render.kv_table(
+        [("period", p["label"]), ("from", p["from"]), ("to", p["to"]), ("generated", view["generated_at"])],
+        title=f"report {view['report']}",
+    )
+
+
+def _markdown(view: dict, sections: list[tuple[str, Any]]) -> str:
+    from deskctl.render import _plain, visible
+
+    def cell(key, value) -> str:
+        shown = _fmt_value(key)(value)
+        text = visible(_plain(shown))
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    p = view["period"]
+    out = [f"# {view['report']} report — {visible(str(p['label']))}", "",
+           f"From {_plain(p['from'])} to {_plain(p['to'])} ({view['timezone']}), "
+           f"generated {_plain(view['generated_at'])}.", ""]
+    for title, data in sections:
+        out += [f"## {title}", ""]
+        if isinstance(data, dict):
+            out += ["| | |", "|---|---|"]
+            out += [f"| {_title(k)} | {cell(k, v)} |" for k, v in data.items()]
+        elif not data:
+            out.append("(none)")
+        else:
+            keys = list(data[0].keys())
+            out.append("| " + " | ".join(_title(k) for k in keys) + " |")
+            out.append("|" + "---|" * len(keys))
+            out += ["| " + " | ".join(cell(k, row.get(k)) for k in keys) + " |" for row in data]
+        out.append("")
+    return "\n".join(out)
+
+
+def _emit(view: dict, out: str, *, rows_key: str, sections: list[tuple[str, Any]],
+          table: Callable[[dict], Iterable] | None = None, csv_rows: list[dict] | None = None,
+          csv_keys: Iterable[str] = (), csv_only: bool = False) -> None:
+    """Write a report. `csv_rows` replace the main rows in CSV (and JSONL, unless `csv_only`)."""
+    from deskctl import render
+
+    if out == "md":
+        typer.echo(_markdown(view, sections))
+        return
+    if out == "csv" or (out == "jsonl" and csv_rows is not None and not csv_only):
+        rows = csv_rows if csv_rows is not None else view[rows_key]
+        cols = [render.Col(k) for k in (rows[0] if rows else csv_keys)] or None
+        render.emit({"rows": rows}, out, rows_key="rows", columns=cols)
+        return
+
+    def default_tables(v):
+        yield _head(v)
+        for i, (title, data) in enumerate(sections):
+            detail = i > 0  # the first section is the report's summary: always whole
+            yield _kv(data, title) if isinstance(data, dict) else _rows(data, title, limit=TABLE_LIMIT if detail else None)
+
+    render.emit(view, out, rows_key=rows_key, table=table or default_tables)
+
+
+def _short_ids(ids: list[int], keep: int = 12) -> str:
+    shown = ", ".join(str(i) for i in ids[:keep])
+    return shown if len(ids) <= keep else f"{shown} … (+{len(ids) - keep})"
+
+
+# --- the reports ---------------------------------------------------------------------------
+
+
+@app.command("daily")
+def daily(
+    date_: Annotated[str | None, typer.Option("--date", help="The day (YYYY-MM-DD, today, yesterday).")] = None,
+    period: PeriodOpt = None, from_: FromOpt = None, to: ToOpt = None,
+    fmt: ReportFormatOpt = "table", as_json: JsonOpt = False,
+) -> None:
+    """The supervisor's morning page: tickets, backlog, breaches, inspections, duty, handovers."""
+    from deskctl import render
+    from deskctl.services.reports.daily import summary_rows
+
+    out = _format(fmt, as_json)
+    view = _build("daily", period, from_, to, date_=date_, default="today")
+    duty_keys = ("handle", "type", "start_at", "end_at", "clock_in_at", "clock_out_at", "attendance")
+    sections = [
+        ("tickets", view["tickets"]),
+        ("backlog by priority", view["backlog"]["by_priority"]),
+        ("backlog by age", view["backlog"]["by_age"]),
+        ("SLA breaches", view["sla_breaches"]),
+        ("inspections", view["inspections"]),
+        ("inspections missed or overdue", view["inspections_missed"]),
+        ("findings", view["findings"]),
+        ("on duty", [{k: d[k] for k in duty_keys} for d in view["on_duty"]]),
+        ("handovers", view["handovers"]),
+    ]
+
+    def tables(v):
+        yield _head(v)
+        yield _kv(v["tickets"], "tickets")
+        yield render.bar_chart([(d["day"][5:], d["opened"]) for d in v["tickets_per_day"]], "tickets opened per day")
+        yield _kv({**v["backlog"]["by_priority"], "total": v["backlog"]["total"]}, "backlog by priority")
+        yield render.bar_chart([(b["age"], b["tickets"]) for b in v["backlog"]["by_age"]], "backlog by age")
+        for title, data in sections[3:]:
+            yield _kv(data, title) if isinstance(data, dict) else _rows(data, title, limit=TABLE_LIMIT)
+
+    _emit(view, out, rows_key="tickets_per_day", sections=sections, table=tables, csv_rows=summary_rows(view))
+
+
+@app.command("sla")
+def sla(period: PeriodOpt = None, from_: FromOpt = None, to: ToOpt = None,
+        fmt: ReportFormatOpt = "table", as_json: JsonOpt = False) -> None:
+    """Response and resolution compliance per priority, MTTA, time to resolve, the breaches."""
+    out = _format(fmt, as_json)
+    view = _build("sla", period, from_, to)
+    compact = ("priority", "tickets", "response_met", "response_breached", "response_pending",
+               "response_compliance_pct", "mtta_seconds", "resolution_met", "resolution_breached",
+               "resolution_pending", "resolution_compliance_pct", "ttr_mean_seconds")
+    rows = [{k: r[k] for k in compact} for r in [*view["priorities"], view["total"]]]
+    breach_keys = ("ticket_id", "priority", "clock", "breached_at", "status", "assignee", "title")
+    sections = [("compliance by priority", rows),
+                ("breaches", [{k: b[k] for k in breach_keys} for b in view["breaches"]])]
+    _emit(view, out, rows_key="priorities", sections=sections)
+
+
+@app.command("tickets")
+def tickets(
+    by: Annotated[str, typer.Option("--by", help="system, category, priority, assignee, channel or day.")] = "system",
+    period: PeriodOpt = None, from_: FromOpt = None, to: ToOpt = None,
+    fmt: ReportFormatOpt = "table", as_json: JsonOpt = False,
+) -> None:
+    """Tickets opened in the period grouped one way: counts, time to resolve, reopen rate."""
+    from deskctl import render
+    from deskctl.services.reports.tickets import check_dimension
+
+    out = _format(fmt, as_json)
+    by = check_dimension(by)
+    view = _build("tickets", period, from_, to, by=by)
+    sections = [(f"tickets by {by}", view["groups"]), ("total", view["total"])]
+
+    def tables(v):
+        yield _head(v)
+        if by == "day":
+            yield render.bar_chart([(g["key"], g["opened"]) for g in v["groups"]], "tickets opened per day")
+        yield _rows(v["groups"], f"tickets by {by}")
+        yield _kv(v["total"], "total")
+
+    _emit(view, out, rows_key="groups", sections=sections, table=tables,
+          csv_keys=tuple(view["total"].keys()))
+
+
+@app.command("inspections")
+def inspections(period: PeriodOpt = None, from_: FromOpt = None, to: ToOpt = None,
+                fmt: ReportFormatOpt = "table", as_json: JsonOpt = False) -> None:
+    """Per inspection plan: on time, late, missed; findings and their tickets' state."""
+    from deskctl import render
+
+    out = _format(fmt, as_json)
+    view = _build("inspections", period, from_, to)
+    if not view["schedule_known"] and out == "table":
+        render.message(view["note"])
+    sections = [("plans", view["plans"]), ("total", view["total"]), ("missed or overdue", view["missed"]),
+                ("findings", view["findings"])]
+    _emit(view, out, rows_key="plans", sections=sections,
+          csv_keys=("plan", "target", "status", "due", "done", "on_time", "late", "missed", "overdue", "on_time_pct"))
+
+
+@app.command("attendance")
+def attendance(period: PeriodOpt = None, from_: FromOpt = None, to: ToOpt = None,
+               fmt: ReportFormatOpt = "table", as_json: JsonOpt = False) -> None:
+    """Per person: shifts, hours scheduled and worked, late, early leave, no-shows."""
+    out = _format(fmt, as_json)
+    view = _build("attendance", period, from_, to)
+    anomaly_keys = ("handle", "type", "day", "start_at", "clock_in_at", "clock_out_at", "anomaly")
+    sections = [("attendance", view["people"]), ("total", view["total"]),
+                ("anomalies", [{k: a[k] for k in anomaly_keys} for a in view["anomalies"]])]
+    _emit(view, out, rows_key="people", sections=sections,
+          csv_keys=("handle", "name", "shifts", "scheduled_seconds", "worked_seconds", "late", "early", "no_show",
+                    "no_clock_out", "late_seconds"))
+
+
+@app.command("training")
+def training(period: PeriodOpt = None, from_: FromOpt = None, to: ToOpt = None,
+             fmt: ReportFormatOpt = "table", as_json: JsonOpt = False) -> None:
+    """Per person: last training, hours trained in the period, overdue under training.interval."""
+    out = _format(fmt, as_json)
+    view = _build("training", period, from_, to)
+    sections = [("training", view["people"]), ("total", view["total"])]
+    _emit(view, out, rows_key="people", sections=sections,
+          csv_keys=("handle", "name", "role", "last_training_on", "last_topic", "last_passed_on",
+                    "sessions_in_period", "passed_in_period", "hours_in_period", "due_on", "overdue",
+                    "days_overdue"))
+
+
+@app.command("recurring")
+def recurring(
+    threshold: Annotated[int | None, typer.Option("--threshold", help="Tickets that make a recurring fault "
+                                                  "(default: config recurring.threshold).")] = None,
+    period: PeriodOpt = None, from_: FromOpt = None, to: ToOpt = None,
+    fmt: ReportFormatOpt = "table", as_json: JsonOpt = False,
+) -> None:
+    """Systems, categories and reporters with repeated faults: candidates for improvements."""
+    out = _format(fmt, as_json)
+    view = _build("recurring", period, from_, to, threshold=threshold)
+    groups = view["groups"]
+    if out == "table":
+        groups = [{**g, "ticket_ids": _short_ids(g["ticket_ids"])} for g in groups]
+    sections = [(f"recurring faults (≥ {view['threshold']} tickets)", groups)]
+    _emit(view, out, rows_key="groups", sections=sections,
+          csv_keys=("dimension", "key", "tickets", "first_at", "last_at", "ticket_ids", "improvements"))
+
+
+@app.command("performance")
+def performance(
+    period: PeriodOpt = None, from_: FromOpt = None, to: ToOpt = None,
+    finalize: Annotated[bool, typer.Option("--finalize", help="Sign the period off: store this report "
+                                           "unchanged by later data (supervisor).")] = False,
+    comment: Annotated[str, typer.Option("--comment", help="Sign-off comment (with --finalize).")] = "",
+    replace: Annotated[bool, typer.Option("--replace", help="With --finalize: replace an earlier sign-off.")] = False,
+    live: Annotated[bool, typer.Option("--live", help="Recompute from today's data even if the period "
+                                       "was finalised.")] = False,
+    fmt: ReportFormatOpt = "table", as_json: JsonOpt = False,
+) -> None:
+    """Per person efficiency, quality, discipline (0-100) and the weighted score (docs/assessment.md)."""
+    from deskctl import render
+    from deskctl.errors import InvalidInput
+    from deskctl.services.reports import performance as svc
+    from deskctl.services.reports.common import resolve_period
+
+    out = _format(fmt, as_json)
+    if (comment or replace) and not finalize:
+        raise InvalidInput("--comment and --replace go with --finalize")
+    if finalize and live:
+        raise InvalidInput("--live and --finalize do not go together")
+    st = state()
+    now = st.clock.now()
+    span = resolve_period(period=period, from_=from_, to=to, tz=st.tz, now=now)
+    if finalize:
+        with st.write() as w:
+            view = svc.finalize(session=w.session, clock=w.clock, actor=w.actor, config=w.config, tz=w.tz,
+                                period=span, comment=comment, replace=replace)
+        render.message(f"performance for {span.label} finalised by {view['finalized']['by']}")
+    else:
+        with st.read() as r:
+            view = None if live else svc.snapshot(r.session, span.label)
+            if view is None:
+                view = svc.build(session=r.session, now=now, config=r.config, tz=r.tz, period=span)
+    keys = ("handle", "role", "handled", "efficiency", "quality", "discipline", "score", "note")
+    rows = [{k: p[k] for k in keys} for p in view["people"]]
+    fin = view.get("finalized")
+    sections = [("performance", rows), ("weights", view["weights"])]
+    if fin:
+        sections.append(("finalised", fin))
+
+    def tables(v):
+        yield _head(v)
+        yield _rows(rows, "performance (0-100; score = weighted mean of the components)")
+        yield _kv({**v["weights"], "min_tickets": v["min_tickets"],
+                   "team median handled per shift": v["baseline"]["team_median_handled_per_shift"]},
+                  "weights and baseline")
+        if fin:
+            yield _kv(fin, "finalised")
+
+    _emit(view, out, rows_key="people", sections=sections, table=tables, csv_rows=svc.flat_rows(view), csv_only=True,
+          csv_keys=("handle", "name", "role", "handled", "efficiency", "quality", "discipline", "score",
+                    "insufficient_data"))

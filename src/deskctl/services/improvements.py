@@ -1,5 +1,247 @@
-"""improvements use cases."""
+"""The improvement log: problems summarised, actions proposed, owned, followed through.
+
+Who may do what:
+- `add`: any active staff member may propose an improvement (the owner must be active staff);
+- `update`: the supervisor, or the improvement's owner (the owner reports progress);
+- `done` and dropping (`update --status dropped`): the supervisor only — closing an action is
+  the supervisor's sign-off that the problem was followed through.
+An improvement that is done or dropped is closed: changing it again is refused (exit 4).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, tzinfo
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from deskctl.config import Config
+from deskctl.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from deskctl.services.staff import get_staff, handles_by_id, require_actor
+from deskctl.store import audit
+from deskctl.store.tables import Improvement, Staff, Ticket
+from deskctl.timeparse import Clock
+
+STATUSES = ("open", "done", "dropped")
+
+
+def _text(value: str | None, field: str, config: Config, *, required: bool = True) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise InvalidInput(f"{field} must not be empty")
+    limit = int(config.get("limits.text_max"))
+    if len(text) > limit:
+        raise InvalidInput(f"{field} is {len(text)} characters; at most {limit} (limits.text_max)")
+    return text
+
+
+def _today(clock: Clock, tz: tzinfo) -> date:
+    return clock.now().astimezone(tz).date()
+
+
+def _owner(session: Session, handle: str) -> Staff:
+    member = get_staff(session, (handle or "").strip())
+    if not member.active:
+        raise Conflict(f"{member.handle!r} is deactivated; give an active member as --owner")
+    return member
+
+
+def _tickets(session: Session, ids: list[int]) -> list[int]:
+    wanted = sorted(set(ids))
+    if not wanted:
+        return []
+    found = set(session.execute(select(Ticket.id).where(Ticket.id.in_(wanted))).scalars())
+    missing = [i for i in wanted if i not in found]
+    if missing:
+        raise NotFound(f"no ticket {', '.join(map(str, missing))} (see `deskctl ticket list`)")
+    return wanted
+
+
+def _get(session: Session, improvement_id: int) -> Improvement:
+    row = session.get(Improvement, improvement_id)
+    if row is None:
+        raise NotFound(f"no improvement {improvement_id} (see `deskctl improve list`)")
+    return row
+
+
+def _view(row: Improvement, names: dict[int, str], today: date) -> dict:
+    overdue = row.status == "open" and row.due < today
+    return {
+        "id": row.id,
+        "title": row.title,
+        "status": row.status,
+        "owner": names.get(row.owner_id),
+        "due": row.due,
+        "overdue": overdue,
+        "days_overdue": (today - row.due).days if overdue else 0,
+        "problem": row.problem,
+        "action": row.action,
+        "tickets": json.loads(row.ticket_ids or "[]"),
+        "outcome": row.outcome,
+        "created_at": row.created_at,
+        "created_by": names.get(row.created_by_id),
+        "closed_at": row.closed_at,
+    }
+
+
+def add_improvement(
+    *, session: Session, clock: Clock, actor: str, config: Config, tz: tzinfo, title: str, problem: str,
+    action: str, owner: str, due: date, ticket_ids: list[int] | None = None,
+) -> dict:
+    """Propose an improvement: the problem, the action, who owns it and by when."""
+    by = require_actor(session, actor)
+    title = _text(title, "title", config)
+    problem = _text(problem, "--problem", config)
+    action = _text(action, "--action", config)
+    member = _owner(session, owner)
+    today = _today(clock, tz)
+    if due < today:
+        raise InvalidInput(f"--due {due} is in the past; give today or a later date")
+    tickets = _tickets(session, ticket_ids or [])
+    now = clock.now()
+    row = Improvement(title=title, problem=problem, action=action, owner_id=member.id, due=due,
+                      ticket_ids=json.dumps(tickets), created_at=now, created_by_id=by.id)
+    session.add(row)
+    session.flush()
+    audit.append(session, at=now, actor=by.handle, entity="improvement", entity_id=row.id, kind="added",
+                 to_value="open", details={"title": title, "owner": member.handle, "due": due.isoformat(),
+                                           "tickets": tickets})
+    return _view(row, {member.id: member.handle, by.id: by.handle}, today)
+
+
+def list_improvements(
+    *, session: Session, clock: Clock, tz: tzinfo, status: str | None = "open", owner: str | None = None,
+    overdue_only: bool = False,
+) -> list[dict]:
+    query = select(Improvement).order_by(Improvement.due, Improvement.id)
+    if status and status != "all":
+        if status not in STATUSES:
+            raise InvalidInput(f"unknown --status {status!r} (use one of {', '.join(STATUSES)} or all)")
+        query = query.where(Improvement.status == status)
+    if owner:
+        query = query.where(Improvement.owner_id == get_staff(session, owner).id)
+    today = _today(clock, tz)
+    names = handles_by_id(session)
+    rows = [_view(r, names, today) for r in session.execute(query).scalars()]
+    return [r for r in rows if r["overdue"]] if overdue_only else rows
+
+
+def show_improvement(*, session: Session, clock: Clock, tz: tzinfo, improvement_id: int) -> dict:
+    row = _get(session, improvement_id)
+    view = _view(row, handles_by_id(session), _today(clock, tz))
+    ids = view["tickets"]
+    states = dict(session.execute(select(Ticket.id, Ticket.status).where(Ticket.id.in_(ids))).all()) if ids else {}
+    titles = dict(session.execute(select(Ticket.id, Ticket.title).where(Ticket.id.in_(ids))).all()) if ids else {}
+    view["linked_tickets"] = [{"id": i, "status": states.get(i), "title": titles.get(i)} for i in ids]
+    return view
+
+
+def _may_change(session: Session, actor: str, row: Improvement) -> Staff:
+    who = require_actor(session, actor)
+    if who.role != "supervisor" and who.id != row.owner_id:
+        raise PermissionDenied(f"only the supervisor or the owner may change improvement {row.id}")
+    return who
+
+
+def _require_open(row: Improvement, action: str) -> None:
+    if row.status != "open":
+        raise Conflict(
+            f"improvement {row.id} is already {row.status} ({row.closed_at:%Y-%m-%d}); it cannot be {action}; "
+            "open a new improvement for further work"
+        )
+
+
+def update_improvement(
+    *, session: Session, clock: Clock, actor: str, config: Config, tz: tzinfo, improvement_id: int,
+    title: str | None = None, problem: str | None = None, action: str | None = None, owner: str | None = None,
+    due: date | None = None, add_tickets: list[int] | None = None, remove_tickets: list[int] | None = None,
+    status: str | None = None, outcome: str | None = None,
+) -> dict:
+    """Change an open improvement; `status=dropped` (with an outcome) closes it unrealised."""
+    row = _get(session, improvement_id)
+    who = _may_change(session, actor, row)
+    _require_open(row, "changed")
+    changes: dict[str, list] = {}
+    if title is not None:
+        changes["title"] = [row.title, _text(title, "--title", config)]
+    if problem is not None:
+        changes["problem"] = [row.problem, _text(problem, "--problem", config)]
+    if action is not None:
+        changes["action"] = [row.action, _text(action, "--action", config)]
+    if owner is not None:
+        member = _owner(session, owner)
+        changes["owner_id"] = [row.owner_id, member.id]
+    if due is not None:
+        if due < _today(clock, tz):
+            raise InvalidInput(f"--due {due} is in the past; give today or a later date")
+        changes["due"] = [row.due, due]
+    if add_tickets or remove_tickets:
+        current = json.loads(row.ticket_ids or "[]")
+        new = sorted((set(current) | set(_tickets(session, add_tickets or []))) - set(remove_tickets or []))
+        changes["ticket_ids"] = [row.ticket_ids, json.dumps(new)]
+    now = clock.now()
+    if status is not None:
+        status = status.strip().lower()
+        if status not in ("open", "dropped"):
+            raise InvalidInput(f"--status {status!r}: use dropped (close unrealised) or `improve done ID`")
+        if status == "dropped":
+            if who.role != "supervisor":
+                raise PermissionDenied("only the supervisor may drop an improvement")
+            changes["status"] = [row.status, "dropped"]
+            changes["outcome"] = [row.outcome, _text(outcome, "--outcome (why it is dropped)", config)]
+            changes["closed_at"] = [None, now]
+    elif outcome is not None:
+        changes["outcome"] = [row.outcome, _text(outcome, "--outcome", config, required=False)]
+    changes = {k: v for k, v in changes.items() if v[0] != v[1]}
+    if not changes:
+        raise InvalidInput("nothing to change (give --title, --problem, --action, --owner, --due, --ticket, "
+                           "--untick, --status dropped or --outcome)")
+    for key, (_, new) in changes.items():
+        setattr(row, key, new)
+    names = handles_by_id(session)
+    details = {k: [_plain(a, names, k), _plain(b, names, k)] for k, (a, b) in changes.items()}
+    audit.append(session, at=now, actor=who.handle, entity="improvement", entity_id=row.id,
+                 kind="dropped" if row.status == "dropped" else "edited", details=details)
+    return _view(row, names, _today(clock, tz))
+
+
+def _plain(value, names: dict[int, str], key: str):
+    if key == "owner_id":
+        return names.get(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def complete_improvement(
+    *, session: Session, clock: Clock, actor: str, config: Config, tz: tzinfo, improvement_id: int, outcome: str,
+) -> dict:
+    """The action was carried out: record the outcome (supervisor only); twice is refused."""
+    row = _get(session, improvement_id)
+    who = require_actor(session, actor)
+    if who.role != "supervisor":
+        raise PermissionDenied(f"only the supervisor may mark an improvement done; {who.handle!r} is {who.role}")
+    _require_open(row, "marked done again")
+    outcome = _text(outcome, "--outcome", config)
+    now = clock.now()
+    row.status, row.outcome, row.closed_at = "done", outcome, now
+    audit.append(session, at=now, actor=who.handle, entity="improvement", entity_id=row.id, kind="done",
+                 from_value="open", to_value="done", details={"outcome": outcome})
+    return _view(row, handles_by_id(session), _today(clock, tz))
 
 
 def status_section(*, session, now, actor, config, tz) -> dict:
-    return {}
+    """Open improvements past their due date, for `deskctl status`."""
+    today = now.astimezone(tz).date()
+    names = handles_by_id(session)
+    rows = session.execute(
+        select(Improvement).where(Improvement.status == "open", Improvement.due < today).order_by(Improvement.due)
+    ).scalars()
+    return {"improvements_overdue": [
+        {"id": r.id, "title": r.title, "owner": names.get(r.owner_id), "due": r.due,
+         "days_overdue": (today - r.due).days}
+        for r in rows
+    ]}
+
+

@@ -1,0 +1,118 @@
+"""`report attendance`: per person shifts, hours, late arrivals, early leaves, no-shows.
+
+The same rules as the rota (SPEC §4): late = clocked in more than `shift.grace` after the
+start; early = clocked out more than the grace before the end; no-show = no clock-in by the
+end of the shift. Counted over shifts that started in the period and had ended by the time of
+the report (a shift still running is listed as on duty, not judged).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, tzinfo
+
+from sqlalchemy import and_, case, func, select
+from sqlmodel import Session
+
+from deskctl.config import Config
+from deskctl.domain.periods import Period
+from deskctl.services.reports import common
+from deskctl.services.reports.common import count_if, in_period, seconds_between
+from deskctl.store.tables import Shift, ShiftType, Staff
+
+
+def _facts(grace: timedelta):
+    g = grace.total_seconds()
+    ci, co = Shift.clock_in_at, Shift.clock_out_at
+    late = ci.is_not(None) & (seconds_between(Shift.start_at, ci) > g)
+    early = co.is_not(None) & (seconds_between(co, Shift.end_at) > g)
+    no_show = ci.is_(None)
+    no_out = ci.is_not(None) & co.is_(None)
+    return late, early, no_show, no_out
+
+
+def per_person(session: Session, *, period: Period, now: datetime, grace: timedelta) -> dict[int, dict]:
+    """staff id → completed shifts and their attendance facts, one GROUP BY."""
+    late, early, no_show, no_out = _facts(grace)
+    ci, co = Shift.clock_in_at, Shift.clock_out_at
+    worked = func.coalesce(func.sum(
+        func.coalesce(seconds_between(ci, co), 0.0)
+    ), 0.0)
+    late_secs = func.coalesce(func.sum(case((late, seconds_between(Shift.start_at, ci)), else_=0.0)), 0.0)
+    rows = session.execute(
+        select(Shift.staff_id, func.count(), func.sum(seconds_between(Shift.start_at, Shift.end_at)), worked,
+               count_if(late), count_if(early), count_if(no_show), count_if(no_out), late_secs)
+        .where(in_period(Shift.start_at, period), Shift.end_at <= now)
+        .group_by(Shift.staff_id)
+    ).all()
+    out = {}
+    for sid, n, scheduled, worked_s, n_late, n_early, n_no, n_out, late_s in rows:
+        out[sid] = {
+            "shifts": n, "scheduled_seconds": int(round(scheduled or 0)), "worked_seconds": int(round(worked_s or 0)),
+            "late": n_late, "early": n_early, "no_show": n_no, "no_clock_out": n_out,
+            "late_seconds": int(round(late_s or 0)),
+        }
+    return out
+
+
+def anomalies(session: Session, *, start: datetime, end: datetime, now: datetime, grace: timedelta,
+              overlapping: bool = False) -> list[dict]:
+    """Shifts with something to say (late, early, no-show, no clock-out), oldest first."""
+    late, early, no_show, no_out = _facts(grace)
+    span = (and_(Shift.start_at < end, Shift.end_at > start) if overlapping
+            else and_(Shift.start_at >= start, Shift.start_at < end))
+    rows = session.execute(
+        select(Shift.id, Staff.handle, ShiftType.name, Shift.day, Shift.start_at, Shift.end_at,
+               Shift.clock_in_at, Shift.clock_out_at)
+        .join(Staff, Staff.id == Shift.staff_id).join(ShiftType, ShiftType.id == Shift.type_id)
+        .where(span, Shift.start_at < now, late | early | (Shift.end_at <= now) & (no_show | no_out))
+        .order_by(Shift.start_at, Staff.handle)
+    ).all()
+    out = []
+    for sid, handle, type_name, day, s, e, ci, co in rows:
+        out.append({"shift_id": sid, "handle": handle, "type": type_name, "day": day,
+                    "start_at": s, "end_at": e, "clock_in_at": ci, "clock_out_at": co,
+                    "anomaly": describe(s, e, ci, co, now=now, grace=grace)})
+    return out
+
+
+def describe(start, end, clock_in, clock_out, *, now: datetime, grace: timedelta) -> str:
+    """In words, what the clock-in/out of one shift say."""
+    if clock_in is None:
+        if now >= end:
+            return "no-show"
+        return "not clocked in" if now > start + grace else ""
+    parts = []
+    if clock_in - start > grace:
+        parts.append(f"late {int((clock_in - start).total_seconds() // 60)}m")
+    if clock_out is not None and end - clock_out > grace:
+        parts.append(f"left early {int((end - clock_out).total_seconds() // 60)}m")
+    if clock_out is None and now >= end:
+        parts.append("no clock-out")
+    return ", ".join(parts)
+
+
+def build(*, session: Session, now: datetime, config: Config, tz: tzinfo, period: Period) -> dict:
+    grace = config.duration("shift.grace")
+    limit = common.as_of(period, now)
+    facts = per_person(session, period=period, now=limit, grace=grace)
+    people = session.execute(select(Staff.id, Staff.handle, Staff.name, Staff.role, Staff.active)
+                             .order_by(Staff.handle)).all()
+    rows = []
+    for sid, handle, name, role, active in people:
+        f = facts.get(sid)
+        if f is None and not active:
+            continue
+        f = f or {"shifts": 0, "scheduled_seconds": 0, "worked_seconds": 0, "late": 0, "early": 0,
+                  "no_show": 0, "no_clock_out": 0, "late_seconds": 0}
+        if f["shifts"] == 0 and role == "supervisor":
+            continue
+        rows.append({"handle": handle, "name": name, **f})
+    view = common.envelope("attendance", period=period, now=now, tz=tz)
+    view.update({
+        "grace_seconds": int(grace.total_seconds()),
+        "people": rows,
+        "total": {k: sum(r[k] for r in rows) for k in
+                  ("shifts", "scheduled_seconds", "worked_seconds", "late", "early", "no_show", "no_clock_out")},
+        "anomalies": anomalies(session, start=period.start, end=period.end, now=limit, grace=grace),
+    })
+    return view

@@ -1,0 +1,121 @@
+"""`report tickets --by …`: counts, time to resolve and reopen rate, grouped one way.
+
+The cohort is the tickets opened in the period. `--by day` groups by the local day of opening
+and lists every day of the period, zeros included (that is what the bar chart draws).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from sqlalchemy import String, and_, case, func, select, values
+from sqlalchemy.sql import column
+from sqlmodel import Session
+
+from deskctl.config import Config
+from deskctl.domain.periods import Period, day_bounds
+from deskctl.errors import InvalidInput
+from deskctl.services.reports import common
+from deskctl.services.reports.common import count_if, duration_stats, in_period, mean_seconds, pct
+from deskctl.store.tables import Ticket
+from deskctl.store.types import UTCDateTime
+
+DIMENSIONS = ("system", "category", "priority", "assignee", "channel", "day")
+
+
+def check_dimension(by: str) -> str:
+    value = (by or "").strip().lower()
+    if value not in DIMENSIONS:
+        raise InvalidInput(f"unknown --by {by!r} (use one of {', '.join(DIMENSIONS)})")
+    return value
+
+
+def _aggregates(where: list) -> list:
+    ever_resolved = Ticket.resolved_at.is_not(None) | (Ticket.reopen_count > 0)
+    return [
+        func.count(),
+        count_if(Ticket.resolved_at.is_not(None)),
+        count_if(Ticket.status.in_(common.OPEN_STATES)),
+        count_if(Ticket.status == "cancelled"),
+        count_if(Ticket.reopen_count > 0),
+        count_if(ever_resolved),
+    ]
+
+
+def build(*, session: Session, now: datetime, config: Config, tz: tzinfo, period: Period, by: str) -> dict:
+    by = check_dimension(by)
+    where = [in_period(Ticket.opened_at, period)]
+    if by == "day":
+        groups = _by_day(session, config=config, tz=tz, period=period)
+    else:
+        key = {"system": Ticket.system, "category": Ticket.category, "priority": Ticket.priority,
+               "assignee": Ticket.assignee_id, "channel": Ticket.channel}[by]
+        rows = session.execute(select(key, *_aggregates(where)).where(*where).group_by(key)).all()
+        ttr = duration_stats(session, config=config, tz=tz, where=where, group=key, kind="resolve")
+        names = common.handles(session) if by == "assignee" else {}
+        groups = []
+        for k, *agg in rows:
+            label = names.get(k, "(unassigned)") if by == "assignee" else (k or "(none)")
+            groups.append(_row(label, agg, ttr.get(k)))
+        groups.sort(key=lambda r: (-r["opened"], r["key"]))
+    total_agg = session.execute(select(*_aggregates(where)).where(*where)).one()
+    total_ttr = duration_stats(session, config=config, tz=tz, where=where, group=None, kind="resolve")
+    view = common.envelope("tickets", period=period, now=now, tz=tz)
+    view.update({"by": by, "groups": groups, "total": _row("all", list(total_agg), total_ttr.get(None))})
+    return view
+
+
+def _row(key, agg, ttr) -> dict:
+    opened, resolved, open_, cancelled, reopened, ever_resolved = agg
+    return {
+        "key": key,
+        "opened": opened,
+        "resolved": resolved,
+        "open": open_,
+        "cancelled": cancelled,
+        "ttr_mean_seconds": mean_seconds(ttr),
+        "reopened": reopened,
+        "reopen_rate_pct": pct(reopened, ever_resolved),
+    }
+
+
+def day_table(period: Period, tz: tzinfo):
+    """The local days of the period as a VALUES table (day, start, end) to join on."""
+    bounds = day_bounds(period, tz)
+    table = values(
+        column("day", String), column("d_start", UTCDateTime()), column("d_end", UTCDateTime()),
+        name="days",
+    ).data([(d.isoformat(), s, e) for d, s, e in bounds]).cte("days")
+    return table, bounds
+
+
+def _by_day(session: Session, *, config: Config, tz: tzinfo, period: Period) -> list[dict]:
+    days, bounds = day_table(period, tz)
+    join = and_(Ticket.opened_at >= days.c.d_start, Ticket.opened_at < days.c.d_end)
+    where = [in_period(Ticket.opened_at, period)]
+    found = {
+        d: agg for d, *agg in session.execute(
+            select(days.c.day, *_aggregates(where)).select_from(days).join(Ticket, join).group_by(days.c.day)
+        )
+    }
+    ttr = _ttr_by_day(session, config=config, tz=tz, bounds=bounds, days=days, join=join)
+    return [_row(d.isoformat(), found.get(d.isoformat(), [0] * 6), ttr.get(d.isoformat())) for d, _, _ in bounds]
+
+
+def _ttr_by_day(session, *, config, tz, bounds, days, join) -> dict:
+    if common.calendar(config, tz).name == "24x7":
+        seconds = common.seconds_between(Ticket.opened_at, Ticket.resolved_at) - Ticket.paused_seconds
+        seconds = case((seconds < 0, 0.0), else_=seconds)
+        rows = session.execute(
+            select(days.c.day, func.count(), func.sum(seconds)).select_from(days).join(Ticket, join)
+            .where(Ticket.resolved_at.is_not(None)).group_by(days.c.day)
+        ).all()
+        return {d: {"count": n, "total_seconds": float(t or 0), "ratio_sum": 0.0} for d, n, t in rows}
+    out = {}
+    for day, start, end in bounds:
+        span = Period(start, end, day.isoformat(), day, day)
+        stats = duration_stats(session, config=config, tz=tz, where=[in_period(Ticket.opened_at, span)],
+                               group=None, kind="resolve")
+        if None in stats:
+            out[day.isoformat()] = stats[None]
+    return out
