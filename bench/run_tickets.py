@@ -52,6 +52,8 @@ class Sample:
     deskctl: list[float] = field(default_factory=list)
     floor: list[float] = field(default_factory=list)
     rss_kib: list[int] = field(default_factory=list)
+    deskctl_cpu: list[float] = field(default_factory=list)
+    floor_cpu: list[float] = field(default_factory=list)
 
     def median(self, which: str) -> float:
         return statistics.median(getattr(self, which))
@@ -78,15 +80,15 @@ def commands(deskctl: str, show_id: int) -> dict[str, tuple[list[str], list[str]
     }
 
 
-def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, int, int]:
-    """(seconds, exit code, peak RSS in KiB) of one whole process."""
+def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, int, int, float]:
+    """(wall seconds, exit code, peak RSS in KiB, CPU seconds) of one whole process."""
     started = time.perf_counter()
     proc = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return elapsed, proc.returncode, usage.ru_maxrss
+    return elapsed, proc.returncode, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
 def check(argv: list[str], env: dict[str, str]) -> str:
@@ -146,11 +148,12 @@ def bench_size(n: int, *, deskctl: str, db_dir: Path, runs: int, warmup: int, wo
             if round_no % 2:
                 pair.reverse()
             for which, argv in pair:
-                seconds, code, rss = run_once(argv, env)
+                seconds, code, rss, cpu = run_once(argv, env)
                 if code != 0:
                     raise SystemExit(f"run_tickets: {which} {name} exited {code} in round {round_no}")
                 if round_no >= warmup:
                     getattr(samples[name], which).append(seconds)
+                    getattr(samples[name], f"{which}_cpu").append(cpu)
                     if which == "deskctl":
                         samples[name].rss_kib.append(rss)
         print(f"\r  {label(n)}: round {round_no + 1}/{total}", end="", file=sys.stderr, flush=True)
@@ -165,7 +168,8 @@ def mark(ok: bool | None) -> str:
     return "" if ok is None else ("ok" if ok else "**MISSED**")
 
 
-def report(results: dict[int, dict[str, Sample]], runs: int, warmup: int) -> tuple[str, dict]:
+def report(results: dict[int, dict[str, Sample]], runs: int, warmup: int,
+           load: tuple[float, float] = (0.0, 0.0)) -> tuple[str, dict]:
     sizes = sorted(results)
     lines = [
         f"# deskctl ticket desk benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
@@ -174,16 +178,21 @@ def report(results: dict[int, dict[str, Sample]], runs: int, warmup: int) -> tup
         f"environment, DESKCTL_NOW={BENCH_NOW}. Python {platform.python_version()}, SQLite "
         f"{sqlite3.sqlite_version}, {os.cpu_count()} CPUs, {platform.machine()}.",
         "",
-        "| command | tickets | deskctl ms | floor ms | deskctl/floor | target | peak MiB | |",
-        "|---|---:|---:|---:|---:|---:|---:|---|",
+        "Wall-clock medians decide the targets; CPU (user + system) medians of the same processes",
+        "are shown too, as they suffer less from other work on a shared machine. Load average",
+        f"(1 min) before / after: {load[0]:.2f} / {load[1]:.2f}.",
+        "",
+        "| command | tickets | deskctl ms | floor ms | deskctl/floor | target | | CPU ms deskctl / floor | CPU ratio | peak MiB |",
+        "|---|---:|---:|---:|---:|---:|---|---:|---:|---:|",
     ]
-    data: dict = {"runs": runs, "warmup": warmup, "sizes": {}}
+    data: dict = {"runs": runs, "warmup": warmup, "load": load, "sizes": {}}
     misses = []
     peak_all = 0.0
     for n in sizes:
         data["sizes"][label(n)] = {}
         for name, s in results[n].items():
             d, f = s.median("deskctl") * 1000, s.median("floor") * 1000
+            dc, fc = s.median("deskctl_cpu") * 1000, s.median("floor_cpu") * 1000
             ratio = d / f
             peak = max(s.rss_kib) / 1024
             peak_all = max(peak_all, peak)
@@ -194,10 +203,12 @@ def report(results: dict[int, dict[str, Sample]], runs: int, warmup: int) -> tup
                 misses.append(f"{name} at {label(n)}: {ratio:.2f}x floor (target {target:.2f}x)")
             lines.append(
                 f"| `{name}` | {label(n)} | {d:.0f} | {f:.0f} | {ratio:.2f} | "
-                f"{shown} | {peak:.0f} | {mark(ok)} |"
+                f"{shown} | {mark(ok)} | {dc:.0f} / {fc:.0f} | {dc / fc:.2f} | {peak:.0f} |"
             )
             data["sizes"][label(n)][name] = {
                 "deskctl_ms": round(d, 1), "floor_ms": round(f, 1), "ratio": round(ratio, 3),
+                "cpu_deskctl_ms": round(dc, 1), "cpu_floor_ms": round(fc, 1),
+                "cpu_ratio": round(dc / fc, 3),
                 "peak_mib": round(peak, 1), "deskctl_runs_ms": [round(x * 1000, 1) for x in s.deskctl],
                 "floor_runs_ms": [round(x * 1000, 1) for x in s.floor],
                 **({"note": s.note} if hasattr(s, "note") else {}),
@@ -209,22 +220,24 @@ def report(results: dict[int, dict[str, Sample]], runs: int, warmup: int) -> tup
             f"Scaling, {label(big)} over {label(small)} tickets (target ≤ {SCALING_TARGET:.2f}):",
             "",
             f"| command | deskctl {label(small)} ms | deskctl {label(big)} ms | {label(big)}/{label(small)} "
-            f"| floor {label(big)}/{label(small)} | |",
-            "|---|---:|---:|---:|---:|---|",
+            f"| | CPU {label(big)}/{label(small)} | floor {label(big)}/{label(small)} |",
+            "|---|---:|---:|---:|---|---:|---:|",
         ]
         data["scaling"] = {}
         for name in results[small]:
             a, b = results[small][name], results[big][name]
             ratio = b.median("deskctl") / a.median("deskctl")
             floor_ratio = b.median("floor") / a.median("floor")
+            cpu_ratio = b.median("deskctl_cpu") / a.median("deskctl_cpu")
             ok = ratio <= SCALING_TARGET
             if not ok:
                 misses.append(f"{name}: {label(big)}/{label(small)} = {ratio:.2f} (target {SCALING_TARGET:.2f})")
             lines.append(
                 f"| `{name}` | {a.median('deskctl') * 1000:.0f} | {b.median('deskctl') * 1000:.0f} | "
-                f"{ratio:.2f} | {floor_ratio:.2f} | {mark(ok)} |"
+                f"{ratio:.2f} | {mark(ok)} | {cpu_ratio:.2f} | {floor_ratio:.2f} |"
             )
-            data["scaling"][name] = {"ratio": round(ratio, 3), "floor_ratio": round(floor_ratio, 3)}
+            data["scaling"][name] = {"ratio": round(ratio, 3), "cpu_ratio": round(cpu_ratio, 3),
+                                     "floor_ratio": round(floor_ratio, 3)}
     peak_ok = peak_all < PEAK_TARGET_MIB
     if not peak_ok:
         misses.append(f"peak memory {peak_all:.0f} MiB (target < {PEAK_TARGET_MIB})")
@@ -257,11 +270,12 @@ def main(argv: list[str] | None = None) -> int:
     subprocess.run([sys.executable, str(BENCH_DIR / "floor_app.py"), "--sync"], check=True,
                    stdout=subprocess.DEVNULL)
     results = {}
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="deskctl-bench-", dir=args.db_dir) as tmp:
         for n in sizes:
             results[n] = bench_size(n, deskctl=deskctl, db_dir=args.db_dir, runs=args.runs,
                                     warmup=args.warmup, work=Path(tmp))
-    text, data = report(results, args.runs, args.warmup)
+    text, data = report(results, args.runs, args.warmup, (load_before, os.getloadavg()[0]))
     print(text)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
