@@ -123,3 +123,25 @@ def test_status_says_loudly_when_nobody_is_on_duty(rota):
 def test_status_shows_next_handover(rota):
     status = rota.json("status")
     assert status["next_handover"] == {"at": "2026-11-23T20:00:00+08:00", "takes_over": "wang"}
+
+
+def test_takeover_by_anyone_on_the_next_shift(rota):
+    rota.ok("--as", "lead", "shift", "assign", "2026-11-23", "night", "zhao")
+    view = rota.json("--as", "zhang", "shift", "handover")
+    assert view["next_shift"]["who"] == ["wang", "zhao"]
+    rota.set_now("2026-11-23T20:02:00+08:00")
+    assert rota.json("--as", "zhao", "shift", "takeover")["taken_over_by"] == "zhao"
+    assert rota.run("--as", "wang", "shift", "takeover").exit_code == 4
+
+
+def test_on_duty_at_names_the_staff_on_shift_at_an_instant(rota):
+    from deskctl.services.shifts import on_duty_at
+
+    db = open_database(rota.db)
+    try:
+        with db.read() as session:
+            assert [s.handle for s in on_duty_at(session=session, at=at("2026-11-23T19:59:59+08:00"))] == ["zhang"]
+            assert [s.handle for s in on_duty_at(session=session, at=at("2026-11-23T20:00:00+08:00"))] == ["wang"]
+            assert on_duty_at(session=session, at=at("2026-11-24T08:00:00+08:00")) == []
+    finally:
+        db.close()

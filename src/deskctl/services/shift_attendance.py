@@ -28,7 +28,7 @@ def _local(value: datetime, tz: tzinfo) -> str:
 
 
 def _who(session: Session, actor: str, for_handle: str | None, at: datetime | None, reason: str | None,
-         shift_id: int | None, now: datetime) -> tuple[Staff, Staff, datetime, bool, str]:
+         shift_id: int | None, now: datetime, tz: tzinfo) -> tuple[Staff, Staff, datetime, bool, str]:
     """(who acts, whose attendance, at, is a correction, reason)."""
     correcting = for_handle is not None or at is not None or shift_id is not None
     if not correcting:
@@ -41,7 +41,7 @@ def _who(session: Session, actor: str, for_handle: str | None, at: datetime | No
     person = get_staff(session, for_handle or actor)
     at = at or now
     if at > now:
-        raise InvalidInput(f"{at:%Y-%m-%d %H:%M} UTC is in the future; record what happened, not what will")
+        raise InvalidInput(f"{_local(at, tz)} is in the future; record what happened, not what will")
     return by, person, at, True, reason
 
 
@@ -65,7 +65,7 @@ def clock_in(
     shift_id: int | None = None,
 ) -> dict:
     now = clock.now()
-    by, person, at, correcting, reason = _who(session, actor, for_handle, at, reason, shift_id, now)
+    by, person, at, correcting, reason = _who(session, actor, for_handle, at, reason, shift_id, now, tz)
     window = config.duration("shift.clock_window")
     if shift_id is not None:
         shift = _own(session, shift_id, person)
@@ -123,7 +123,7 @@ def clock_out(
     shift_id: int | None = None,
 ) -> dict:
     now = clock.now()
-    by, person, at, correcting, reason = _who(session, actor, for_handle, at, reason, shift_id, now)
+    by, person, at, correcting, reason = _who(session, actor, for_handle, at, reason, shift_id, now, tz)
     window = config.duration("shift.clock_window")
     if shift_id is not None:
         shift = _own(session, shift_id, person)

@@ -164,18 +164,17 @@ def handover(
 
 
 def takeover(*, session: Session, clock: Clock, actor: str, config: Config) -> dict:
-    """The incoming officer acknowledges the newest handover meant for them (or for anyone)."""
+    """The incoming officer acknowledges the newest handover meant for them: addressed to them,
+    to anybody on the next shift, or to nobody in particular (no next shift was planned)."""
     me = require_actor(session, actor)
     now = clock.now()
-    last = session.execute(
+    recent = session.execute(
         select(Handover)
-        .where(
-            Handover.from_staff_id != me.id,
-            or_(Handover.to_staff_id == me.id, Handover.to_staff_id.is_(None)),
-        )
+        .where(Handover.from_staff_id != me.id)
         .order_by(Handover.created_at.desc(), Handover.id.desc())
-        .limit(1)
-    ).scalar()
+        .limit(20)
+    ).scalars()
+    last = next((h for h in recent if _meant_for(h, me)), None)
     if last is None:
         raise Conflict("no handover is waiting for you; the outgoing officer runs `deskctl shift handover` first")
     if last.taken_over_at is not None:
@@ -191,6 +190,13 @@ def takeover(*, session: Session, clock: Clock, actor: str, config: Config) -> d
         details={"waited_seconds": int((now - last.created_at).total_seconds())},
     )
     return handover_view(last, handles)
+
+
+def _meant_for(row: Handover, me: Staff) -> bool:
+    if row.to_staff_id is None or row.to_staff_id == me.id:
+        return True
+    incoming = json.loads(row.summary or "{}").get("next_shift", {}).get("who") or []
+    return me.handle in incoming
 
 
 def last_handover(*, session: Session) -> dict:
