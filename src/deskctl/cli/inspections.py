@@ -228,11 +228,8 @@ def due(
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
 ) -> None:
-    """List inspections due now (cron: silent when nothing is due, exit 1 when one is overdue).
-
-    Each plan's latest occurrence without a run, due or overdue (past its grace window);
-    --within also lists the occurrences coming up in that time.
-    """
+    """For cron: occurrences due now without a run. Prints nothing when nothing is due; exit 1
+    when something is overdue."""
     from datetime import timedelta
 
     from deskctl import render
