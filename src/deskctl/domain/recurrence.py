@@ -66,6 +66,7 @@ _UNIT_SECONDS = {"HOURLY": 3600, "MINUTELY": 60}
 _TINY = timedelta(microseconds=1)
 _WALL_MARGIN = timedelta(hours=3)
 _FIRST: dict[tuple[str, str], datetime | None] = {}
+_PREVIOUS: dict[tuple[str, str, datetime], datetime | None] = {}
 
 
 def _bad(text: str, why: str) -> InvalidInput:
@@ -360,7 +361,15 @@ class Recurrence:
     # -- built on between ----------------------------------------------------------------
 
     def previous(self, at: datetime, tz: tzinfo) -> datetime | None:
-        """The latest occurrence at or before `at`."""
+        """The latest occurrence at or before `at` (memoised: many plans share a rule)."""
+        key = (self.text, str(tz), at)
+        if key not in _PREVIOUS:
+            if len(_PREVIOUS) > 10_000:
+                _PREVIOUS.clear()
+            _PREVIOUS[key] = self._previous(at, tz)
+        return _PREVIOUS[key]
+
+    def _previous(self, at: datetime, tz: tzinfo) -> datetime | None:
         first = self.first(tz)
         if first is None or first > at:
             return None
