@@ -15,14 +15,14 @@ from deskctl.config import Config
 from deskctl.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from deskctl.services.shift_rota import active_member, check_fits
 from deskctl.services.shifts import get_shift
-from deskctl.services.staff import require_actor
+from deskctl.services.staff import handles_by_id, require_actor
 from deskctl.store import audit
 from deskctl.store.tables import Shift, ShiftType, Staff, SwapRequest
 from deskctl.timeparse import Clock
 
 
 def _view(session: Session, req: SwapRequest) -> dict:
-    handles = dict(session.execute(select(Staff.id, Staff.handle)).all())
+    handles = handles_by_id(session)
     shift = session.get(Shift, req.shift_id)
     type_name = session.execute(select(ShiftType.name).where(ShiftType.id == shift.type_id)).scalar_one()
     return {

@@ -19,6 +19,7 @@ from deskctl.domain.shift_time import attendance, is_night, is_weekend, shift_in
 from deskctl.domain.wallclock import wall_to_utc
 from deskctl.errors import InvalidInput, NotFound
 from deskctl.services.shift_types import wall
+from deskctl.services.staff import handles_by_id
 from deskctl.store.tables import Handover, Shift, ShiftType, Staff
 from deskctl.timeparse import parse_date, parse_instant
 
@@ -68,9 +69,8 @@ def parse_window(
     `--to 2026-12-31` includes that night until 08:00 on the 1st); times select instants.
     Without `--from` the window starts today (or now, with `from_now`). Refuses an empty or
     reversed window (exit 2)."""
-    as_days = (start is None and not from_now or (start is not None and _is_date(start))) and (
-        end is None or _is_date(end)
-    )
+    from_is_day = _is_date(start) if start is not None else not from_now
+    as_days = from_is_day and (end is None or _is_date(end))
     if as_days:
         first = parse_date(start, tz=tz, now=now) if start else now.astimezone(tz).date()
         last = parse_date(end, tz=tz, now=now) if end else first + timedelta(days=default_days - 1)
@@ -375,7 +375,7 @@ def status_section(*, session: Session, now: datetime, actor: str, config: Confi
     last = session.execute(select(Handover).order_by(Handover.created_at.desc(), Handover.id.desc()).limit(1)).scalar()
     pending = []
     if last is not None and last.taken_over_at is None and now - last.created_at > window:
-        handles = dict(session.execute(select(Staff.id, Staff.handle)).all())
+        handles = handles_by_id(session)
         pending.append({
             "handover": last.id,
             "from": handles.get(last.from_staff_id, ""),
