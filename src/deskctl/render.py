@@ -8,8 +8,10 @@ shown as typed and `\\x1b[2J` cannot clear anybody's screen.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
+import os
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -127,12 +129,30 @@ class Col:
         return self.header or self.key.replace("_", " ")
 
 
-def _console(stderr: bool = False):
+@functools.cache
+def _console_class():
     from rich.console import Console
 
+    class DeskConsole(Console):
+        def on_broken_pipe(self) -> None:
+            # Rich would exit 1 here; a closed pipe goes to the error boundary as 141.
+            self.quiet = True
+            raise BrokenPipeError
+
+    return DeskConsole
+
+
+def _console(stderr: bool = False):
     stream = sys.stderr if stderr else sys.stdout
     width = None if stream.isatty() else 160
-    return Console(file=stream, width=width, highlight=False, emoji=False, markup=False)
+    return _console_class()(
+        file=stream,
+        width=width,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        color_system=None if os.environ.get("NO_COLOR") else "auto",
+    )
 
 
 def safe(value: Any, style: str | None = None):

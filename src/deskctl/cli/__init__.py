@@ -74,6 +74,14 @@ class DeskGroup(typer.core.TyperGroup):
         except BrokenPipeError:
             _silence_stdout()
             code = ExitCode.BROKEN_PIPE
+        except SystemExit:
+            # Typer turns EPIPE into sys.exit(1) after wrapping stdout in click's
+            # PacifyFlushWrapper; a closed pipe is 141 here, as a shell would say.
+            if type(sys.stdout).__name__ == "PacifyFlushWrapper":
+                _silence_stdout()
+                code = ExitCode.BROKEN_PIPE
+            else:
+                raise
         except OSError as exc:
             if exc.errno == errno.EPIPE:
                 _silence_stdout()
