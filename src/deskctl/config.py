@@ -283,7 +283,8 @@ def load(path: Path | None = None) -> Config:
         if value is None:
             continue
         try:
-            spec.validate(value)
+            # Readers get the validated form ("100" -> 100, "Business" -> "business").
+            _set_nested(data, key, spec.validate(value))
         except InvalidInput as exc:
             raise ConfigError(f"config file {path}: {key}: {exc.message}") from None
     return Config(path=path, data=data, exists=True)

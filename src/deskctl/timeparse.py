@@ -124,7 +124,10 @@ def parse_duration(text: str) -> timedelta:
     if not raw or not _DURATION_FULL.match(raw):
         raise InvalidInput(f"invalid duration {text!r} (use forms like 15m, 2h, 1d, 1h30m)")
     seconds = sum(int(n) * _UNIT_SECONDS[u.lower()] for n, u in _DURATION_PART.findall(raw))
-    return timedelta(seconds=seconds)
+    try:
+        return timedelta(seconds=seconds)
+    except OverflowError:
+        raise InvalidInput(f"duration {text!r} is too long") from None
 
 
 def format_duration(delta: timedelta | float | None) -> str:
@@ -180,14 +183,23 @@ def parse_instant(text: str, *, tz: tzinfo, now: datetime) -> datetime:
     raw = (text or "").strip()
     if not raw:
         raise InvalidInput("empty time (use an ISO date or time, now, today, +2h, 3d ago …)")
+    try:
+        return _parse_instant(raw, text, tz, now)
+    except OverflowError:
+        raise InvalidInput(f"time {text!r} is out of range (years 1 to 9999)") from None
+
+
+def _parse_instant(raw: str, text: str, tz: tzinfo, now: datetime) -> datetime:
     low = raw.lower()
     if low == "now":
         return now
     words = low.split()
     if words[0] in _WORD_DAYS and len(words) <= 2:
         day = parse_date(words[0], tz=tz, now=now)
-        wall = parse_time_of_day(words[1]) if len(words) == 2 else time(0)
-        return localize(datetime.combine(day, wall), tz)
+        if len(words) == 1:
+            # The day's start, even where local midnight is skipped by a DST change.
+            return wall_to_utc(day, time(0), tz)
+        return localize(datetime.combine(day, parse_time_of_day(words[1])), tz)
     rel = _RELATIVE.match(raw)
     if rel and _DURATION_FULL.match(rel.group(2)):
         delta = parse_duration(rel.group(2))
@@ -203,6 +215,8 @@ def parse_instant(text: str, *, tz: tzinfo, now: datetime) -> datetime:
         ) from None
     if value.tzinfo is not None:
         return value.astimezone(UTC)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+        return wall_to_utc(value.date(), time(0), tz)  # a bare date: the day's start
     return localize(value, tz)
 
 

@@ -146,11 +146,6 @@ def test_config_wrong_type_in_file_exits_6(desk):
     assert "confirm_window" in res.stderr
 
 
-@pytest.mark.xfail(
-    reason="BUG: config.load accepts text_max = \"100\" (validated) but keeps the string; "
-    "services/tickets.clean_text then compares int > str: internal error, exit 70",
-    strict=True,
-)
 def test_config_hand_written_quoted_number_works(staffed):
     staffed.config.write_text('timezone = "Asia/Shanghai"\n[limits]\ntext_max = "100"\n', encoding="utf-8")
     res = staffed.run("--as", "zhang", "ticket", "open", "x", "--reporter", "r", "-d", "y" * 101)

@@ -191,12 +191,6 @@ def test_priority_matrix_is_configurable(tmp_path):
     assert _load(path).priority_for("high", "high") == "P1"
 
 
-@pytest.mark.xfail(
-    reason="BUG: config.load validates hand-written values but keeps the raw ones, so readers get "
-    "'100' (str) for limits.text_max, 'Business' for sla.calendar.mode (silently 24x7), 'mon,tue' "
-    "(a string) for sla.calendar.days; `ticket open` then dies with exit 70",
-    strict=True,
-)
 @pytest.mark.parametrize(
     ("toml", "key", "expected"),
     [
