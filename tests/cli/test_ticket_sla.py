@@ -240,11 +240,6 @@ def test_ticket_sla_business_mode_bad_value_exits_2(staffed):
     assert staffed.ok("config", "get", "sla.calendar.mode").stdout == "24x7\n"
 
 
-@pytest.mark.xfail(
-    reason="BUG: services/tickets.cancel_ticket clears waiting_since without adding the current wait "
-    "to paused_seconds, so a ticket cancelled while waiting shows the paused time as elapsed",
-    strict=True,
-)
 def test_ticket_sla_cancel_while_waiting_keeps_the_pause(staffed):
     d = staffed
     _working(d, "P3")

@@ -3,8 +3,6 @@ stale resolved tickets closed unconfirmed, and silence when there is nothing to 
 
 from __future__ import annotations
 
-import pytest
-
 
 def _open(desk, priority="P1", at="2026-11-23T09:00:00+08:00"):
     desk.set_now(at)
@@ -72,11 +70,6 @@ def test_ticket_sweep_table_output_one_line_per_action(staffed):
     assert res.stderr == ""
 
 
-@pytest.mark.xfail(
-    reason="BUG: services/ticket_sweep.sweep: the breach detail shows the due time in UTC "
-    "(due 2026-11-23T01:15:00+00:00) instead of the desk zone (SPEC §8: shown in the desk time zone)",
-    strict=True,
-)
 def test_ticket_sweep_shows_due_time_in_desk_zone(staffed):
     _open(staffed, "P1")
     staffed.set_now("2026-11-23T09:20:00+08:00")
@@ -85,12 +78,6 @@ def test_ticket_sweep_shows_due_time_in_desk_zone(staffed):
     assert "2026-11-23T09:15:00+08:00" in res.stdout.splitlines()[0]
 
 
-@pytest.mark.xfail(
-    reason="BUG: services/tickets.record_breaches (and the sweep query) use due_at <= now, while "
-    "sla.Clock and `ticket list --breached` treat the due instant itself as still in time "
-    "(remaining 0): a sweep at exactly the due instant records a breach nobody else sees",
-    strict=True,
-)
 def test_ticket_sweep_at_the_due_instant_records_no_breach(staffed):
     _open(staffed, "P1")  # response due 09:15
     staffed.set_now("2026-11-23T09:15:00+08:00")
@@ -131,11 +118,6 @@ def test_ticket_sweep_at_tier_3_flags_once(staffed):
     assert (t["tier"], t["assignee"], t["status"]) == (3, "maria", "assigned")
 
 
-@pytest.mark.xfail(
-    reason="BUG: services/ticket_sweep.sweep: at tier 3 it sets auto_escalated_at with no event and "
-    "no version bump, so `ticket show` says escalated: true for a ticket that was never escalated",
-    strict=True,
-)
 def test_ticket_sweep_at_tier_3_does_not_claim_an_escalation(staffed):
     d = staffed
     _open(d, "P1")

@@ -67,7 +67,7 @@ def _names_a_command(action: str, status: str) -> None:
     assert "`deskctl ticket " in info.value.message, info.value.message
 
 
-_COMMAND_CASES = [c for c in REFUSED if c not in NOTHING_TO_DO and c != ("cancel", "resolved")]
+_COMMAND_CASES = [c for c in REFUSED if c not in NOTHING_TO_DO]
 
 
 @pytest.mark.parametrize(("action", "status"), _COMMAND_CASES)
@@ -75,11 +75,6 @@ def test_check_transition_refusal_names_the_command_to_run(action, status):
     _names_a_command(action, status)
 
 
-@pytest.mark.xfail(
-    reason="BUG: domain/ticket_states._advice: cancelling a resolved ticket says only 'it is "
-    "waiting for the user's confirmation' and names nothing to do (confirm, or close --unconfirmed)",
-    strict=True,
-)
 def test_check_transition_cancel_resolved_says_what_to_do():
     _names_a_command("cancel", "resolved")
 

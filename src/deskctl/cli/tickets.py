@@ -316,7 +316,7 @@ def cancel(
     """Cancel an open ticket (opened by mistake, or a duplicate)."""
     from deskctl.services import tickets as svc
 
-    _act(svc.cancel_ticket, "cancelled", fmt, as_json, ticket_id=ticket_id, reason=reason,
+    _act(svc.cancel_ticket, "cancelled", fmt, as_json, with_tz=True, ticket_id=ticket_id, reason=reason,
          duplicate_of=duplicate_of)
 
 
@@ -331,7 +331,7 @@ def sweep(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
 
     out = output_format(fmt, as_json)
     with state().write() as w:
-        actions = run_sweep(session=w.session, clock=w.clock, config=w.config)
+        actions = run_sweep(session=w.session, clock=w.clock, config=w.config, tz=w.tz)
     if out == "table":
         for a in actions:
             typer.echo(render.visible(f"ticket {a['ticket']}: {a['action'].replace('_', ' ')} ({a['detail']})"))

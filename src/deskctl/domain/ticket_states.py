@@ -44,7 +44,10 @@ def _advice(action: str, ticket_id: int, status: str) -> str:
             )
         if action == "resume":
             return f"reopen it instead (`deskctl ticket reopen {t} --reason …`)"
-        return "it is waiting for the user's confirmation"
+        return (
+            f"it is waiting for the user's confirmation; record it (`deskctl ticket confirm {t} "
+            f"--rating N`) or close it without (`deskctl ticket close {t} --unconfirmed --reason …`)"
+        )
     if status == "new":
         return f"assign it first (`deskctl ticket assign {t} HANDLE`)"
     if status == "assigned":
@@ -73,11 +76,14 @@ def check_transition(action: str, ticket_id: int, status: str) -> str | None:
     return target
 
 
+MAX_TIER = 3
+
+
 def next_tier(tier: int, ticket_id: int) -> int:
-    if tier >= 3:
+    if tier >= MAX_TIER:
         raise Conflict(
-            f"ticket {ticket_id} is already at tier 3, the last; assign it to another tier-3 "
-            f"technician with `deskctl ticket assign {ticket_id} HANDLE`"
+            f"ticket {ticket_id} is already at tier {MAX_TIER}, the last; assign it to another "
+            f"tier-{MAX_TIER} technician with `deskctl ticket assign {ticket_id} HANDLE`"
         )
     return tier + 1
 

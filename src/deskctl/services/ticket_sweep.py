@@ -6,20 +6,26 @@ from two processes, never escalates or closes anything twice.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from sqlalchemy import and_, or_, select
 from sqlmodel import Session
 
 from deskctl.config import Config
-from deskctl.services.tickets import close_unconfirmed, escalate_ticket, record_breaches
+from deskctl.domain.ticket_states import MAX_TIER
+from deskctl.services.tickets import (
+    close_unconfirmed,
+    escalate_ticket,
+    flag_escalation_impossible,
+    record_breaches,
+)
 from deskctl.store.tables import Ticket
-from deskctl.timeparse import Clock, format_duration
+from deskctl.timeparse import Clock, format_duration, iso
 
 SYSTEM = "system"
 
 
-def sweep(*, session: Session, clock: Clock, config: Config) -> list[dict]:
+def sweep(*, session: Session, clock: Clock, config: Config, tz: tzinfo) -> list[dict]:
     """Returns one row per action taken; an empty list when there was nothing to do."""
     now: datetime = clock.now()
     actions: list[dict] = []
@@ -27,28 +33,34 @@ def sweep(*, session: Session, clock: Clock, config: Config) -> list[dict]:
         select(Ticket)
         .where(
             or_(
-                and_(Ticket.status.in_(("new", "assigned")), Ticket.response_due_at <= now,
-                     or_(Ticket.response_breached_at.is_(None), Ticket.auto_escalated_at.is_(None))),
+                and_(Ticket.status.in_(("new", "assigned")), Ticket.acknowledged_at.is_(None),
+                     Ticket.response_due_at < now,
+                     or_(Ticket.response_breached_at.is_(None),
+                         and_(Ticket.auto_escalated_at.is_(None), Ticket.tier < MAX_TIER))),
                 and_(Ticket.status.in_(("new", "assigned", "in_progress")),
-                     Ticket.resolution_due_at <= now, Ticket.resolution_breached_at.is_(None)),
+                     Ticket.resolution_due_at < now, Ticket.resolution_breached_at.is_(None)),
             )
         )
         .order_by(Ticket.id)
     ).scalars().all()
     for ticket in candidates:
-        for clock_name in record_breaches(session, ticket, now=now, actor=SYSTEM):
+        recorded = record_breaches(session, ticket, now=now, actor=SYSTEM, touch=True)
+        for clock_name in recorded:
+            due = iso(getattr(ticket, clock_name + "_due_at"), tz)
             actions.append({"ticket": ticket.id, "action": f"{clock_name}_breach_recorded",
-                            "detail": f"due {getattr(ticket, clock_name + '_due_at').isoformat()}"})
+                            "detail": f"due {due}"})
         if (
             ticket.response_breached_at is not None
             and ticket.auto_escalated_at is None
             and ticket.acknowledged_at is None
             and ticket.status in ("new", "assigned")
         ):
-            if ticket.tier >= 3:
-                ticket.auto_escalated_at = now  # nowhere higher to go: flag it once, say so
-                actions.append({"ticket": ticket.id, "action": "escalation_impossible",
-                                "detail": "already at tier 3"})
+            if ticket.tier >= MAX_TIER:
+                # Nowhere higher to go: said once, when the breach is recorded.
+                if "response" in recorded:
+                    flag_escalation_impossible(session, ticket, now=now, actor=SYSTEM)
+                    actions.append({"ticket": ticket.id, "action": "escalation_impossible",
+                                    "detail": f"already at tier {ticket.tier}"})
                 continue
             view = escalate_ticket(
                 session=session, clock=clock, actor=SYSTEM, config=config, ticket_id=ticket.id,

@@ -190,7 +190,8 @@ def breached_clause(now: datetime):
     return or_(
         Ticket.response_breached_at.is_not(None),
         Ticket.resolution_breached_at.is_not(None),
-        and_(Ticket.status.in_(("new", "assigned")), Ticket.response_due_at < now),
+        and_(Ticket.status.in_(("new", "assigned")), Ticket.acknowledged_at.is_(None),
+             Ticket.response_due_at < now),
         and_(Ticket.status.in_(("new", "assigned", "in_progress")), Ticket.resolution_due_at < now),
     )
 
@@ -199,7 +200,12 @@ def list_row(ticket: Ticket, handles: dict[int, str], now: datetime) -> dict:
     breached = bool(
         ticket.response_breached_at
         or ticket.resolution_breached_at
-        or (ticket.status in ("new", "assigned") and ticket.response_due_at and ticket.response_due_at < now)
+        or (
+            ticket.status in ("new", "assigned")
+            and ticket.acknowledged_at is None
+            and ticket.response_due_at
+            and ticket.response_due_at < now
+        )
         or (
             ticket.status in ("new", "assigned", "in_progress")
             and ticket.resolution_due_at
@@ -207,10 +213,10 @@ def list_row(ticket: Ticket, handles: dict[int, str], now: datetime) -> dict:
         )
     )
     due = None
-    if ticket.status in ("new", "assigned"):
+    if ticket.status in ("new", "assigned") and ticket.acknowledged_at is None:
         due = ticket.response_due_at
-    elif ticket.status == "in_progress":
-        due = ticket.resolution_due_at
+    elif ticket.status in ("assigned", "in_progress"):
+        due = ticket.resolution_due_at  # acknowledged once: the resolution clock is what runs
     return {
         "id": ticket.id,
         "priority": ticket.priority,

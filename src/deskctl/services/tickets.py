@@ -73,15 +73,22 @@ def _touch(ticket: Ticket, now: datetime) -> None:
     ticket.version += 1
 
 
-def record_breaches(session: Session, ticket: Ticket, *, now: datetime, actor: str) -> list[str]:
-    """Record, once, any SLA deadline that has passed while its clock was running."""
+def record_breaches(
+    session: Session, ticket: Ticket, *, now: datetime, actor: str, touch: bool = False
+) -> list[str]:
+    """Record, once, any SLA deadline that has passed while its clock was running.
+
+    The due instant itself is still in time (as the SLA clock and `list --breached` count it).
+    `touch` bumps the ticket's version when something was recorded (for callers that change
+    nothing else).
+    """
     found = []
     if (
         ticket.response_breached_at is None
         and ticket.acknowledged_at is None
         and ticket.status in ("new", "assigned")
         and ticket.response_due_at is not None
-        and ticket.response_due_at <= now
+        and ticket.response_due_at < now
     ):
         ticket.response_breached_at = ticket.response_due_at
         found.append("response")
@@ -90,14 +97,23 @@ def record_breaches(session: Session, ticket: Ticket, *, now: datetime, actor: s
         and ticket.resolved_at is None
         and ticket.status in ("new", "assigned", "in_progress")
         and ticket.resolution_due_at is not None
-        and ticket.resolution_due_at <= now
+        and ticket.resolution_due_at < now
     ):
         ticket.resolution_breached_at = ticket.resolution_due_at
         found.append("resolution")
     for clock_name in found:
         _event(session, ticket, at=now, actor=actor, kind="sla_breach", to=clock_name,
                due_at=getattr(ticket, f"{clock_name}_due_at").isoformat())
+    if found and touch:
+        _touch(ticket, now)
     return found
+
+
+def flag_escalation_impossible(session: Session, ticket: Ticket, *, now: datetime, actor: str) -> None:
+    """A response breach at the top tier: there is nobody higher; say so once, in the timeline."""
+    _event(session, ticket, at=now, actor=actor, kind="escalation_impossible", frm=f"tier {ticket.tier}",
+           reason="response target missed at the top tier; a supervisor must step in")
+    _touch(ticket, now)
 
 
 def _view(session: Session, ticket: Ticket) -> dict:
@@ -474,6 +490,7 @@ def cancel_ticket(
     ticket_id: int,
     reason: str,
     duplicate_of: int | None = None,
+    tz: tzinfo | None = None,
 ) -> dict:
     """Cancel an open ticket (a mistake, or a duplicate of another)."""
     who = require_actor(session, actor, roles=DISPATCHERS)
@@ -488,6 +505,9 @@ def cancel_ticket(
     old = ticket.status
     ticket.status = target
     ticket.closed_at = now
+    if ticket.waiting_since:  # the wait in progress stays a pause, as a resume would count it
+        calendar = calendar_from_config(config, tz or _zone(config))
+        ticket.paused_seconds += calendar.seconds_between(ticket.waiting_since, now)
     ticket.waiting_since = None
     ticket.cancel_reason = reason
     _touch(ticket, now)

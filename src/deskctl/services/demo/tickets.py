@@ -139,7 +139,7 @@ def seed(ctx) -> None:
         when, n, action, actor, kwargs = heapq.heappop(queue)
         clock = Clock(fixed=when)
         if action == "sweep":
-            sweep(session=ctx.session, clock=clock, config=ctx.config)
+            sweep(session=ctx.session, clock=clock, config=ctx.config, tz=ctx.tz)
             continue
         if action == "open":
             title, system, category = rng.choice(FAULTS)
