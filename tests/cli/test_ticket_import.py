@@ -128,11 +128,6 @@ def test_ticket_import_unknown_csv_column_exits_2(staffed):
     _nothing_imported(staffed)
 
 
-@pytest.mark.xfail(
-    reason="BUG: services/ticket_import.import_tickets: a CSV row with more cells than the header "
-    "gets DictReader's None key; sorted({None, 'colour'}) raises TypeError -> exit 70 internal error",
-    strict=True,
-)
 def test_ticket_import_csv_row_with_extra_cells_and_unknown_column_exits_2(staffed):
     path = _write(staffed, "x.csv", "title,reporter,colour\na,r,red,extra\n")
     res = staffed.run(*AS, "ticket", "import", str(path))
@@ -140,11 +135,6 @@ def test_ticket_import_csv_row_with_extra_cells_and_unknown_column_exits_2(staff
     _nothing_imported(staffed)
 
 
-@pytest.mark.xfail(
-    reason="BUG: services/ticket_import.import_tickets: a CSV row with more cells than the header is "
-    "reported as 'unknown field(s) None' instead of saying the row has too many cells",
-    strict=True,
-)
 def test_ticket_import_csv_row_with_extra_cells_says_so(staffed):
     path = _write(staffed, "x.csv", "title,reporter\na,r\nb,r,extra\n")
     res = staffed.run(*AS, "ticket", "import", str(path))
@@ -248,11 +238,6 @@ def test_ticket_import_file_with_bom(staffed):
     assert [t["title"] for t in staffed.json("ticket", "list")] == ["打印机"]
 
 
-@pytest.mark.xfail(
-    reason="BUG: cli/tickets.import_ and services/ticket_import.read_rows: a file strips its UTF-8 BOM "
-    "(utf-8-sig) but stdin does not, so an Excel CSV piped to `import -` fails with 'needs a header row'",
-    strict=True,
-)
 def test_ticket_import_stdin_with_bom(staffed):
     res = staffed.run(*AS, "ticket", "import", "-", input="\ufefftitle,reporter\n打印机,r\n")
     assert res.exit_code == 0, res.stderr

@@ -23,6 +23,9 @@ FIELDS = (
 MAX_ROWS = 100_000
 
 
+_EXTRA_CELLS = "\0extra"  # DictReader's key for cells beyond the header (never a real column)
+
+
 def read_rows(path: Path, text: str | None = None) -> list[dict]:
     """Rows as dicts, from JSON (a list of objects, or {"tickets": [...]}) or CSV with a header."""
     if text is None:
@@ -34,6 +37,7 @@ def read_rows(path: Path, text: str | None = None) -> list[dict]:
             raise InvalidInput(f"{path} is not UTF-8 text") from None
         except OSError as exc:
             raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
+    text = text.removeprefix("\ufeff")  # Excel's BOM, on stdin as in a file
     stripped = text.lstrip()
     if not stripped:
         raise InvalidInput(f"{path} is empty")
@@ -47,10 +51,19 @@ def read_rows(path: Path, text: str | None = None) -> list[dict]:
         if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
             raise InvalidInput(f"{path}: expected a JSON list of ticket objects")
         return data
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text), restkey=_EXTRA_CELLS)
     if not reader.fieldnames or "title" not in reader.fieldnames:
         raise InvalidInput(f"{path}: CSV needs a header row with at least title and reporter")
-    return list(reader)
+    rows = []
+    for number, row in enumerate(reader, start=1):
+        extra = row.get(_EXTRA_CELLS)
+        if extra is not None:
+            raise InvalidInput(
+                f"{path}: row {number} (line {reader.line_num}) has {len(extra)} more cell(s) "
+                f"than the header's {len(reader.fieldnames)}; quote cells that hold commas"
+            )
+        rows.append(row)
+    return rows
 
 
 def import_tickets(
