@@ -26,7 +26,7 @@ def write_spec(path: Path = SPEC) -> dict:
     """Read the live deskctl app and record its command groups (run once, before timing)."""
     from deskctl.cli import app as desk_app
 
-    root = typer.main.get_command(desk_app)
+    root = typer.main.get_command(desk_app).load_all()
     spec = {"help": root.help or "", "options": [], "commands": [], "groups": []}
     for param in root.params:
         if param.name in ("install_completion", "show_completion", "help"):

@@ -75,3 +75,52 @@ def test_fast_start_version_prints_the_version(light_env):
     )
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip() == f"deskctl {__version__}"
+
+
+def _importtime(args: list[str], env: dict[str, str]) -> set[str]:
+    res = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "deskctl", *args],
+        env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
+    )
+    assert res.returncode == 0, res.stderr[-2000:]
+    return imported_modules(res.stderr)
+
+
+def test_fast_start_root_help_builds_no_command_group(light_env):
+    from deskctl.cli import LAZY_GROUPS
+
+    modules = _importtime(["--help"], light_env)
+    group_modules = {module for module, _, _ in LAZY_GROUPS.values()}
+    assert not group_modules & modules, sorted(group_modules & modules)
+
+
+def test_fast_start_a_group_builds_only_itself(light_env):
+    modules = _importtime(["ticket", "--help"], light_env)
+    assert "deskctl.cli.tickets" in modules
+    assert not {"deskctl.cli.shifts", "deskctl.cli.reports", "deskctl.cli.inspections"} & modules
+
+
+def test_fast_start_lazy_group_help_is_the_groups_own():
+    """The root help lists lazy groups from LAZY_GROUPS: it must say what each group says."""
+    import importlib
+
+    from deskctl.cli import LAZY_GROUPS
+
+    for name, (module, attr, listed) in LAZY_GROUPS.items():
+        group = getattr(importlib.import_module(module), attr)
+        assert group.info.help.split("\n\n")[0] == listed, name
+
+
+def test_fast_start_root_completion_lists_lazy_groups(light_env):
+    env = {**light_env, "_DESKCTL_COMPLETE": "complete_bash", "COMP_WORDS": "deskctl ti", "COMP_CWORD": "1"}
+    res = subprocess.run(
+        [sys.executable, "-m", "deskctl"], env=env, stdin=subprocess.DEVNULL,
+        capture_output=True, text=True, timeout=60,
+    )
+    assert "ticket" in res.stdout.split(), res.stdout + res.stderr
+    env["COMP_WORDS"], env["COMP_CWORD"] = "deskctl ticket li", "2"
+    res = subprocess.run(
+        [sys.executable, "-m", "deskctl"], env=env, stdin=subprocess.DEVNULL,
+        capture_output=True, text=True, timeout=60,
+    )
+    assert "list" in res.stdout.split(), res.stdout + res.stderr

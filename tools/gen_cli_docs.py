@@ -43,7 +43,7 @@ def root_command():
 
     from deskctl.cli import app
 
-    return typer.main.get_command(app)
+    return typer.main.get_command(app).load_all()
 
 
 def _is_group(cmd) -> bool:

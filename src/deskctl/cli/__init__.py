@@ -15,9 +15,24 @@ import typer
 from typer import _click as click
 
 from deskctl import __version__
-from deskctl.cli import admin, improve, inspections, reports, shifts, staff, tickets, training
+from deskctl.cli import admin
 from deskctl.cli.state import AppState, set_state
 from deskctl.errors import DeskError, ExitCode
+
+# Command groups built only when used: a run of `deskctl ticket list` builds the ticket group
+# alone, and the root help lists them from here. The help is each group's first line (a test
+# keeps the two equal).
+LAZY_GROUPS: dict[str, tuple[str, str, str]] = {
+    "staff": ("deskctl.cli.staff", "app", "Staff: supervisors, duty officers and technicians."),
+    "ticket": ("deskctl.cli.tickets", "app", "Tickets: open, dispatch tier by tier, resolve, confirm."),
+    "shift": ("deskctl.cli.shifts", "app",
+              "Duty rota: shift types, planning, on duty now, swaps, gaps, attendance, handover."),
+    "inspect": ("deskctl.cli.inspections", "app", "Periodic inspections: plans, what is due, runs and findings."),
+    "train": ("deskctl.cli.training", "app", "Training records and who is overdue."),
+    "review": ("deskctl.cli.improve", "review_app", "Supervisor reviews."),
+    "improve": ("deskctl.cli.improve", "app", "Improvement actions: problems, actions, owners, outcomes."),
+    "report": ("deskctl.cli.reports", "app", "Reports and performance assessment."),
+}
 
 _debug = False
 
@@ -36,7 +51,51 @@ def _is_storage_error(exc: BaseException) -> bool:
 
 
 class DeskGroup(typer.core.TyperGroup):
-    """Root group whose `main` is the one error boundary (SPEC §7 exit codes)."""
+    """Root group: the one error boundary (SPEC §7 exit codes), and lazy command groups."""
+
+    _listing = False  # while help or completion lists the commands, lazy groups stay unbuilt
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [*super().list_commands(ctx), *(n for n in LAZY_GROUPS if n not in self.commands)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str):
+        cmd = super().get_command(ctx, cmd_name)
+        if cmd is not None or cmd_name not in LAZY_GROUPS:
+            return cmd
+        if self._listing:
+            return typer.core.TyperGroup(name=cmd_name, help=LAZY_GROUPS[cmd_name][2])
+        return self.load(cmd_name)
+
+    def load(self, name: str):
+        """Build one lazy group (its module imported now) and keep it."""
+        module, attr, _ = LAZY_GROUPS[name]
+        # __import__ rather than importlib.import_module: the same import, but one that
+        # `python -X importtime` reports (the fast-start tests read it).
+        group = typer.main.get_command(getattr(__import__(module, fromlist=[attr]), attr))
+        group.name = name
+        self.add_command(group, name)
+        return group
+
+    def load_all(self) -> DeskGroup:
+        """Every group built, as the docs generator and the tests walk them."""
+        for name in LAZY_GROUPS:
+            if name not in self.commands:
+                self.load(name)
+        return self
+
+    def format_help(self, ctx: click.Context, formatter) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
+    def shell_complete(self, ctx: click.Context, incomplete: str):
+        self._listing = True
+        try:
+            return super().shell_complete(ctx, incomplete)
+        finally:
+            self._listing = False
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         from deskctl import render
@@ -183,14 +242,6 @@ def root(
 
 
 admin.register(app)
-app.add_typer(staff.app, name="staff")
-app.add_typer(tickets.app, name="ticket")
-app.add_typer(shifts.app, name="shift")
-app.add_typer(inspections.app, name="inspect")
-app.add_typer(training.app, name="train")
-app.add_typer(improve.review_app, name="review")
-app.add_typer(improve.app, name="improve")
-app.add_typer(reports.app, name="report")
 
 
 def main() -> None:

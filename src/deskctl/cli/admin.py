@@ -7,13 +7,13 @@ from typing import Annotated, Any
 
 import typer
 
-from deskctl.cli.options import FormatOpt, JsonOpt, LimitOpt, SinceOpt, output_format
+from deskctl.cli.options import FormatOpt, JsonOpt, LimitOpt, SinceOpt, command_group, output_format
 from deskctl.cli.state import state
 from deskctl.errors import Conflict, ExitCode, InvalidInput
 
-config_app = typer.Typer(help="Show and change the configuration.", no_args_is_help=True)
-db_app = typer.Typer(help="Database upkeep: upgrade, backup, restore, check.", no_args_is_help=True)
-audit_app = typer.Typer(help="The audit trail: log and hash-chain verification.", no_args_is_help=True)
+config_app = command_group("Show and change the configuration.")
+db_app = command_group("Database upkeep: upgrade, backup, restore, check.")
+audit_app = command_group("The audit trail: log and hash-chain verification.")
 
 
 def register(app: typer.Typer) -> None:

@@ -6,11 +6,11 @@ from typing import Annotated
 
 import typer
 
-from deskctl.cli.options import FormatOpt, JsonOpt, SinceOpt, output_format
+from deskctl.cli.options import FormatOpt, JsonOpt, SinceOpt, command_group, output_format
 from deskctl.cli.state import state
 
-review_app = typer.Typer(help="Supervisor reviews.", no_args_is_help=True)
-app = typer.Typer(help="Improvement actions: problems, actions, owners, outcomes.", no_args_is_help=True)
+review_app = command_group("Supervisor reviews.")
+app = command_group("Improvement actions: problems, actions, owners, outcomes.")
 
 
 # --- reviews ------------------------------------------------------------------------------

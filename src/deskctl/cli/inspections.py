@@ -9,13 +9,12 @@ from typing import Annotated, Any
 import typer
 
 from deskctl.cli import options
-from deskctl.cli.options import FormatOpt, JsonOpt, SinceOpt, UntilOpt, output_format
+from deskctl.cli.options import FormatOpt, JsonOpt, SinceOpt, UntilOpt, command_group, output_format
 from deskctl.cli.state import state
 from deskctl.errors import ExitCode, InvalidInput
 
-app = typer.Typer(help="Periodic inspections: plans, what is due, runs and findings.", no_args_is_help=True)
-plan_app = typer.Typer(help="Inspection plans: checklist, recurrence, owner (supervisor only).",
-                       no_args_is_help=True)
+app = command_group("Periodic inspections: plans, what is due, runs and findings.")
+plan_app = command_group("Inspection plans: checklist, recurrence, owner (supervisor only).")
 app.add_typer(plan_app, name="plan")
 
 EveryOpt = Annotated[

@@ -9,6 +9,12 @@ import typer
 
 from deskctl.errors import InvalidInput
 
+
+def command_group(help: str) -> typer.Typer:
+    """A `deskctl GROUP …` sub-app: help on no arguments, completion only at the root."""
+    return typer.Typer(help=help, no_args_is_help=True, add_completion=False)
+
+
 FormatOpt = Annotated[
     str,
     typer.Option(

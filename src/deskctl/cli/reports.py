@@ -11,10 +11,10 @@ from typing import Annotated, Any
 
 import typer
 
-from deskctl.cli.options import FromOpt, JsonOpt, PeriodOpt, ToOpt, output_format
+from deskctl.cli.options import FromOpt, JsonOpt, PeriodOpt, ToOpt, command_group, output_format
 from deskctl.cli.state import state
 
-app = typer.Typer(help="Reports and performance assessment.", no_args_is_help=True)
+app = command_group("Reports and performance assessment.")
 
 ReportFormatOpt = Annotated[
     str,

@@ -11,15 +11,12 @@ from typing import Annotated, Any
 
 import typer
 
-from deskctl.cli.options import FormatOpt, FromOpt, JsonOpt, ToOpt, output_format
+from deskctl.cli.options import FormatOpt, FromOpt, JsonOpt, ToOpt, command_group, output_format
 from deskctl.cli.state import state
 from deskctl.errors import ExitCode, InvalidInput
 
-app = typer.Typer(
-    help="Duty rota: shift types, planning, on duty now, swaps, gaps, attendance, handover.",
-    no_args_is_help=True,
-)
-type_app = typer.Typer(help="Shift types: local start and end, minimum staffing.", no_args_is_help=True)
+app = command_group("Duty rota: shift types, planning, on duty now, swaps, gaps, attendance, handover.")
+type_app = command_group("Shift types: local start and end, minimum staffing.")
 app.add_typer(type_app, name="type")
 
 WhoOpt = Annotated[str | None, typer.Option("--who", help="Only this person's shifts (staff handle).")]

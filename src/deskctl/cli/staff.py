@@ -7,10 +7,10 @@ from typing import Annotated
 import typer
 
 from deskctl.cli import records
-from deskctl.cli.options import FormatOpt, JsonOpt, output_format
+from deskctl.cli.options import FormatOpt, JsonOpt, command_group, output_format
 from deskctl.cli.state import state
 
-app = typer.Typer(help="Staff: supervisors, duty officers and technicians.", no_args_is_help=True)
+app = command_group("Staff: supervisors, duty officers and technicians.")
 
 
 def _columns():

@@ -15,12 +15,13 @@ from deskctl.cli.options import (
     SinceOpt,
     UntilOpt,
     ask,
+    command_group,
     output_format,
 )
 from deskctl.cli.state import state
 from deskctl.errors import InvalidInput
 
-app = typer.Typer(help="Tickets: open, dispatch tier by tier, resolve, confirm.", no_args_is_help=True)
+app = command_group("Tickets: open, dispatch tier by tier, resolve, confirm.")
 
 IdArg = Annotated[int, typer.Argument(help="Ticket number.", min=1)]
 ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (kept in the timeline).")]

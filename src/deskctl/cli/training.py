@@ -6,11 +6,11 @@ from typing import Annotated
 
 import typer
 
-from deskctl.cli.options import FormatOpt, JsonOpt, output_format
+from deskctl.cli.options import FormatOpt, JsonOpt, command_group, output_format
 from deskctl.cli.state import state
 from deskctl.errors import ExitCode
 
-app = typer.Typer(help="Training records and who is overdue.", no_args_is_help=True)
+app = command_group("Training records and who is overdue.")
 
 
 def _columns():
