@@ -155,8 +155,9 @@ def test_fresh_database_matches_the_models(tmp_path):
     from alembic.migration import MigrationContext
     from sqlmodel import SQLModel
 
-    import deskctl.store.tables  # noqa: F401
+    from deskctl.store.tables import load_all
 
+    load_all()
     path = tmp_path / "fresh.db"
     open_database(path, create=True).close()
     engine = create_engine(f"sqlite:///{path}")
@@ -229,3 +230,31 @@ def test_restore_refuses_a_newer_backup(tmp_path, _template_db):
     _raw(newer, "UPDATE alembic_version SET version_num = '9999'")
     with pytest.raises(StorageError, match="newer"):
         restore_from(newer, path)
+
+
+def test_tables_load_all_registers_every_table_module():
+    """The lazy table package: every table module's tables end up on the metadata."""
+    import pkgutil
+
+    from sqlmodel import SQLModel
+
+    import deskctl.store.tables as tables
+
+    tables.load_all()
+    names = set(SQLModel.metadata.tables)
+    for info in pkgutil.iter_modules(tables.__path__):
+        module = __import__(f"deskctl.store.tables.{info.name}", fromlist=["_"])
+        defined = {
+            obj.__tablename__ for obj in vars(module).values()
+            if isinstance(obj, type) and issubclass(obj, SQLModel) and hasattr(obj, "__table__")
+        }
+        assert defined <= names, info.name
+        for obj in vars(module).values():
+            if isinstance(obj, type) and getattr(obj, "__module__", "") == module.__name__:
+                assert getattr(tables, obj.__name__) is obj  # every table class is exported
+
+
+def test_tables_all_lists_every_lazy_name():
+    import deskctl.store.tables as tables
+
+    assert sorted(tables.__all__) == sorted([*tables._MODULE_OF, "load_all"])

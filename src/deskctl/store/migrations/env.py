@@ -3,8 +3,9 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-import deskctl.store.tables  # noqa: F401  (registers every table)
+from deskctl.store.tables import load_all
 
+load_all()  # every table on the metadata
 target_metadata = SQLModel.metadata
 
 

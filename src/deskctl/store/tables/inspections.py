@@ -3,6 +3,7 @@ from datetime import datetime
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from deskctl.store.tables import staff, tickets  # noqa: F401  (their tables are foreign-key targets here)
 from deskctl.store.types import UTCDateTime
 
 

@@ -3,6 +3,7 @@ from datetime import date, datetime
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from deskctl.store.tables import staff  # noqa: F401  (its table is a foreign-key target here)
 from deskctl.store.types import UTCDateTime
 
 

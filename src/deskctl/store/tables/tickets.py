@@ -3,6 +3,7 @@ from datetime import datetime
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
+from deskctl.store.tables import staff  # noqa: F401  (its table is a foreign-key target here)
 from deskctl.store.types import UTCDateTime
 
 
