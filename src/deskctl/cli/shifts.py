@@ -11,32 +11,19 @@ from typing import Annotated, Any
 
 import typer
 
+from deskctl.cli import shift_attendance, shift_types
 from deskctl.cli.options import FormatOpt, FromOpt, JsonOpt, ToOpt, command_group, output_format
 from deskctl.cli.state import state
 from deskctl.errors import ExitCode, InvalidInput
 
 app = command_group("Duty rota: shift types, planning, on duty now, swaps, gaps, attendance, handover.")
-type_app = command_group("Shift types: local start and end, minimum staffing.")
-app.add_typer(type_app, name="type")
+app.add_typer(shift_types.app, name="type")
 
 WhoOpt = Annotated[str | None, typer.Option("--who", help="Only this person's shifts (staff handle).")]
-ForOpt = Annotated[str | None, typer.Option("--for", help="Supervisor: record for this person (a correction).")]
-AtOpt = Annotated[str | None, typer.Option("--at", help="Supervisor: when it really happened (a correction).")]
-ReasonOpt = Annotated[str | None, typer.Option("--reason", help="Why the correction (kept in the audit trail).")]
-ShiftIdOpt = Annotated[int | None, typer.Option("--shift", help="Supervisor: the shift to correct, by ID.")]
 
 
 def _split(values: list[str] | None) -> list[str]:
     return [part.strip() for v in values or [] for part in v.split(",") if part.strip()]
-
-
-def _type_columns():
-    from deskctl.render import Col
-
-    return [
-        Col("name", style="bold"), Col("start"), Col("end"), Col("crosses_midnight", "overnight"),
-        Col("night"), Col("min_staff", "min staff", justify="right"), Col("active"),
-    ]
 
 
 def shift_columns():
@@ -48,79 +35,6 @@ def shift_columns():
         Col("clock_in_at", "in"), Col("clock_out_at", "out"),
         Col("attendance", style_of=lambda v: "red" if v and v not in ("ok", "on duty") else None),
     ]
-
-
-# --- types ----------------------------------------------------------------------------------
-
-
-@type_app.command("add")
-def type_add(
-    name: Annotated[str, typer.Argument(help="Type name, e.g. day or night.")],
-    start: Annotated[str, typer.Option("--start", help="Local start, HH:MM (desk time zone).")],
-    end: Annotated[str, typer.Option("--end", help="Local end, HH:MM; at or before the start = next day.")],
-    min_staff: Annotated[int, typer.Option("--min-staff", help="People needed on this shift.")] = 1,
-    fmt: FormatOpt = "table",
-    as_json: JsonOpt = False,
-) -> None:
-    """Add a shift type (supervisor only)."""
-    from deskctl import render
-    from deskctl.services import shift_types as svc
-
-    out = output_format(fmt, as_json)
-    with state().write() as w:
-        view = svc.add_type(
-            session=w.session, clock=w.clock, actor=w.actor, name=name, start=start, end=end, min_staff=min_staff
-        )
-    render.emit(view, out, title=f"added shift type {view['name']}")
-
-
-@type_app.command("list")
-def type_list(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
-    """List shift types."""
-    from deskctl import render
-    from deskctl.services import shift_types as svc
-
-    out = output_format(fmt, as_json)
-    with state().read() as r:
-        rows = svc.list_types(session=r.session)
-    render.emit(rows, out, columns=_type_columns())
-
-
-@type_app.command("edit")
-def type_edit(
-    name: Annotated[str, typer.Argument(help="Type name.")],
-    new_name: Annotated[str | None, typer.Option("--name", help="Rename the type.")] = None,
-    start: Annotated[str | None, typer.Option("--start", help="New local start, HH:MM.")] = None,
-    end: Annotated[str | None, typer.Option("--end", help="New local end, HH:MM.")] = None,
-    min_staff: Annotated[int | None, typer.Option("--min-staff", help="New minimum staffing.")] = None,
-    active: Annotated[
-        bool | None, typer.Option("--active/--inactive", help="Retire the type (no planning, no gaps) or bring it back.")
-    ] = None,
-    fmt: FormatOpt = "table",
-    as_json: JsonOpt = False,
-) -> None:
-    """Change a shift type (supervisor only). Shifts already on the rota keep their times."""
-    from deskctl import render
-    from deskctl.services import shift_types as svc
-
-    out = output_format(fmt, as_json)
-    with state().write() as w:
-        view = svc.edit_type(
-            session=w.session, clock=w.clock, actor=w.actor, name=name, new_name=new_name,
-            start=start, end=end, min_staff=min_staff, active=active,
-        )
-    render.emit(view, out, title=f"edited shift type {view['name']}")
-
-
-@type_app.command("remove")
-def type_remove(name: Annotated[str, typer.Argument(help="Type name.")]) -> None:
-    """Remove a shift type that no shift uses (supervisor only)."""
-    from deskctl import render
-    from deskctl.services import shift_types as svc
-
-    with state().write() as w:
-        svc.remove_type(session=w.session, clock=w.clock, actor=w.actor, name=name)
-    render.message(f"removed shift type {name}")
 
 
 # --- planning -------------------------------------------------------------------------------
@@ -416,96 +330,7 @@ def swap(
         render.message(f"{view['to']} answers with `deskctl shift swap accept {view['id']}` (or decline)")
 
 
-# --- attendance -----------------------------------------------------------------------------
-
-
-def _clock(kind: str, for_: str | None, at: str | None, reason: str | None, shift_id: int | None, fmt: str, as_json: bool):
-    from deskctl import render
-    from deskctl.services import shift_attendance as svc
-    from deskctl.timeparse import parse_instant
-
-    out = output_format(fmt, as_json)
-    with state().write() as w:
-        at_value = parse_instant(at, tz=w.tz, now=w.clock.now()) if at else None
-        fn = svc.clock_in if kind == "in" else svc.clock_out
-        view = fn(session=w.session, clock=w.clock, actor=w.actor, config=w.config, tz=w.tz,
-                  for_handle=for_, at=at_value, reason=reason, shift_id=shift_id)
-    note = view.pop("note")
-    render.emit(view, out, title=f"shift {view['id']}")
-    if view.get("late_seconds") or view.get("early_leave_seconds"):
-        render.warn(note)
-    else:
-        render.message(note)
-
-
-@app.command("clock-in")
-def clock_in(
-    for_: ForOpt = None, at: AtOpt = None, reason: ReasonOpt = None, shift_id: ShiftIdOpt = None,
-    fmt: FormatOpt = "table", as_json: JsonOpt = False,
-) -> None:
-    """Clock in on your shift (in progress or starting soon); late beyond the grace is recorded."""
-    _clock("in", for_, at, reason, shift_id, fmt, as_json)
-
-
-@app.command("clock-out")
-def clock_out(
-    for_: ForOpt = None, at: AtOpt = None, reason: ReasonOpt = None, shift_id: ShiftIdOpt = None,
-    fmt: FormatOpt = "table", as_json: JsonOpt = False,
-) -> None:
-    """Clock out of the shift you clocked in on; leaving early beyond the grace is recorded."""
-    _clock("out", for_, at, reason, shift_id, fmt, as_json)
-
-
-# --- handover -------------------------------------------------------------------------------
-
-
-def _handover_tables(view: dict[str, Any]):
-    from deskctl import render
-
-    nxt = view.get("next_shift") or {}
-    head = [(k, view[k]) for k in ("id", "from", "to", "created_at", "taken_over_at", "taken_over_by", "note")]
-    head.append(("next shift", f"{', '.join(nxt.get('who') or []) or 'nobody planned'}"))
-    yield render.kv_table(head, title="handover")
-    yield render.rows_table(view["open_tickets"], [render.Col(k) for k in ("id", "priority", "status", "title", "system", "assignee", "opened_at")], title="open tickets") if view["open_tickets"] else render.safe("open tickets: none")
-    if view["sla_deadlines"]:
-        yield render.rows_table(view["sla_deadlines"], [render.Col(k) for k in ("ticket", "priority", "deadline", "due_at", "title")], title="SLA deadlines in the next shift")
-    if view["inspections_due"]:
-        yield render.rows_table(view["inspections_due"], [render.Col(k) for k in view["inspections_due"][0]], title="inspections due in the next shift")
-
-
-@app.command("handover")
-def handover(
-    note: Annotated[str | None, typer.Option("--note", help="Free text for the next shift.")] = None,
-    show: Annotated[bool, typer.Option("--show", help="Print the last handover instead of writing one.")] = False,
-    fmt: FormatOpt = "table",
-    as_json: JsonOpt = False,
-) -> None:
-    """Hand your shift over: open tickets, SLA deadlines and inspections of the next shift, your note."""
-    from deskctl import render
-    from deskctl.services import shift_handover as svc
-
-    out = output_format(fmt, as_json)
-    if show:
-        if note is not None:
-            raise InvalidInput("--show prints the last handover; leave out --note")
-        with state().read() as r:
-            view = svc.last_handover(session=r.session)
-    else:
-        with state().write() as w:
-            view = svc.handover(session=w.session, clock=w.clock, actor=w.actor, config=w.config, tz=w.tz, note=note or "")
-    render.emit(view, out, table=_handover_tables, rows_key="open_tickets")
-
-
-@app.command("takeover")
-def takeover(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
-    """Acknowledge the handover meant for you, as the incoming officer."""
-    from deskctl import render
-    from deskctl.services import shift_handover as svc
-
-    out = output_format(fmt, as_json)
-    with state().write() as w:
-        view = svc.takeover(session=w.session, clock=w.clock, actor=w.actor, config=w.config)
-    render.emit(view, out, table=_handover_tables, rows_key="open_tickets")
+shift_attendance.register(app)  # clock-in, clock-out, handover, takeover: listed here, after swap
 
 
 # --- calendar -------------------------------------------------------------------------------

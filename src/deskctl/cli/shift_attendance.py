@@ -1,0 +1,116 @@
+"""`deskctl shift clock-in|clock-out|handover|takeover`: attendance and the handover.
+
+`register(app)` adds them to the `shift` group, where they are listed after `swap`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from deskctl.cli.options import FormatOpt, JsonOpt, output_format
+from deskctl.cli.state import state
+from deskctl.errors import InvalidInput
+
+ForOpt = Annotated[str | None, typer.Option("--for", help="Supervisor: record for this person (a correction).")]
+AtOpt = Annotated[str | None, typer.Option("--at", help="Supervisor: when it really happened (a correction).")]
+ReasonOpt = Annotated[str | None, typer.Option("--reason", help="Why the correction (kept in the audit trail).")]
+ShiftIdOpt = Annotated[int | None, typer.Option("--shift", help="Supervisor: the shift to correct, by ID.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("clock-in")(clock_in)
+    app.command("clock-out")(clock_out)
+    app.command("handover")(handover)
+    app.command("takeover")(takeover)
+
+
+# --- attendance -----------------------------------------------------------------------------
+
+
+def _clock(kind: str, for_: str | None, at: str | None, reason: str | None, shift_id: int | None, fmt: str, as_json: bool):
+    from deskctl import render
+    from deskctl.services import shift_attendance as svc
+    from deskctl.timeparse import parse_instant
+
+    out = output_format(fmt, as_json)
+    with state().write() as w:
+        at_value = parse_instant(at, tz=w.tz, now=w.clock.now()) if at else None
+        fn = svc.clock_in if kind == "in" else svc.clock_out
+        view = fn(session=w.session, clock=w.clock, actor=w.actor, config=w.config, tz=w.tz,
+                  for_handle=for_, at=at_value, reason=reason, shift_id=shift_id)
+    note = view.pop("note")
+    render.emit(view, out, title=f"shift {view['id']}")
+    if view.get("late_seconds") or view.get("early_leave_seconds"):
+        render.warn(note)
+    else:
+        render.message(note)
+
+
+def clock_in(
+    for_: ForOpt = None, at: AtOpt = None, reason: ReasonOpt = None, shift_id: ShiftIdOpt = None,
+    fmt: FormatOpt = "table", as_json: JsonOpt = False,
+) -> None:
+    """Clock in on your shift (in progress or starting soon); late beyond the grace is recorded."""
+    _clock("in", for_, at, reason, shift_id, fmt, as_json)
+
+
+def clock_out(
+    for_: ForOpt = None, at: AtOpt = None, reason: ReasonOpt = None, shift_id: ShiftIdOpt = None,
+    fmt: FormatOpt = "table", as_json: JsonOpt = False,
+) -> None:
+    """Clock out of the shift you clocked in on; leaving early beyond the grace is recorded."""
+    _clock("out", for_, at, reason, shift_id, fmt, as_json)
+
+
+# --- handover -------------------------------------------------------------------------------
+
+
+def _handover_tables(view: dict[str, Any]):
+    from deskctl import render
+
+    nxt = view.get("next_shift") or {}
+    head = [(k, view[k]) for k in ("id", "from", "to", "created_at", "taken_over_at", "taken_over_by", "note")]
+    head.append(("next shift", f"{', '.join(nxt.get('who') or []) or 'nobody planned'}"))
+    yield render.kv_table(head, title="handover")
+    yield render.rows_table(view["open_tickets"], [render.Col(k) for k in ("id", "priority", "status", "title", "system", "assignee", "opened_at")], title="open tickets") if view["open_tickets"] else render.safe("open tickets: none")
+    if view["sla_deadlines"]:
+        yield render.rows_table(view["sla_deadlines"], [render.Col(k) for k in ("ticket", "priority", "deadline", "due_at", "title")], title="SLA deadlines in the next shift")
+    if view["inspections_due"]:
+        yield render.rows_table(view["inspections_due"], [render.Col(k) for k in view["inspections_due"][0]], title="inspections due in the next shift")
+
+
+def handover(
+    note: Annotated[str | None, typer.Option("--note", help="Free text for the next shift.")] = None,
+    show: Annotated[bool, typer.Option("--show", help="Print the last handover instead of writing one.")] = False,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """Hand your shift over: open tickets, SLA deadlines and inspections of the next shift, your note."""
+    from deskctl import render
+    from deskctl.services import shift_handover as svc
+
+    out = output_format(fmt, as_json)
+    if show:
+        if note is not None:
+            raise InvalidInput("--show prints the last handover; leave out --note")
+        with state().read() as r:
+            view = svc.last_handover(session=r.session)
+    else:
+        with state().write() as w:
+            view = svc.handover(session=w.session, clock=w.clock, actor=w.actor, config=w.config, tz=w.tz, note=note or "")
+    render.emit(view, out, table=_handover_tables, rows_key="open_tickets")
+
+
+def takeover(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
+    """Acknowledge the handover meant for you, as the incoming officer."""
+    from deskctl import render
+    from deskctl.services import shift_handover as svc
+
+    out = output_format(fmt, as_json)
+    with state().write() as w:
+        view = svc.takeover(session=w.session, clock=w.clock, actor=w.actor, config=w.config)
+    render.emit(view, out, table=_handover_tables, rows_key="open_tickets")
+
+

@@ -1,0 +1,97 @@
+"""`deskctl shift type …`: shift types with local start and end and a minimum staffing."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from deskctl.cli.options import FormatOpt, JsonOpt, command_group, output_format
+from deskctl.cli.state import state
+
+app = command_group("Shift types: local start and end, minimum staffing.")
+
+
+def _type_columns():
+    from deskctl.render import Col
+
+    return [
+        Col("name", style="bold"), Col("start"), Col("end"), Col("crosses_midnight", "overnight"),
+        Col("night"), Col("min_staff", "min staff", justify="right"), Col("active"),
+    ]
+
+
+
+# --- types ----------------------------------------------------------------------------------
+
+
+@app.command("add")
+def type_add(
+    name: Annotated[str, typer.Argument(help="Type name, e.g. day or night.")],
+    start: Annotated[str, typer.Option("--start", help="Local start, HH:MM (desk time zone).")],
+    end: Annotated[str, typer.Option("--end", help="Local end, HH:MM; at or before the start = next day.")],
+    min_staff: Annotated[int, typer.Option("--min-staff", help="People needed on this shift.")] = 1,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """Add a shift type (supervisor only)."""
+    from deskctl import render
+    from deskctl.services import shift_types as svc
+
+    out = output_format(fmt, as_json)
+    with state().write() as w:
+        view = svc.add_type(
+            session=w.session, clock=w.clock, actor=w.actor, name=name, start=start, end=end, min_staff=min_staff
+        )
+    render.emit(view, out, title=f"added shift type {view['name']}")
+
+
+@app.command("list")
+def type_list(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
+    """List shift types."""
+    from deskctl import render
+    from deskctl.services import shift_types as svc
+
+    out = output_format(fmt, as_json)
+    with state().read() as r:
+        rows = svc.list_types(session=r.session)
+    render.emit(rows, out, columns=_type_columns())
+
+
+@app.command("edit")
+def type_edit(
+    name: Annotated[str, typer.Argument(help="Type name.")],
+    new_name: Annotated[str | None, typer.Option("--name", help="Rename the type.")] = None,
+    start: Annotated[str | None, typer.Option("--start", help="New local start, HH:MM.")] = None,
+    end: Annotated[str | None, typer.Option("--end", help="New local end, HH:MM.")] = None,
+    min_staff: Annotated[int | None, typer.Option("--min-staff", help="New minimum staffing.")] = None,
+    active: Annotated[
+        bool | None, typer.Option("--active/--inactive", help="Retire the type (no planning, no gaps) or bring it back.")
+    ] = None,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """Change a shift type (supervisor only). Shifts already on the rota keep their times."""
+    from deskctl import render
+    from deskctl.services import shift_types as svc
+
+    out = output_format(fmt, as_json)
+    with state().write() as w:
+        view = svc.edit_type(
+            session=w.session, clock=w.clock, actor=w.actor, name=name, new_name=new_name,
+            start=start, end=end, min_staff=min_staff, active=active,
+        )
+    render.emit(view, out, title=f"edited shift type {view['name']}")
+
+
+@app.command("remove")
+def type_remove(name: Annotated[str, typer.Argument(help="Type name.")]) -> None:
+    """Remove a shift type that no shift uses (supervisor only)."""
+    from deskctl import render
+    from deskctl.services import shift_types as svc
+
+    with state().write() as w:
+        svc.remove_type(session=w.session, clock=w.clock, actor=w.actor, name=name)
+    render.message(f"removed shift type {name}")
+
+
