@@ -11,10 +11,10 @@ from deskctl.timeparse import Clock
 
 
 def desk_status(*, session: Session, clock: Clock, actor: str, config: Config, tz: tzinfo) -> dict:
-    from deskctl.services import improvements, inspections, shifts, tickets
+    from deskctl.services import improvements, inspections, shifts, ticket_views
 
     now = clock.now()
     view: dict = {"generated_at": now, "timezone": str(tz), "user": actor}
-    for section in (shifts, tickets, inspections, improvements):
+    for section in (shifts, ticket_views, inspections, improvements):
         view.update(section.status_section(session=session, now=now, actor=actor, config=config, tz=tz))
     return view

@@ -268,3 +268,34 @@ def open_counts(session: Session) -> dict[str, int]:
     counts = {p: 0 for p in PRIORITIES}
     counts.update(dict(rows))
     return counts
+
+
+def status_section(*, session: Session, now: datetime, actor: str, config: Config, tz: tzinfo) -> dict:
+    """Open tickets by priority, SLA breached and at risk, and the acting user's tickets."""
+    ratio = config.get("sla.at_risk")
+    open_tickets = list(
+        session.execute(
+            select(Ticket).where(Ticket.status.in_(OPEN_STATUSES)).order_by(Ticket.opened_at)
+        ).scalars()
+    )
+    handles = dict(session.execute(select(Staff.id, Staff.handle)).all())
+    me = next((i for i, h in handles.items() if h == actor), None)
+    breached, at_risk, mine = [], [], []
+    for ticket in open_tickets:
+        clocks = sla_clocks(ticket, now=now, config=config, tz=tz)
+        row = list_row(ticket, handles, now)
+        running = [c for c in clocks.values() if c.stopped_at is None]
+        if any(c.breached for c in running) or ticket.response_breached_at or ticket.resolution_breached_at:
+            breached.append(row)
+        elif any(c.at_risk(ratio) for c in running):
+            at_risk.append(row)
+        if me is not None and ticket.assignee_id == me:
+            mine.append(row)
+    columns = ("id", "priority", "status", "assignee", "title", "due_at")
+    trim = lambda rows: [{k: r[k] for k in columns} for r in rows[:20]]  # noqa: E731
+    return {
+        "open_tickets": open_counts(session),
+        "sla_breached": trim(breached),
+        "sla_at_risk": trim(at_risk),
+        "my_tickets": trim(mine),
+    }

@@ -25,9 +25,6 @@ from deskctl.services.staff import get_staff, require_actor
 from deskctl.services.ticket_views import (
     check_priority,
     get_ticket,
-    list_row,
-    open_counts,
-    sla_clocks,
     ticket_view,
 )
 from deskctl.store import audit
@@ -515,33 +512,3 @@ def cancel_ticket(
            reason=reason, duplicate_of=duplicate_of)
     return _view(session, ticket)
 
-
-def status_section(*, session: Session, now: datetime, actor: str, config: Config, tz: tzinfo) -> dict:
-    """Open tickets by priority, SLA breached and at risk, and the acting user's tickets."""
-    ratio = config.get("sla.at_risk")
-    open_tickets = list(
-        session.execute(
-            select(Ticket).where(Ticket.status.in_(OPEN_STATUSES)).order_by(Ticket.opened_at)
-        ).scalars()
-    )
-    handles = dict(session.execute(select(Staff.id, Staff.handle)).all())
-    me = next((i for i, h in handles.items() if h == actor), None)
-    breached, at_risk, mine = [], [], []
-    for ticket in open_tickets:
-        clocks = sla_clocks(ticket, now=now, config=config, tz=tz)
-        row = list_row(ticket, handles, now)
-        running = [c for c in clocks.values() if c.stopped_at is None]
-        if any(c.breached for c in running) or ticket.response_breached_at or ticket.resolution_breached_at:
-            breached.append(row)
-        elif any(c.at_risk(ratio) for c in running):
-            at_risk.append(row)
-        if me is not None and ticket.assignee_id == me:
-            mine.append(row)
-    columns = ("id", "priority", "status", "assignee", "title", "due_at")
-    trim = lambda rows: [{k: r[k] for k in columns} for r in rows[:20]]  # noqa: E731
-    return {
-        "open_tickets": open_counts(session),
-        "sla_breached": trim(breached),
-        "sla_at_risk": trim(at_risk),
-        "my_tickets": trim(mine),
-    }
