@@ -110,6 +110,9 @@ def test_status_shows_handover_pending_beyond_the_window(rota):
     assert [(p["from"], p["to"]) for p in status["handover_pending"]] == [("zhang", "wang")]
     assert [r["who"] for r in status["on_duty"]] == ["wang"]
     assert "on_duty_alert" not in status
+    assert status["handover_pending"][0]["waiting_seconds"] == 61 * 60  # handed over at 19:50
+    table = rota.ok("status").stdout  # a terminal reads the wait as a duration, not seconds
+    assert "1h 1m" in table and "3660" not in table
 
 
 def test_status_says_loudly_when_nobody_is_on_duty(rota):
