@@ -287,7 +287,7 @@ def _swap_columns():
 @app.command("swap")
 def swap(
     what: Annotated[str, typer.Argument(metavar="ID|accept|decline|list", help="A shift ID to give away, or accept / decline / list.")],
-    request: Annotated[int | None, typer.Argument(metavar="[REQ]", help="Swap request number (with accept or decline).")] = None,
+    request: Annotated[int | None, typer.Argument(metavar="REQ", help="Swap request number (with accept or decline).")] = None,
     with_: Annotated[str | None, typer.Option("--with", help="Colleague asked to take the shift.")] = None,
     everyone: Annotated[bool, typer.Option("--all", help="With list: every request, not just yours and pending.")] = False,
     fmt: FormatOpt = "table",
