@@ -321,3 +321,13 @@ def test_status_counts_open_tickets(staffed):
     view = staffed.json("status", env={"DESKCTL_USER": "zhang"})
     assert view["open_tickets"] == {"P1": 1, "P2": 0, "P3": 1, "P4": 0}
     assert [t["id"] for t in view["sla_breached"]] == [1]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("ticket", "show", "99999999999999999999999"), ("ticket", "list", "--limit", "99999999999999999999999")],
+)
+def test_number_beyond_sqlite_integers_exits_2(staffed, args):
+    res = staffed.run(*args)
+    assert res.exit_code == 2, res.stderr
+    assert "out of range" in res.stderr and "internal error" not in res.stderr

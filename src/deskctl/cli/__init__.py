@@ -133,6 +133,12 @@ class DeskGroup(typer.core.TyperGroup):
         except BrokenPipeError:
             _silence_stdout()
             code = ExitCode.BROKEN_PIPE
+        except OverflowError as exc:
+            # A number typed beyond what SQLite stores (IDs, limits): bad input, not a bug.
+            if _debug:
+                raise
+            render.error_line(f"a number is out of range ({exc})")
+            code = ExitCode.USAGE
         except SystemExit:
             # Typer turns EPIPE into sys.exit(1) after wrapping stdout in click's
             # PacifyFlushWrapper; a closed pipe is 141 here, as a shell would say.
