@@ -330,4 +330,17 @@ def test_status_counts_open_tickets(staffed):
 def test_number_beyond_sqlite_integers_exits_2(staffed, args):
     res = staffed.run(*args)
     assert res.exit_code == 2, res.stderr
-    assert "out of range" in res.stderr and "internal error" not in res.stderr
+    assert "number is too large" in res.stderr and "internal error" not in res.stderr
+
+
+def test_date_beyond_year_9999_exits_2(staffed):
+    res = staffed.run("shift", "list", "--from", "9999-12-31")
+    assert res.exit_code == 2, res.stderr
+    assert "date is out of range" in res.stderr
+
+
+@pytest.mark.parametrize(("typo", "suggested"), [("tiket", "'ticket'"), ("statu", "'staff'"), ("reprot", "'report'")])
+def test_unknown_command_suggests_lazy_groups_too(desk, typo, suggested):
+    res = desk.run(typo)
+    assert res.exit_code == 2
+    assert "Did you mean" in res.stderr and suggested in res.stderr

@@ -118,6 +118,19 @@ def test_ticket_sweep_at_tier_3_flags_once(staffed):
     assert (t["tier"], t["assignee"], t["status"]) == (3, "maria", "assigned")
 
 
+def test_ticket_sweep_at_tier_3_flags_a_breach_another_command_recorded(staffed):
+    d = staffed
+    d.ok("--as", "lead", "staff", "add", "kumar", "--name", "Kumar", "--role", "technician", "--tier", "3")
+    _open(d, "P1")  # response due 09:15
+    d.ok("--as", "zhang", "ticket", "assign", "1", "maria")
+    d.set_now("2026-11-23T09:30:00+08:00")
+    d.ok("--as", "zhang", "ticket", "assign", "1", "kumar")  # records the response breach itself
+    assert [a["action"] for a in _sweep(d)] == ["escalation_impossible"]
+    assert _sweep(d) == []
+    kinds = [e["kind"] for e in _show(d)["timeline"]]
+    assert kinds.count("sla_breach") == 1 and kinds.count("escalation_impossible") == 1
+
+
 def test_ticket_sweep_at_tier_3_does_not_claim_an_escalation(staffed):
     d = staffed
     _open(d, "P1")

@@ -6,6 +6,8 @@ import hashlib
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 
 def _files(folder: Path) -> dict[str, str]:
     """Name → sha256 of every file in a folder, except SQLite's transient -wal/-shm files."""
@@ -135,3 +137,12 @@ def test_storage_newer_schema_exits_6_and_leaves_database_untouched(proc_staffed
         assert "newer" in res.err, res.err
         assert "Traceback" not in res.err
     assert _files(proc_staffed.db.parent) == before  # same bytes, and no backup was made
+
+
+@pytest.mark.parametrize("command", ["--help", "ticket", "ticket list --help"])
+def test_help_into_a_closed_pipe_exits_141(proc_desk, command):
+    """The reader is gone before deskctl writes: help (printed by Typer's own Rich console) too."""
+    res = proc_desk.shell(f'{{ sleep 0.3; deskctl {command}; echo "status=$?" >&2; }} | true')
+    err = [line for line in res.err.splitlines() if not line.startswith("status=")]
+    assert err == [], res.err
+    assert int(res.err.rsplit("status=", 1)[1]) == 141

@@ -66,6 +66,19 @@ class DeskGroup(typer.core.TyperGroup):
             return typer.core.TyperGroup(name=cmd_name, help=LAZY_GROUPS[cmd_name][2])
         return self.load(cmd_name)
 
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        try:
+            return super().resolve_command(ctx, args)
+        except click.exceptions.UsageError as exc:
+            # Typer's "Did you mean" reads only the groups built so far; offer every name.
+            if args and args[0] not in self.list_commands(ctx):
+                import difflib
+
+                message = exc.message.split(" Did you mean")[0].rstrip(".")
+                close = difflib.get_close_matches(args[0], self.list_commands(ctx))
+                exc.message = f"{message}. Did you mean {', '.join(map(repr, close))}?" if close else f"{message}."
+            raise
+
     def load(self, name: str):
         """Build one lazy group (its module imported now) and keep it."""
         module, attr, _ = LAZY_GROUPS[name]
@@ -133,16 +146,13 @@ class DeskGroup(typer.core.TyperGroup):
         except BrokenPipeError:
             _silence_stdout()
             code = ExitCode.BROKEN_PIPE
-        except OverflowError as exc:
-            # A number typed beyond what SQLite stores (IDs, limits): bad input, not a bug.
-            if _debug:
-                raise
-            render.error_line(f"a number is out of range ({exc})")
-            code = ExitCode.USAGE
-        except SystemExit:
-            # Typer turns EPIPE into sys.exit(1) after wrapping stdout in click's
-            # PacifyFlushWrapper; a closed pipe is 141 here, as a shell would say.
-            if type(sys.stdout).__name__ == "PacifyFlushWrapper":
+        except SystemExit as exc:
+            # A closed stdout, turned into exit(1) by Typer (EPIPE: stdout wrapped in click's
+            # PacifyFlushWrapper) or by the Rich console Typer prints help with (raised while
+            # handling BrokenPipeError): 141 here, as a shell would say.
+            if type(sys.stdout).__name__ == "PacifyFlushWrapper" or isinstance(
+                exc.__context__, BrokenPipeError
+            ):
                 _silence_stdout()
                 code = ExitCode.BROKEN_PIPE
             else:
@@ -163,6 +173,9 @@ class DeskGroup(typer.core.TyperGroup):
                 detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
                 render.error_line(f"storage error: {detail}")
                 code = ExitCode.STORAGE
+            elif message := _out_of_range(exc):
+                render.error_line(message)
+                code = ExitCode.USAGE
             else:
                 render.error_line(
                     f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)"
@@ -178,6 +191,21 @@ class DeskGroup(typer.core.TyperGroup):
                 code = ExitCode.BROKEN_PIPE
             sys.exit(code)
         return code
+
+
+def _out_of_range(exc: BaseException) -> str | None:
+    """Input beyond what can be stored or computed: a usage error, said in the user's terms.
+
+    Only the two overflows typed input can cause are recognised; any other is a bug (exit 70).
+    """
+    if not isinstance(exc, OverflowError):
+        return None
+    text = str(exc)
+    if "SQLite INTEGER" in text:
+        return f"a number is too large (at most {2**63 - 1})"
+    if "date value out of range" in text:
+        return "a date is out of range (years 1 to 9999, with room for the period around it)"
+    return None
 
 
 def _silence_stdout() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, exists, or_, select
 from sqlmodel import Session
 
 from deskctl.config import Config
@@ -19,7 +19,7 @@ from deskctl.services.tickets import (
     flag_escalation_impossible,
     record_breaches,
 )
-from deskctl.store.tables import Ticket
+from deskctl.store.tables import Event, Ticket
 from deskctl.timeparse import Clock, format_duration, iso
 
 SYSTEM = "system"
@@ -29,6 +29,8 @@ def sweep(*, session: Session, clock: Clock, config: Config, tz: tzinfo) -> list
     """Returns one row per action taken; an empty list when there was nothing to do."""
     now: datetime = clock.now()
     actions: list[dict] = []
+    flagged = exists().where(Event.entity == "ticket", Event.entity_id == Ticket.id,
+                             Event.kind == "escalation_impossible")
     candidates = session.execute(
         select(Ticket)
         .where(
@@ -36,7 +38,8 @@ def sweep(*, session: Session, clock: Clock, config: Config, tz: tzinfo) -> list
                 and_(Ticket.status.in_(("new", "assigned")), Ticket.acknowledged_at.is_(None),
                      Ticket.response_due_at < now,
                      or_(Ticket.response_breached_at.is_(None),
-                         and_(Ticket.auto_escalated_at.is_(None), Ticket.tier < MAX_TIER))),
+                         and_(Ticket.auto_escalated_at.is_(None),
+                              or_(Ticket.tier < MAX_TIER, ~flagged)))),
                 and_(Ticket.status.in_(("new", "assigned", "in_progress")),
                      Ticket.resolution_due_at < now, Ticket.resolution_breached_at.is_(None)),
             )
@@ -56,11 +59,10 @@ def sweep(*, session: Session, clock: Clock, config: Config, tz: tzinfo) -> list
             and ticket.status in ("new", "assigned")
         ):
             if ticket.tier >= MAX_TIER:
-                # Nowhere higher to go: said once, when the breach is recorded.
-                if "response" in recorded:
-                    flag_escalation_impossible(session, ticket, now=now, actor=SYSTEM)
-                    actions.append({"ticket": ticket.id, "action": "escalation_impossible",
-                                    "detail": f"already at tier {ticket.tier}"})
+                # Nowhere higher to go: said once (the query leaves out tickets already flagged).
+                flag_escalation_impossible(session, ticket, now=now, actor=SYSTEM)
+                actions.append({"ticket": ticket.id, "action": "escalation_impossible",
+                                "detail": f"already at tier {ticket.tier}"})
                 continue
             view = escalate_ticket(
                 session=session, clock=clock, actor=SYSTEM, config=config, ticket_id=ticket.id,

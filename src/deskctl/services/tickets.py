@@ -109,7 +109,7 @@ def record_breaches(
 def flag_escalation_impossible(session: Session, ticket: Ticket, *, now: datetime, actor: str) -> None:
     """A response breach at the top tier: there is nobody higher; say so once, in the timeline."""
     _event(session, ticket, at=now, actor=actor, kind="escalation_impossible", frm=f"tier {ticket.tier}",
-           reason="response target missed at the top tier; a supervisor must step in")
+           to="supervisor", reason="response target missed at the top tier; a supervisor must step in")
     _touch(ticket, now)
 
 
