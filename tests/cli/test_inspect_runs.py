@@ -87,7 +87,7 @@ def test_run_results_from_stdin(staffed):
 @pytest.mark.parametrize(
     ("doc", "message"),
     [
-        ('{"items":[{"n":1,"result":"ok"},', "not valid JSON"),
+        ('{"items":[{"n":1,"result":"ok"},', "invalid JSON"),
         ('{"items":[{"n":1,"result":"ok"},{"n":2,"result":"ok"},{"n":3,"result":"ok"},{"n":4,"result":"ok"}]}',
          "items[3]: item 4 does not exist"),
         ('{"items":[{"n":1,"result":"maybe"}]}', "items[0]"),

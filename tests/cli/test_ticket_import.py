@@ -242,3 +242,34 @@ def test_ticket_import_stdin_with_bom(staffed):
     res = staffed.run(*AS, "ticket", "import", "-", input="\ufefftitle,reporter\n打印机,r\n")
     assert res.exit_code == 0, res.stderr
     assert [t["title"] for t in staffed.json("ticket", "list")] == ["打印机"]
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("title,reporter,description\na,r," + "x" * 200_000 + "\n", "field larger than field limit"),
+    ],
+    ids=["huge-cell"],
+)
+def test_ticket_import_unreadable_csv_exits_2(staffed, text, says):
+    res = staffed.run(*AS, "ticket", "import", "-", input=text)  # stdin: no newline translation
+    assert res.exit_code == 2, res.stderr
+    assert says in res.stderr
+    _nothing_imported(staffed)
+
+
+def test_ticket_import_json_with_lone_surrogate_exits_2(staffed):
+    res = staffed.run(*AS, "ticket", "import", "-", input='[{"title": "\\ud800", "reporter": "r"}]')
+    assert res.exit_code == 2, res.stderr
+    assert "lone surrogate" in res.stderr
+    _nothing_imported(staffed)
+
+
+def test_ticket_import_csv_error_names_the_line():
+    from pathlib import Path
+
+    from deskctl.errors import InvalidInput
+    from deskctl.services.ticket_import import read_rows
+
+    with pytest.raises(InvalidInput, match="CSV line 1: new-line character"):
+        read_rows(Path("-"), text='title,reporter\n"a"b\rc,r\n')

@@ -105,3 +105,9 @@ def test_period_day_bounds_cover_the_period_exactly():
     assert all(a[2] == b[1] for a, b in zip(bounds, bounds[1:], strict=False))
     assert bounds[0][2] - bounds[0][1] == timedelta(hours=25)
     assert local_midnight(date(2026, 11, 2), NY) == utc(2026, 11, 2, 5)
+
+
+@pytest.mark.parametrize("text", ["9999-12", "9999-Q4", "9999", "9999-W52", "0000", "0000-01"])
+def test_parse_period_beyond_the_calendar_is_invalid_input(text):
+    with pytest.raises(InvalidInput, match="out of range"):
+        parse_period(text, tz=SH, now=NOW)

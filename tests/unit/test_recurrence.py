@@ -128,3 +128,14 @@ def test_recurrence_rule_yielding_nothing_is_refused(text):
     with pytest.raises(InvalidInput) as err:
         parse_schedule(text, start=datetime(2026, 1, 1, 12, tzinfo=UTC), tz=SHANGHAI)
     assert "yields no occurrence" in err.value.message
+
+
+@pytest.mark.parametrize("interval", ["99999999999999999999", "999999999", "1001"])
+def test_recurrence_huge_interval_is_refused_before_dateutil_overflows(interval):
+    with pytest.raises(InvalidInput, match="INTERVAL is at most 1000"):
+        parse_schedule(f"FREQ=DAILY;INTERVAL={interval}", start=START, tz=BERLIN)
+
+
+def test_recurrence_interval_1000_is_accepted():
+    rec = parse_schedule("FREQ=DAILY;INTERVAL=1000", start=START, tz=BERLIN)
+    assert rec is not None

@@ -105,6 +105,15 @@ def _bad(text: str, why: str = "") -> InvalidInput:
 
 def parse_period(text: str, *, tz: tzinfo, now: datetime) -> Period:
     """A `--period` value as a half-open interval in the desk zone."""
+    try:
+        return _parse_period(text, tz=tz, now=now)
+    except InvalidInput:
+        raise
+    except (ValueError, OverflowError):  # year 0, or a period ending after 9999-12-31
+        raise _bad(text, "it is out of range (years 1 to 9999)") from None
+
+
+def _parse_period(text: str, *, tz: tzinfo, now: datetime) -> Period:
     raw = (text or "").strip()
     low = raw.lower()
     today = local_date(now, tz)

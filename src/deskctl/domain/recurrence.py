@@ -76,6 +76,9 @@ def _bad(text: str, why: str) -> InvalidInput:
 # --- parsing ----------------------------------------------------------------------------
 
 
+MAX_INTERVAL = 1000
+
+
 def parse_schedule(text: str, *, start: datetime, tz: tzinfo) -> Recurrence:
     """Parse what a supervisor typed into a normalised recurrence anchored at `start`'s day.
 
@@ -206,10 +209,13 @@ def _rrule_parts(raw: str) -> tuple[dict[str, str], bool]:
         del parts["INTERVAL"]
     if "COUNT" in parts and int(parts["COUNT"]) > 100_000:
         raise _bad(raw, "COUNT is at most 100000")
+    interval = parts.get("INTERVAL", "1")
+    if interval.isdigit() and int(interval) > MAX_INTERVAL:  # beyond that dateutil overflows
+        raise _bad(raw, f"INTERVAL is at most {MAX_INTERVAL}")
     try:  # let dateutil judge the values
         rrulestr("RRULE:" + ";".join(f"{k}={v}" for k, v in parts.items() if k != "UNTIL"),
                  dtstart=datetime(2000, 1, 3))
-    except (ValueError, TypeError, KeyError, IndexError) as exc:
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError) as exc:
         raise _bad(raw, str(exc) or "a value is out of range") from None
     absolute = freq in _UNIT_SECONDS and not any(k.startswith("BY") for k in parts)
     return parts, absolute
@@ -270,7 +276,7 @@ def load(text: str) -> Recurrence:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             rule = rrulestr(text)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, OverflowError) as exc:
         raise InvalidInput(f"stored recurrence {text!r} cannot be read: {exc}") from None
     if not isinstance(rule, rrule):
         raise InvalidInput(f"stored recurrence {text!r} is not a single RRULE")

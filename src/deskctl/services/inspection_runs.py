@@ -6,7 +6,6 @@ the still-open ticket of the same item) are written in the caller's one write tr
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy import select
@@ -23,6 +22,7 @@ from deskctl.services.inspection_schedule import (
     recurrence,
     run_keys,
 )
+from deskctl.services.json_input import parse_json
 from deskctl.services.staff import require_actor
 from deskctl.store import audit
 from deskctl.store.tables import (
@@ -74,10 +74,7 @@ def results_from_options(ok: list[str], fail: list[str], skip: list[str]) -> lis
 
 def results_from_document(text: str) -> list[dict]:
     """A JSON results document: {"items": [{"n": 1, "result": "ok", "note": "", "value": ""}]}."""
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(f"results are not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    doc = parse_json(text, "results")
     if isinstance(doc, dict):
         unknown = sorted(set(doc) - {"items"})
         if unknown:

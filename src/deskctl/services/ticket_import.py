@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Callable, Iterable
 from datetime import tzinfo
 from pathlib import Path
@@ -13,6 +12,7 @@ from sqlmodel import Session
 
 from deskctl.config import Config
 from deskctl.errors import InvalidInput, NotFound
+from deskctl.services.json_input import parse_json
 from deskctl.services.tickets import open_ticket
 from deskctl.timeparse import Clock, parse_instant
 
@@ -42,10 +42,7 @@ def read_rows(path: Path, text: str | None = None) -> list[dict]:
     if not stripped:
         raise InvalidInput(f"{path} is empty")
     if path.suffix.lower() == ".json" or stripped[0] in "[{":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InvalidInput(f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+        data = parse_json(text, str(path))
         if isinstance(data, dict) and isinstance(data.get("tickets"), list):
             data = data["tickets"]
         if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
@@ -55,15 +52,22 @@ def read_rows(path: Path, text: str | None = None) -> list[dict]:
     if not reader.fieldnames or "title" not in reader.fieldnames:
         raise InvalidInput(f"{path}: CSV needs a header row with at least title and reporter")
     rows = []
-    for number, row in enumerate(reader, start=1):
-        extra = row.get(_EXTRA_CELLS)
-        if extra is not None:
-            raise InvalidInput(
-                f"{path}: row {number} (line {reader.line_num}) has {len(extra)} more cell(s) "
-                f"than the header's {len(reader.fieldnames)}; quote cells that hold commas"
-            )
-        rows.append(row)
+    try:
+        for number, row in enumerate(reader, start=1):
+            rows.append(_csv_row(path, number, row, reader))
+    except csv.Error as exc:
+        raise InvalidInput(f"{path}: CSV line {reader.line_num}: {exc}") from None
     return rows
+
+
+def _csv_row(path: Path, number: int, row: dict, reader: csv.DictReader) -> dict:
+    extra = row.get(_EXTRA_CELLS)
+    if extra is not None:
+        raise InvalidInput(
+            f"{path}: row {number} (line {reader.line_num}) has {len(extra)} more cell(s) "
+            f"than the header's {len(reader.fieldnames)}; quote cells that hold commas"
+        )
+    return row
 
 
 def import_tickets(
