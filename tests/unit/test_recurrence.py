@@ -139,3 +139,24 @@ def test_recurrence_huge_interval_is_refused_before_dateutil_overflows(interval)
 def test_recurrence_interval_1000_is_accepted():
     rec = parse_schedule("FREQ=DAILY;INTERVAL=1000", start=START, tz=BERLIN)
     assert rec is not None
+
+
+@pytest.mark.parametrize(
+    "rule",
+    ["FREQ=DAILY;BYSETPOS=5", "FREQ=WEEKLY;BYDAY=MO;BYSETPOS=3", "FREQ=MONTHLY;BYDAY=1MO;BYSETPOS=2",
+     "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=1;BYSETPOS=-2"],
+)
+def test_recurrence_bysetpos_beyond_the_set_is_refused_at_once(rule):
+    """dateutil would search such a rule until the year 9999; it yields nothing: exit 2."""
+    with pytest.raises(InvalidInput, match="can never match"):
+        parse_schedule(rule, start=START, tz=BERLIN)
+
+
+@pytest.mark.parametrize(
+    "rule",
+    ["FREQ=DAILY;BYHOUR=9,17;BYSETPOS=2", "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1",
+     "FREQ=WEEKLY;BYDAY=MO,FR;BYSETPOS=2"],
+)
+def test_recurrence_bysetpos_within_the_set_is_accepted(rule):
+    rec = parse_schedule(rule, start=START, tz=BERLIN)
+    assert rec.following(START, BERLIN) is not None

@@ -103,6 +103,7 @@ def parse_schedule(text: str, *, start: datetime, tz: tzinfo) -> Recurrence:
             parts["UNTIL"] = _until_utc(parts["UNTIL"], tz, raw)
     else:
         _fill_defaults(parts, first_day)
+        _check_setpos(parts, raw)
         dtstart = "DTSTART:" + first_day.strftime("%Y%m%dT000000")
         if "UNTIL" in parts:
             parts["UNTIL"] = _until_local(parts["UNTIL"], tz, raw)
@@ -219,6 +220,47 @@ def _rrule_parts(raw: str) -> tuple[dict[str, str], bool]:
         raise _bad(raw, str(exc) or "a value is out of range") from None
     absolute = freq in _UNIT_SECONDS and not any(k.startswith("BY") for k in parts)
     return parts, absolute
+
+
+def _check_setpos(parts: dict[str, str], raw: str) -> None:
+    """Refuse a BYSETPOS beyond the largest set the rule can build: dateutil would search for it
+    until the year 9999 (minutes of CPU) instead of saying the rule yields nothing."""
+    if "BYSETPOS" not in parts:
+        return
+    freq = parts["FREQ"]
+    coarse = _FREQS.index(freq)
+    size = _days_per_set(parts, freq)
+    for key, level in (("BYHOUR", 4), ("BYMINUTE", 5), ("BYSECOND", 6)):
+        if coarse < level:
+            size *= len(parts[key].split(",")) if key in parts else (24 if key == "BYHOUR" else 60)
+    for value in parts["BYSETPOS"].split(","):
+        if value.lstrip("+-").isdigit() and abs(int(value)) > size:
+            raise _bad(raw, f"BYSETPOS={value} can never match: each {freq} set has at most {size} "
+                            f"occurrence{'s' if size != 1 else ''}")
+
+
+def _days_per_set(parts: dict[str, str], freq: str) -> int:
+    """An upper bound of the days one YEARLY / MONTHLY / WEEKLY set can hold (1 below that)."""
+    def count(key: str) -> int:
+        return len(parts[key].split(",")) if key in parts else 0
+
+    def weekdays(per: int) -> int:  # "MO" is every Monday of the span, "1MO" one of them
+        return sum(1 if d.strip().lstrip("+-")[:1].isdigit() else per for d in parts["BYDAY"].split(","))
+
+    if freq == "WEEKLY":
+        return count("BYDAY") or 7
+    if freq == "MONTHLY":
+        bound = count("BYMONTHDAY") or 31
+        return min(bound, weekdays(5)) if "BYDAY" in parts else bound
+    if freq == "YEARLY":
+        months = count("BYMONTH") or 12
+        bound = months * (count("BYMONTHDAY") or 31)
+        if "BYDAY" in parts:
+            bound = min(bound, weekdays(5 * months if "BYMONTH" in parts else 53))
+        if "BYYEARDAY" in parts:
+            bound = min(bound, count("BYYEARDAY"))
+        return min(bound, 366)
+    return 1
 
 
 def _fill_defaults(parts: dict[str, str], first_day: date) -> None:
