@@ -188,3 +188,10 @@ def test_due_on_duty_owner_is_whoever_is_on_shift_at_the_due_time(staffed):
     staffed.ok("--as", "lead", "shift", "assign", "2026-11-23", "day", "wang")
     rows = staffed.json("inspect", "due", "--within", "1d")
     assert [(r["due_at"][:10], r["owner"]) for r in rows] == [("2026-11-23", "wang"), ("2026-11-24", "lead")]
+
+
+def test_due_within_more_than_a_year_exits_2(staffed):
+    res = staffed.run("inspect", "due", "--within", "99999d")
+    assert res.exit_code == 2
+    assert "at most 366d" in res.stderr
+    assert staffed.run("inspect", "due", "--within", "366d").exit_code in (0, 1)

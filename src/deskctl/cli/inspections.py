@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,6 +15,7 @@ from deskctl.cli.state import state
 from deskctl.errors import ExitCode, InvalidInput
 
 app = command_group("Periodic inspections: plans, what is due, runs and findings.")
+MAX_WITHIN = timedelta(days=366)
 plan_app = command_group("Inspection plans: checklist, recurrence, owner (supervisor only).")
 app.add_typer(plan_app, name="plan")
 
@@ -229,14 +231,14 @@ def due(
 ) -> None:
     """For cron: occurrences due now without a run. Prints nothing when nothing is due; exit 1
     when something is overdue."""
-    from datetime import timedelta
-
     from deskctl import render
     from deskctl.services import inspections as svc
     from deskctl.timeparse import parse_duration
 
     out = output_format(fmt, as_json)
     span = parse_duration(within) if within else timedelta(0)
+    if span > MAX_WITHIN:  # every occurrence in the window is listed: keep it a look ahead
+        raise InvalidInput(f"--within {within} is too far ahead; at most {MAX_WITHIN.days}d")
     with state().read() as r:
         rows = svc.list_due(session=r.session, now=r.clock.now(), tz=r.tz, within=span)
     if rows or out != "table":
