@@ -8,7 +8,6 @@ shown as typed and `\\x1b[2J` cannot clear anybody's screen.
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import json
 import os
@@ -129,23 +128,14 @@ class Col:
         return self.header or self.key.replace("_", " ")
 
 
-@functools.cache
-def _console_class():
+def _console(stderr: bool = False):
+    # A closed pipe: Rich's on_broken_pipe raises SystemExit(1) while handling BrokenPipeError;
+    # the error boundary (cli.DeskGroup.main) turns that into 141 for every Rich console.
     from rich.console import Console
 
-    class DeskConsole(Console):
-        def on_broken_pipe(self) -> None:
-            # Rich would exit 1 here; a closed pipe goes to the error boundary as 141.
-            self.quiet = True
-            raise BrokenPipeError
-
-    return DeskConsole
-
-
-def _console(stderr: bool = False):
     stream = sys.stderr if stderr else sys.stdout
     width = None if stream.isatty() else 160
-    return _console_class()(
+    return Console(
         file=stream,
         width=width,
         highlight=False,
