@@ -15,6 +15,7 @@ from sqlalchemy import or_, select
 from sqlmodel import Session
 
 from deskctl.config import Config
+from deskctl.domain.ticket_states import OPEN_STATUSES
 from deskctl.errors import Conflict, NotFound
 from deskctl.services import inspections
 from deskctl.services.shifts import MAX_SHIFT
@@ -23,11 +24,6 @@ from deskctl.services.tickets import clean_text
 from deskctl.store import audit
 from deskctl.store.tables import Handover, Shift, ShiftType, Staff, Ticket
 from deskctl.timeparse import Clock
-
-try:
-    from deskctl.domain.ticket_states import OPEN_STATUSES
-except ImportError:  # pragma: no cover - the ticket desk defines it
-    OPEN_STATUSES = ("new", "assigned", "in_progress", "waiting")
 
 PRIORITY_ORDER = {"P1": 1, "P2": 2, "P3": 3, "P4": 4}
 

@@ -13,6 +13,11 @@ from sqlmodel import Session
 
 from deskctl.config import Config
 from deskctl.domain.ticket_states import MAX_TIER
+from deskctl.services.ticket_views import (
+    resolution_running_sql,
+    response_running,
+    response_running_sql,
+)
 from deskctl.services.tickets import (
     close_unconfirmed,
     escalate_ticket,
@@ -35,13 +40,12 @@ def sweep(*, session: Session, clock: Clock, config: Config, tz: tzinfo) -> list
         select(Ticket)
         .where(
             or_(
-                and_(Ticket.status.in_(("new", "assigned")), Ticket.acknowledged_at.is_(None),
-                     Ticket.response_due_at < now,
+                and_(response_running_sql(), Ticket.response_due_at < now,
                      or_(Ticket.response_breached_at.is_(None),
                          and_(Ticket.auto_escalated_at.is_(None),
                               or_(Ticket.tier < MAX_TIER, ~flagged)))),
-                and_(Ticket.status.in_(("new", "assigned", "in_progress")),
-                     Ticket.resolution_due_at < now, Ticket.resolution_breached_at.is_(None)),
+                and_(resolution_running_sql(), Ticket.resolution_due_at < now,
+                     Ticket.resolution_breached_at.is_(None)),
             )
         )
         .order_by(Ticket.id)
@@ -55,8 +59,7 @@ def sweep(*, session: Session, clock: Clock, config: Config, tz: tzinfo) -> list
         if (
             ticket.response_breached_at is not None
             and ticket.auto_escalated_at is None
-            and ticket.acknowledged_at is None
-            and ticket.status in ("new", "assigned")
+            and response_running(ticket)
         ):
             if ticket.tier >= MAX_TIER:
                 # Nowhere higher to go: said once (the query leaves out tickets already flagged).

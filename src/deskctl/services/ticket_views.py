@@ -185,14 +185,35 @@ def list_tickets(
     return [list_row(t, handles, now) for t in tickets]
 
 
+# Where each SLA clock runs (SPEC §3): response until the first acknowledgement, resolution
+# until resolved. One definition for the Python checks and the SQL filters below.
+RESPONSE_CLOCK_STATUSES = ("new", "assigned")
+RESOLUTION_CLOCK_STATUSES = ("new", "assigned", "in_progress")
+
+
+def response_running(ticket: Ticket) -> bool:
+    return ticket.status in RESPONSE_CLOCK_STATUSES and ticket.acknowledged_at is None
+
+
+def response_running_sql():
+    return and_(Ticket.status.in_(RESPONSE_CLOCK_STATUSES), Ticket.acknowledged_at.is_(None))
+
+
+def resolution_running(ticket: Ticket) -> bool:
+    return ticket.status in RESOLUTION_CLOCK_STATUSES
+
+
+def resolution_running_sql():
+    return Ticket.status.in_(RESOLUTION_CLOCK_STATUSES)
+
+
 def breached_clause(now: datetime):
     """Recorded breaches, and clocks that have run past their deadline but sweep has not seen."""
     return or_(
         Ticket.response_breached_at.is_not(None),
         Ticket.resolution_breached_at.is_not(None),
-        and_(Ticket.status.in_(("new", "assigned")), Ticket.acknowledged_at.is_(None),
-             Ticket.response_due_at < now),
-        and_(Ticket.status.in_(("new", "assigned", "in_progress")), Ticket.resolution_due_at < now),
+        and_(response_running_sql(), Ticket.response_due_at < now),
+        and_(resolution_running_sql(), Ticket.resolution_due_at < now),
     )
 
 
@@ -200,23 +221,14 @@ def list_row(ticket: Ticket, handles: dict[int, str], now: datetime) -> dict:
     breached = bool(
         ticket.response_breached_at
         or ticket.resolution_breached_at
-        or (
-            ticket.status in ("new", "assigned")
-            and ticket.acknowledged_at is None
-            and ticket.response_due_at
-            and ticket.response_due_at < now
-        )
-        or (
-            ticket.status in ("new", "assigned", "in_progress")
-            and ticket.resolution_due_at
-            and ticket.resolution_due_at < now
-        )
+        or (response_running(ticket) and ticket.response_due_at and ticket.response_due_at < now)
+        or (resolution_running(ticket) and ticket.resolution_due_at and ticket.resolution_due_at < now)
     )
     due = None
-    if ticket.status in ("new", "assigned") and ticket.acknowledged_at is None:
+    if response_running(ticket):
         due = ticket.response_due_at
-    elif ticket.status in ("assigned", "in_progress"):
-        due = ticket.resolution_due_at  # acknowledged once: the resolution clock is what runs
+    elif resolution_running(ticket):
+        due = ticket.resolution_due_at  # acknowledged: the resolution clock is what runs
     return {
         "id": ticket.id,
         "priority": ticket.priority,

@@ -25,6 +25,8 @@ from deskctl.services.staff import get_staff, require_actor
 from deskctl.services.ticket_views import (
     check_priority,
     get_ticket,
+    resolution_running,
+    response_running,
     ticket_view,
 )
 from deskctl.store import audit
@@ -82,8 +84,7 @@ def record_breaches(
     found = []
     if (
         ticket.response_breached_at is None
-        and ticket.acknowledged_at is None
-        and ticket.status in ("new", "assigned")
+        and response_running(ticket)
         and ticket.response_due_at is not None
         and ticket.response_due_at < now
     ):
@@ -92,7 +93,7 @@ def record_breaches(
     if (
         ticket.resolution_breached_at is None
         and ticket.resolved_at is None
-        and ticket.status in ("new", "assigned", "in_progress")
+        and resolution_running(ticket)
         and ticket.resolution_due_at is not None
         and ticket.resolution_due_at < now
     ):
