@@ -58,8 +58,8 @@ def build(db_path: Path, *, plans: int, years: float, history: bool) -> dict[str
     from sqlmodel import Session
 
     from deskctl.config import Config
-    from deskctl.services import inspections
-    from deskctl.services.inspection_schedule import recurrence
+    from deskctl.services.inspections import plans as inspections
+    from deskctl.services.inspections.schedule import recurrence
     from deskctl.store.engine import open_database
     from deskctl.store.tables import (
         InspectionItem,

@@ -47,7 +47,7 @@ def build(db_path: Path) -> dict[str, int]:
     from sqlalchemy import insert
 
     from deskctl.domain.shift_time import shift_instants
-    from deskctl.services.shift_types import wall
+    from deskctl.services.shifts.types import wall
     from deskctl.store.engine import open_database
     from deskctl.store.tables import Shift, ShiftType, Staff, Ticket
 

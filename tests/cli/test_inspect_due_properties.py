@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from deskctl.config import Config
-from deskctl.services import inspection_runs, inspections, staff
+from deskctl.services.inspections import plans as inspections
+from deskctl.services.inspections import runs as inspection_runs
+from deskctl.services.people import staff
 from deskctl.store.engine import open_database
 from deskctl.store.tables import Event, InspectionPlan, InspectionRun
 from deskctl.timeparse import Clock

@@ -246,7 +246,7 @@ def test_compliance_counts_on_time_late_missed_and_findings(staffed):
     from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo
 
-    from deskctl.services.inspection_history import compliance
+    from deskctl.services.inspections.history import compliance
     from deskctl.store.engine import open_database
 
     add_core(staffed)  # owes 20, 21, 22, 23 Nov

@@ -138,7 +138,7 @@ def test_takeover_by_anyone_on_the_next_shift(rota):
 
 
 def test_on_duty_at_names_the_staff_on_shift_at_an_instant(rota):
-    from deskctl.services.shifts import on_duty_at
+    from deskctl.services.shifts.views import on_duty_at
 
     db = open_database(rota.db)
     try:

@@ -269,7 +269,7 @@ def test_ticket_import_csv_error_names_the_line():
     from pathlib import Path
 
     from deskctl.errors import InvalidInput
-    from deskctl.services.ticket_import import read_rows
+    from deskctl.services.tickets.importer import read_rows
 
     with pytest.raises(InvalidInput, match="CSV line 1: new-line character"):
         read_rows(Path("-"), text='title,reporter\n"a"b\rc,r\n')

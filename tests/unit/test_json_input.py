@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from deskctl.errors import InvalidInput
-from deskctl.services.json_input import parse_json
+from deskctl.services.inputs import parse_json
 
 
 @pytest.mark.parametrize(

@@ -29,8 +29,8 @@ LAZY_GROUPS: dict[str, tuple[str, str, str]] = {
               "Duty rota: shift types, planning, on duty now, swaps, gaps, attendance, handover."),
     "inspect": ("deskctl.cli.inspections", "app", "Periodic inspections: plans, what is due, runs and findings."),
     "train": ("deskctl.cli.training", "app", "Training records and who is overdue."),
-    "review": ("deskctl.cli.improve", "review_app", "Supervisor reviews."),
-    "improve": ("deskctl.cli.improve", "app", "Improvement actions: problems, actions, owners, outcomes."),
+    "review": ("deskctl.cli.reviews", "app", "Supervisor reviews."),
+    "improve": ("deskctl.cli.improvements", "app", "Improvement actions: problems, actions, owners, outcomes."),
     "report": ("deskctl.cli.reports", "app", "Reports and performance assessment."),
 }
 

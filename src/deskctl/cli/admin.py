@@ -232,7 +232,7 @@ def db_restore(
 def db_check(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
     """Integrity check plus audit-chain verification; exit 1 when anything is wrong."""
     from deskctl import render
-    from deskctl.services.audit_log import integrity_check, verify_chain
+    from deskctl.services.audit import integrity_check, verify_chain
 
     out = output_format(fmt, as_json)
     with state().read() as r:
@@ -260,7 +260,7 @@ def audit_log(
 ) -> None:
     """The newest events of the audit trail."""
     from deskctl import render
-    from deskctl.services.audit_log import audit_log as log
+    from deskctl.services.audit import audit_log as log
     from deskctl.timeparse import parse_instant
 
     out = output_format(fmt, as_json)
@@ -279,7 +279,7 @@ def audit_log(
 def audit_verify(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
     """Recompute the hash chain; exit 1 and name the first broken event if any."""
     from deskctl import render
-    from deskctl.services.audit_log import verify_chain
+    from deskctl.services.audit import verify_chain
 
     out = output_format(fmt, as_json)
     with state().read() as r:

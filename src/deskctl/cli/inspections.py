@@ -116,7 +116,7 @@ def plan_add(
 ) -> None:
     """Add an inspection plan (supervisor)."""
     from deskctl import render
-    from deskctl.services import inspections as svc
+    from deskctl.services.inspections import plans as svc
 
     out = output_format(fmt, as_json)
     with state().write() as w:
@@ -136,7 +136,7 @@ def plan_list(
 ) -> None:
     """List inspection plans with their next occurrence and last run."""
     from deskctl import render
-    from deskctl.services import inspections as svc
+    from deskctl.services.inspections import plans as svc
 
     out = output_format(fmt, as_json)
     with state().read() as r:
@@ -152,7 +152,7 @@ def plan_show(
 ) -> None:
     """Show a plan: checklist, schedule, upcoming occurrences and recent runs."""
     from deskctl import render
-    from deskctl.services import inspections as svc
+    from deskctl.services.inspections import plans as svc
 
     out = output_format(fmt, as_json)
     with state().read() as r:
@@ -176,7 +176,7 @@ def plan_edit(
 ) -> None:
     """Change a plan (supervisor); its history is kept."""
     from deskctl import render
-    from deskctl.services import inspections as svc
+    from deskctl.services.inspections import plans as svc
 
     out = output_format(fmt, as_json)
     with state().write() as w:
@@ -190,7 +190,7 @@ def plan_edit(
 
 def _transition(action: str, name: str, fmt: str, as_json: bool) -> None:
     from deskctl import render
-    from deskctl.services import inspections as svc
+    from deskctl.services.inspections import plans as svc
 
     out = output_format(fmt, as_json)
     fn = {"pause": svc.pause_plan, "resume": svc.resume_plan, "remove": svc.remove_plan}[action]
@@ -232,7 +232,7 @@ def due(
     """For cron: occurrences due now without a run. Prints nothing when nothing is due; exit 1
     when something is overdue."""
     from deskctl import render
-    from deskctl.services import inspections as svc
+    from deskctl.services.inspections import plans as svc
     from deskctl.timeparse import parse_duration
 
     out = output_format(fmt, as_json)
@@ -265,7 +265,7 @@ def _read_results(source: str) -> str:
 def _ask_results(prep: dict) -> list[dict] | None:
     """Walk the checklist on a terminal: one prompt per item, a summary, confirm."""
     from deskctl import render
-    from deskctl.services.inspection_runs import RESULTS
+    from deskctl.services.inspections.runs import RESULTS
 
     items = prep["checklist"]
     render.message(f"inspection {prep['plan']} ({prep['target']}), occurrence "
@@ -312,7 +312,7 @@ def run(
     On a terminal without --ok/--fail/--skip/--results it walks the checklist item by item.
     """
     from deskctl import render
-    from deskctl.services import inspection_runs as svc
+    from deskctl.services.inspections import runs as svc
 
     out = output_format(fmt, as_json)
     given = bool(ok or fail or skip)
@@ -356,7 +356,7 @@ def show(
 ) -> None:
     """Show one recorded run: every item's result, the findings and their tickets' current state."""
     from deskctl import render
-    from deskctl.services import inspection_runs as svc
+    from deskctl.services.inspections import runs as svc
 
     out = output_format(fmt, as_json)
     with state().read() as r:
@@ -376,7 +376,7 @@ def history(
 ) -> None:
     """Runs and missed occurrences, newest first (default: the last 30 days)."""
     from deskctl import render
-    from deskctl.services import inspection_history as svc
+    from deskctl.services.inspections import history as svc
 
     out = output_format(fmt, as_json)
     with state().read() as r:

@@ -28,7 +28,7 @@ def record(
 ) -> None:
     """Record a discipline matter or a commendation (supervisor only); shown in `staff show`."""
     from deskctl import render
-    from deskctl.services import people as svc
+    from deskctl.services.people import records as svc
     from deskctl.timeparse import parse_instant
 
     out = output_format(fmt, as_json)
@@ -42,7 +42,7 @@ def record(
 
 def records_for(unit, handle: str) -> list[dict]:
     """The member's discipline and commendation records, oldest first."""
-    from deskctl.services import people as svc
+    from deskctl.services.people import records as svc
 
     return svc.records_for(session=unit.session, handle=handle)
 

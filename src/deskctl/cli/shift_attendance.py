@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
 
 def _clock(kind: str, for_: str | None, at: str | None, reason: str | None, shift_id: int | None, fmt: str, as_json: bool):
     from deskctl import render
-    from deskctl.services import shift_attendance as svc
+    from deskctl.services.shifts import attendance as svc
     from deskctl.timeparse import parse_instant
 
     out = output_format(fmt, as_json)
@@ -89,7 +89,7 @@ def handover(
 ) -> None:
     """Hand your shift over: open tickets, SLA deadlines and inspections of the next shift, your note."""
     from deskctl import render
-    from deskctl.services import shift_handover as svc
+    from deskctl.services.shifts import handover as svc
 
     out = output_format(fmt, as_json)
     if show:
@@ -106,7 +106,7 @@ def handover(
 def takeover(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
     """Acknowledge the handover meant for you, as the incoming officer."""
     from deskctl import render
-    from deskctl.services import shift_handover as svc
+    from deskctl.services.shifts import handover as svc
 
     out = output_format(fmt, as_json)
     with state().write() as w:

@@ -36,7 +36,7 @@ def type_add(
 ) -> None:
     """Add a shift type (supervisor only)."""
     from deskctl import render
-    from deskctl.services import shift_types as svc
+    from deskctl.services.shifts import types as svc
 
     out = output_format(fmt, as_json)
     with state().write() as w:
@@ -50,7 +50,7 @@ def type_add(
 def type_list(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
     """List shift types."""
     from deskctl import render
-    from deskctl.services import shift_types as svc
+    from deskctl.services.shifts import types as svc
 
     out = output_format(fmt, as_json)
     with state().read() as r:
@@ -73,7 +73,7 @@ def type_edit(
 ) -> None:
     """Change a shift type (supervisor only). Shifts already on the rota keep their times."""
     from deskctl import render
-    from deskctl.services import shift_types as svc
+    from deskctl.services.shifts import types as svc
 
     out = output_format(fmt, as_json)
     with state().write() as w:
@@ -88,7 +88,7 @@ def type_edit(
 def type_remove(name: Annotated[str, typer.Argument(help="Type name.")]) -> None:
     """Remove a shift type that no shift uses (supervisor only)."""
     from deskctl import render
-    from deskctl.services import shift_types as svc
+    from deskctl.services.shifts import types as svc
 
     with state().write() as w:
         svc.remove_type(session=w.session, clock=w.clock, actor=w.actor, name=name)

@@ -79,7 +79,7 @@ def plan(
 ) -> None:
     """Rotate members over a period: nights and weekends balanced, rest kept (supervisor only)."""
     from deskctl import render
-    from deskctl.services import shift_rota as svc
+    from deskctl.services.shifts import rota as svc
     from deskctl.timeparse import parse_date
 
     out = output_format(fmt, as_json)
@@ -108,7 +108,7 @@ def assign(
 ) -> None:
     """Put one person on one shift type on one date (supervisor only)."""
     from deskctl import render
-    from deskctl.services import shift_rota as svc
+    from deskctl.services.shifts import rota as svc
     from deskctl.timeparse import parse_date
 
     out = output_format(fmt, as_json)
@@ -130,8 +130,8 @@ def unassign(
 ) -> None:
     """Take a shift that has not started off the rota (supervisor only)."""
     from deskctl import render
-    from deskctl.services import shift_rota as svc
-    from deskctl.services.shifts import get_shift
+    from deskctl.services.shifts import rota as svc
+    from deskctl.services.shifts.views import get_shift
     from deskctl.timeparse import parse_date
 
     out = output_format(fmt, as_json)
@@ -156,7 +156,7 @@ def cover(
 ) -> None:
     """Put someone else on a shift directly, no request needed (supervisor only)."""
     from deskctl import render
-    from deskctl.services import shift_rota as svc
+    from deskctl.services.shifts import rota as svc
 
     out = output_format(fmt, as_json)
     with state().write() as w:
@@ -180,7 +180,7 @@ def list_(
 ) -> None:
     """Shifts overlapping a window (default: today and the next 6 days)."""
     from deskctl import render
-    from deskctl.services import shifts as svc
+    from deskctl.services.shifts import views as svc
 
     out = output_format(fmt, as_json)
     with state().read() as r:
@@ -201,7 +201,7 @@ def mine(
 ) -> None:
     """Your own shifts (default: today and the next 13 days)."""
     from deskctl import render
-    from deskctl.services import shifts as svc
+    from deskctl.services.shifts import views as svc
 
     out = output_format(fmt, as_json)
     with state().read() as r:
@@ -229,7 +229,7 @@ def _now_tables(view: dict[str, Any]):
 def now(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
     """Who is on duty now, since and until when, and who takes over next (exit 0 even if nobody)."""
     from deskctl import render
-    from deskctl.services import shifts as svc
+    from deskctl.services.shifts import views as svc
 
     out = output_format(fmt, as_json)
     with state().read() as r:
@@ -251,7 +251,7 @@ def gaps(
 ) -> None:
     """Intervals with fewer people than a type's minimum, or no type at all (exit 1 if any; silent if none)."""
     from deskctl import render
-    from deskctl.services import shifts as svc
+    from deskctl.services.shifts import views as svc
 
     asked = fmt is not None or as_json
     out = output_format(fmt or "table", as_json)
@@ -296,7 +296,7 @@ def swap(
     """Swaps: `swap ID --with H` asks H to take your shift; H answers `swap accept REQ` or
     `swap decline REQ`; `swap list` shows pending requests to and from you."""
     from deskctl import render
-    from deskctl.services import shift_swaps as svc
+    from deskctl.services.shifts import swaps as svc
 
     out = output_format(fmt, as_json)
     word = what.strip().lower()
@@ -350,7 +350,7 @@ def export(
     from pathlib import Path
 
     from deskctl import render
-    from deskctl.services import shifts as svc
+    from deskctl.services.shifts import views as svc
 
     target = None if ics == "-" else Path(ics).expanduser()
     if target is not None:

@@ -38,7 +38,7 @@ def add(
 ) -> None:
     """Add a staff member (supervisor only; the very first member bootstraps a supervisor)."""
     from deskctl import render
-    from deskctl.services import staff as svc
+    from deskctl.services.people import staff as svc
 
     out = output_format(fmt, as_json)
     with state().write() as w:
@@ -58,7 +58,7 @@ def list_(
 ) -> None:
     """List staff members."""
     from deskctl import render
-    from deskctl.services import staff as svc
+    from deskctl.services.people import staff as svc
 
     out = output_format(fmt, as_json)
     with state().read() as r:
@@ -74,7 +74,7 @@ def show(
 ) -> None:
     """Show one staff member, with their discipline and commendation records."""
     from deskctl import render
-    from deskctl.services import staff as svc
+    from deskctl.services.people import staff as svc
 
     out = output_format(fmt, as_json)
     with state().read() as r:
@@ -95,7 +95,7 @@ def edit(
 ) -> None:
     """Change a member's name, role, tier or phone (supervisor only)."""
     from deskctl import render
-    from deskctl.services import staff as svc
+    from deskctl.services.people import staff as svc
 
     out = output_format(fmt, as_json)
     with state().write() as w:
@@ -114,7 +114,7 @@ def deactivate(
 ) -> None:
     """Deactivate a member: history is kept, they can no longer act (supervisor only)."""
     from deskctl import render
-    from deskctl.services import staff as svc
+    from deskctl.services.people import staff as svc
 
     out = output_format(fmt, as_json)
     with state().write() as w:

@@ -83,7 +83,7 @@ def open_(
     as_json: JsonOpt = False,
 ) -> None:
     """Record a fault report (priority given, or derived from --impact × --urgency)."""
-    from deskctl.services import tickets as svc
+    from deskctl.services.tickets import lifecycle as svc
 
     if priority and (impact or urgency):
         raise InvalidInput("give --priority or --impact/--urgency, not both")
@@ -113,7 +113,7 @@ def list_(
 ) -> None:
     """List tickets, newest first (open ones unless --status says otherwise)."""
     from deskctl import render
-    from deskctl.services.ticket_views import list_tickets
+    from deskctl.services.tickets.views import list_tickets
     from deskctl.timeparse import parse_instant
 
     out = output_format(fmt, as_json)
@@ -179,7 +179,7 @@ def _show_tables(view: dict):
 def show(ticket_id: IdArg, fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
     """Fields, SLA clocks (elapsed, paused, remaining) and the full timeline."""
     from deskctl import render
-    from deskctl.services.ticket_views import show_ticket
+    from deskctl.services.tickets.views import show_ticket
 
     out = output_format(fmt, as_json)
     with state().read() as r:
@@ -195,7 +195,7 @@ def assign(
     as_json: JsonOpt = False,
 ) -> None:
     """Dispatch a ticket to a person (it moves to their tier)."""
-    from deskctl.services import tickets as svc
+    from deskctl.services.tickets import lifecycle as svc
 
     _act(svc.assign_ticket, "assigned", fmt, as_json, ticket_id=ticket_id, handle=handle)
 
@@ -203,7 +203,7 @@ def assign(
 @app.command("ack")
 def ack(ticket_id: IdArg, fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
     """Acknowledge a ticket assigned to you (stops the response clock)."""
-    from deskctl.services import tickets as svc
+    from deskctl.services.tickets import lifecycle as svc
 
     _act(svc.ack_ticket, "acknowledged", fmt, as_json, ticket_id=ticket_id)
 
@@ -217,7 +217,7 @@ def note(
     as_json: JsonOpt = False,
 ) -> None:
     """Add a work note (or, with --to-user, record feedback given to the user)."""
-    from deskctl.services import tickets as svc
+    from deskctl.services.tickets import lifecycle as svc
 
     _act(svc.add_note, "noted", fmt, as_json, ticket_id=ticket_id, text=text, to_user=to_user)
 
@@ -225,7 +225,7 @@ def note(
 @app.command("wait")
 def wait(ticket_id: IdArg, reason: ReasonOpt, fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
     """Wait for the user or a third party (pauses the resolution clock)."""
-    from deskctl.services import tickets as svc
+    from deskctl.services.tickets import lifecycle as svc
 
     _act(svc.wait_ticket, "waiting", fmt, as_json, ticket_id=ticket_id, reason=reason)
 
@@ -233,7 +233,7 @@ def wait(ticket_id: IdArg, reason: ReasonOpt, fmt: FormatOpt = "table", as_json:
 @app.command("resume")
 def resume(ticket_id: IdArg, fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
     """Resume work on a waiting ticket (restarts the resolution clock)."""
-    from deskctl.services import tickets as svc
+    from deskctl.services.tickets import lifecycle as svc
 
     _act(svc.resume_ticket, "resumed", fmt, as_json, with_tz=True, ticket_id=ticket_id)
 
@@ -247,7 +247,7 @@ def escalate(
     as_json: JsonOpt = False,
 ) -> None:
     """Move a ticket up one tier and reassign it."""
-    from deskctl.services import tickets as svc
+    from deskctl.services.tickets import lifecycle as svc
 
     _act(svc.escalate_ticket, "escalated", fmt, as_json, ticket_id=ticket_id, reason=reason, to=to)
 
@@ -260,7 +260,7 @@ def resolve(
     as_json: JsonOpt = False,
 ) -> None:
     """Mark the fault fixed (the user is then asked to confirm)."""
-    from deskctl.services import tickets as svc
+    from deskctl.services.tickets import lifecycle as svc
 
     _act(svc.resolve_ticket, "resolved", fmt, as_json, ticket_id=ticket_id, resolution=resolution)
 
@@ -274,7 +274,7 @@ def confirm(
     as_json: JsonOpt = False,
 ) -> None:
     """Record the reporting user's confirmation and rating; closes the ticket."""
-    from deskctl.services import tickets as svc
+    from deskctl.services.tickets import lifecycle as svc
 
     _act(svc.confirm_ticket, "closed", fmt, as_json, ticket_id=ticket_id, rating=rating, comment=comment)
 
@@ -282,7 +282,7 @@ def confirm(
 @app.command("reopen")
 def reopen(ticket_id: IdArg, reason: ReasonOpt, fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
     """The user is not satisfied: back to in progress (the reopen count is kept)."""
-    from deskctl.services import tickets as svc
+    from deskctl.services.tickets import lifecycle as svc
 
     _act(svc.reopen_ticket, "reopened", fmt, as_json, with_tz=True, ticket_id=ticket_id, reason=reason)
 
@@ -296,7 +296,7 @@ def close(
     as_json: JsonOpt = False,
 ) -> None:
     """Close a resolved ticket without the user's confirmation (flagged unconfirmed)."""
-    from deskctl.services import tickets as svc
+    from deskctl.services.tickets import lifecycle as svc
 
     if not unconfirmed:
         raise InvalidInput(
@@ -315,7 +315,7 @@ def cancel(
     as_json: JsonOpt = False,
 ) -> None:
     """Cancel an open ticket (opened by mistake, or a duplicate)."""
-    from deskctl.services import tickets as svc
+    from deskctl.services.tickets import lifecycle as svc
 
     _act(svc.cancel_ticket, "cancelled", fmt, as_json, with_tz=True, ticket_id=ticket_id, reason=reason,
          duplicate_of=duplicate_of)
@@ -328,7 +328,7 @@ def sweep(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
     Prints one line per action, nothing when there was nothing to do.
     """
     from deskctl import render
-    from deskctl.services.ticket_sweep import sweep as run_sweep
+    from deskctl.services.tickets.sweep import sweep as run_sweep
 
     out = output_format(fmt, as_json)
     with state().write() as w:
@@ -350,7 +350,7 @@ def import_(
     import sys
 
     from deskctl import render
-    from deskctl.services.ticket_import import import_tickets, read_rows
+    from deskctl.services.tickets.importer import import_tickets, read_rows
 
     out = output_format(fmt, as_json)
     text = sys.stdin.read() if str(file) == "-" else None

@@ -32,7 +32,7 @@ def add(
 ) -> None:
     """Record a training a staff member attended (supervisor only)."""
     from deskctl import render
-    from deskctl.services import people as svc
+    from deskctl.services.people import training as svc
     from deskctl.timeparse import parse_date
 
     out = output_format(fmt, as_json)
@@ -53,7 +53,7 @@ def list_(
 ) -> None:
     """Training records, newest first."""
     from deskctl import render
-    from deskctl.services import people as svc
+    from deskctl.services.people import training as svc
     from deskctl.timeparse import parse_date
 
     out = output_format(fmt, as_json)
@@ -73,7 +73,7 @@ def due(
     """Who is past training.interval since their last passed training (cron: exit 1 if anyone)."""
     from deskctl import render
     from deskctl.render import Col
-    from deskctl.services import people as svc
+    from deskctl.services.people import training as svc
     from deskctl.timeparse import parse_duration
 
     out = output_format(fmt, as_json)

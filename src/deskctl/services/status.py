@@ -11,7 +11,10 @@ from deskctl.timeparse import Clock
 
 
 def desk_status(*, session: Session, clock: Clock, actor: str, config: Config, tz: tzinfo) -> dict:
-    from deskctl.services import improvements, inspections, shifts, ticket_views
+    from deskctl.services.inspections import plans as inspections
+    from deskctl.services.people import improvements
+    from deskctl.services.shifts import views as shifts
+    from deskctl.services.tickets import views as ticket_views
 
     now = clock.now()
     view: dict = {"generated_at": now, "timezone": str(tz), "user": actor}

@@ -11,9 +11,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from deskctl.services import inspection_runs, inspections
 from deskctl.services.demo.staff import OFFICERS
-from deskctl.services.inspection_schedule import OwnerResolver, get_plan, recurrence
+from deskctl.services.inspections import plans as inspections
+from deskctl.services.inspections import runs as inspection_runs
+from deskctl.services.inspections.schedule import OwnerResolver, get_plan, recurrence
 from deskctl.store.tables import Staff
 from deskctl.timeparse import Clock
 

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from deskctl.services import improvements, people
+from deskctl.services.people import improvements, records, reviews, training
 from deskctl.store.tables import Staff, Ticket
 from deskctl.timeparse import Clock
 
@@ -43,29 +43,29 @@ def seed(ctx) -> None:
         for age in ages:
             topic, hours = TOPICS[ctx.rng.randrange(len(TOPICS))]
             result = "fail" if handle == OVERDUE and age == 20 else "pass"
-            people.add_training(session=session, clock=ctx.clock, actor=SUPERVISOR, config=config, tz=tz,
+            training.add_training(session=session, clock=ctx.clock, actor=SUPERVISOR, config=config, tz=tz,
                                 handle=handle, topic=topic, on=today - timedelta(days=age), hours=hours,
                                 result=result)
             n_training += 1
-    records = [
+    record_rows = [
         ("zhang", "commendation", "handled the P1 outage calmly and kept the users informed", 3),
         ("wang", "late", "arrived 25 minutes late for the night shift without notice", 9),
         ("zhao", "violation", "left the desk unattended for 20 minutes during the day shift", 12),
         ("sun", "commendation", "夜班发现机房空调告警并及时处理", 6),
     ]
-    for handle, kind, note, days_ago in records:
+    for handle, kind, note, days_ago in record_rows:
         if handle in handles:
-            people.add_record(session=session, clock=ctx.clock, actor=SUPERVISOR, config=config, handle=handle,
+            records.add_record(session=session, clock=ctx.clock, actor=SUPERVISOR, config=config, handle=handle,
                               kind=kind, note=note, at=ctx.now - timedelta(days=days_ago, hours=3))
-    reviews = [
+    review_rows = [
         ("handover", 3, "handover notes too short: open P2 tickets not mentioned", "wang"),
         ("workflow", 4, "tickets dispatched within minutes; categories mostly right", None),
         ("attitude", 5, "polite and patient with an angry caller", "zhang"),
         ("inspections", 3, "机房巡检记录不完整，缺少温度读数", None),
         ("discipline", 2, "personal phone use at the desk during a P1", "zhao"),
     ]
-    for area, score, finding, handle in reviews:
-        people.add_review(session=session, clock=ctx.clock, actor=SUPERVISOR, config=config, area=area,
+    for area, score, finding, handle in review_rows:
+        reviews.add_review(session=session, clock=ctx.clock, actor=SUPERVISOR, config=config, area=area,
                           score=score, finding=finding, handle=handle if handle in handles else None)
     vpn = list(session.execute(select(Ticket.id).where(Ticket.system == "vpn").order_by(Ticket.id).limit(7)).scalars())
     printer = list(session.execute(
@@ -88,4 +88,4 @@ def seed(ctx) -> None:
         session=session, clock=ctx.clock, actor=SUPERVISOR, config=config, tz=tz,
         title="VPN 反复故障", problem=f"{len(vpn)} VPN faults in a month", action="replace the VPN concentrator",
         owner=owner, due=today + timedelta(days=21), ticket_ids=vpn)
-    ctx.counts.update({"training": n_training, "records": len(records), "reviews": len(reviews), "improvements": 3})
+    ctx.counts.update({"training": n_training, "records": len(record_rows), "reviews": len(review_rows), "improvements": 3})

@@ -10,8 +10,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from deskctl.services import shift_attendance, shift_handover, shift_rota, shift_types
 from deskctl.services.demo.staff import OFFICERS
+from deskctl.services.shifts import attendance as shift_attendance
+from deskctl.services.shifts import handover as shift_handover
+from deskctl.services.shifts import rota as shift_rota
+from deskctl.services.shifts import types as shift_types
 from deskctl.store.tables import Shift, Staff
 from deskctl.timeparse import Clock
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from deskctl.services.staff import add_staff
+from deskctl.services.people.staff import add_staff
 from deskctl.store.tables import Staff
 
 STAFF = [

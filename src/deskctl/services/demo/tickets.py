@@ -10,9 +10,9 @@ import heapq
 from datetime import timedelta
 
 from deskctl.errors import DeskError
-from deskctl.services import tickets as svc
 from deskctl.services.demo.staff import OFFICERS, TECHNICIANS
-from deskctl.services.ticket_sweep import sweep
+from deskctl.services.tickets import lifecycle as svc
+from deskctl.services.tickets.sweep import sweep
 from deskctl.timeparse import Clock
 
 FAULTS = [

@@ -132,7 +132,7 @@ def response_target_case(config: Config) -> ColumnElement:
 
 
 def calendar(config: Config, tz: tzinfo):
-    from deskctl.services.sla_calendar import calendar_from_config
+    from deskctl.services.tickets.sla import calendar_from_config
 
     return calendar_from_config(config, tz)
 

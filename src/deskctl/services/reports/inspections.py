@@ -31,7 +31,7 @@ RESOLVED = ("resolved", "closed")
 def _schedule():
     """The inspection schedule's functions, when that module provides them."""
     try:
-        from deskctl.services import inspection_schedule as sched
+        from deskctl.services.inspections import schedule as sched
     except ImportError:
         return None
     needed = ("segments", "owed_occurrences", "current_occurrence")

@@ -17,11 +17,11 @@ from deskctl.config import Config
 from deskctl.domain import kpi
 from deskctl.domain.periods import Period
 from deskctl.errors import Conflict, InvalidInput
-from deskctl.services.people import training_status
+from deskctl.services.people.staff import handles_by_id, require_supervisor
+from deskctl.services.people.training import training_status
 from deskctl.services.reports import attendance, common
 from deskctl.services.reports.common import count_if, duration_stats, in_period, seconds_between
 from deskctl.services.reports.training import as_of_day
-from deskctl.services.staff import handles_by_id, require_supervisor
 from deskctl.store import audit
 from deskctl.store.tables import (
     AssessmentSnapshot,

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from deskctl.config import Config
 from deskctl.domain.periods import Period, local_date
-from deskctl.services.people import training_status
+from deskctl.services.people.training import training_status
 from deskctl.services.reports import common
 from deskctl.services.reports.common import count_if
 from deskctl.store.tables import TrainingRecord

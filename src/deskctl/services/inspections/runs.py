@@ -13,7 +13,8 @@ from sqlmodel import Session
 
 from deskctl.config import Config
 from deskctl.errors import Conflict, InvalidInput, NotFound
-from deskctl.services.inspection_schedule import (
+from deskctl.services.inputs import parse_json
+from deskctl.services.inspections.schedule import (
     RUN_ENTITY,
     checklist,
     current_occurrence,
@@ -22,8 +23,7 @@ from deskctl.services.inspection_schedule import (
     recurrence,
     run_keys,
 )
-from deskctl.services.json_input import parse_json
-from deskctl.services.staff import require_actor
+from deskctl.services.people.staff import require_actor
 from deskctl.store import audit
 from deskctl.store.tables import (
     InspectionItem,
@@ -252,7 +252,7 @@ def _finding(session: Session, *, clock: Clock, who: Staff, config: Config, tz: 
              plan: InspectionPlan, run: InspectionRun, item: InspectionItem, note: str, value: str
              ) -> tuple[int, str]:
     from deskctl.domain.ticket_states import OPEN_STATUSES
-    from deskctl.services.tickets import add_note, open_ticket
+    from deskctl.services.tickets.lifecycle import add_note, open_ticket
 
     detail = " — ".join(x for x in (note, f"value {value}" if value else "") if x)
     previous = session.execute(

@@ -12,8 +12,8 @@ from sqlmodel import Session
 
 from deskctl.config import Config
 from deskctl.errors import InvalidInput, NotFound
-from deskctl.services.json_input import parse_json
-from deskctl.services.tickets import open_ticket
+from deskctl.services.inputs import parse_json
+from deskctl.services.tickets.lifecycle import open_ticket
 from deskctl.timeparse import Clock, parse_instant
 
 FIELDS = (

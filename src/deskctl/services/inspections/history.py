@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from deskctl.errors import InvalidInput
-from deskctl.services.inspection_runs import on_time_state
-from deskctl.services.inspection_schedule import (
+from deskctl.services.inspections.runs import on_time_state
+from deskctl.services.inspections.schedule import (
     current_occurrence,
     get_plan,
     owed_occurrences,

@@ -11,9 +11,9 @@ from deskctl.config import Config
 from deskctl.domain import sla
 from deskctl.domain.ticket_states import OPEN_STATUSES, PRIORITIES, STATUSES
 from deskctl.errors import InvalidInput, NotFound
-from deskctl.services.audit_log import event_view
-from deskctl.services.sla_calendar import calendar_from_config, targets
-from deskctl.services.staff import get_staff
+from deskctl.services.audit import event_view
+from deskctl.services.people.staff import get_staff
+from deskctl.services.tickets.sla import calendar_from_config, targets
 from deskctl.store.tables import Event, Staff, Ticket
 
 

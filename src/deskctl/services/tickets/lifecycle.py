@@ -20,9 +20,9 @@ from deskctl.domain.ticket_states import (
     next_tier,
 )
 from deskctl.errors import Conflict, InvalidInput
-from deskctl.services.sla_calendar import calendar_from_config, targets
-from deskctl.services.staff import get_staff, require_actor
-from deskctl.services.ticket_views import (
+from deskctl.services.people.staff import get_staff, require_actor
+from deskctl.services.tickets.sla import calendar_from_config, targets
+from deskctl.services.tickets.views import (
     check_priority,
     get_ticket,
     resolution_running,

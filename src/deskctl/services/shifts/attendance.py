@@ -16,8 +16,8 @@ from sqlmodel import Session
 
 from deskctl.config import Config
 from deskctl.errors import Conflict, InvalidInput
-from deskctl.services.shifts import MAX_SHIFT, get_shift, view_of
-from deskctl.services.staff import get_staff, require_actor, require_supervisor
+from deskctl.services.people.staff import get_staff, require_actor, require_supervisor
+from deskctl.services.shifts.views import MAX_SHIFT, get_shift, view_of
 from deskctl.store import audit
 from deskctl.store.tables import Shift, Staff
 from deskctl.timeparse import Clock, format_duration

@@ -88,7 +88,7 @@ class OwnerResolver:
         return self._supervisor
 
     def _on_duty(self, at: datetime) -> str | None:
-        from deskctl.services import shifts
+        from deskctl.services.shifts import views as shifts
 
         if not hasattr(shifts, "on_duty_at"):
             return None

@@ -18,8 +18,8 @@ from deskctl.domain.rota import Need, find_gaps
 from deskctl.domain.shift_time import attendance, is_night, is_weekend, shift_instants
 from deskctl.domain.wallclock import wall_to_utc
 from deskctl.errors import InvalidInput, NotFound
-from deskctl.services.shift_types import wall
-from deskctl.services.staff import handles_by_id
+from deskctl.services.people.staff import handles_by_id
+from deskctl.services.shifts.types import wall
 from deskctl.store.tables import Handover, Shift, ShiftType, Staff
 from deskctl.timeparse import parse_date, parse_instant
 

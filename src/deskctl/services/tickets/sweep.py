@@ -13,16 +13,16 @@ from sqlmodel import Session
 
 from deskctl.config import Config
 from deskctl.domain.ticket_states import MAX_TIER
-from deskctl.services.ticket_views import (
-    resolution_running_sql,
-    response_running,
-    response_running_sql,
-)
-from deskctl.services.tickets import (
+from deskctl.services.tickets.lifecycle import (
     close_unconfirmed,
     escalate_ticket,
     flag_escalation_impossible,
     record_breaches,
+)
+from deskctl.services.tickets.views import (
+    resolution_running_sql,
+    response_running,
+    response_running_sql,
 )
 from deskctl.store.tables import Event, Ticket
 from deskctl.timeparse import Clock, format_duration, iso

@@ -13,9 +13,9 @@ from sqlmodel import Session
 
 from deskctl.config import Config
 from deskctl.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from deskctl.services.shift_rota import active_member, check_fits
-from deskctl.services.shifts import get_shift
-from deskctl.services.staff import handles_by_id, require_actor
+from deskctl.services.people.staff import handles_by_id, require_actor
+from deskctl.services.shifts.rota import active_member, check_fits
+from deskctl.services.shifts.views import get_shift
 from deskctl.store import audit
 from deskctl.store.tables import Shift, ShiftType, Staff, SwapRequest
 from deskctl.timeparse import Clock

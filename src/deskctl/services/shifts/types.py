@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from deskctl.domain.shift_time import crosses_midnight, is_night
 from deskctl.errors import Conflict, InvalidInput, NotFound
-from deskctl.services.staff import require_supervisor
+from deskctl.services.people.staff import require_supervisor
 from deskctl.store import audit
 from deskctl.store.tables import Shift, ShiftType
 from deskctl.timeparse import Clock, parse_time_of_day

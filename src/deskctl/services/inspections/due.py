@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from deskctl.config import Config
 from deskctl.errors import InvalidInput
-from deskctl.services.inspection_schedule import (
+from deskctl.services.inspections.schedule import (
     OwnerResolver,
     current_occurrence,
     occurrence_state,

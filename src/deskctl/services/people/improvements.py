@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from deskctl.config import Config
 from deskctl.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from deskctl.services.staff import get_staff, handles_by_id, require_actor
+from deskctl.services.people.staff import get_staff, handles_by_id, require_actor
 from deskctl.store import audit
 from deskctl.store.tables import Improvement, Staff, Ticket
 from deskctl.timeparse import Clock

@@ -1,4 +1,4 @@
-"""`deskctl review …` and `deskctl improve …`: supervision and the improvement log."""
+"""`deskctl improve …`: the improvement log (problems, actions, owners, outcomes)."""
 
 from __future__ import annotations
 
@@ -6,61 +6,10 @@ from typing import Annotated
 
 import typer
 
-from deskctl.cli.options import FormatOpt, JsonOpt, SinceOpt, command_group, output_format
+from deskctl.cli.options import FormatOpt, JsonOpt, command_group, output_format
 from deskctl.cli.state import state
 
-review_app = command_group("Supervisor reviews.")
 app = command_group("Improvement actions: problems, actions, owners, outcomes.")
-
-
-# --- reviews ------------------------------------------------------------------------------
-
-
-@review_app.command("add")
-def review_add(
-    area: Annotated[str, typer.Option("--area", help="workflow, attitude, discipline, inspections, handover or other.")],
-    score: Annotated[int, typer.Option("--score", help="1 (poor) to 5 (excellent).")],
-    finding: Annotated[str, typer.Option("--finding", help="What the supervisor found.")],
-    staff: Annotated[str | None, typer.Option("--staff", help="The person the finding is about, if any.")] = None,
-    fmt: FormatOpt = "table",
-    as_json: JsonOpt = False,
-) -> None:
-    """Record a supervisor's review of the desk's work (supervisor only)."""
-    from deskctl import render
-    from deskctl.services import people as svc
-
-    out = output_format(fmt, as_json)
-    with state().write() as w:
-        view = svc.add_review(session=w.session, clock=w.clock, actor=w.actor, config=w.config, area=area,
-                              score=score, finding=finding, handle=staff)
-    render.emit(view, out, title=f"review {view['id']} recorded")
-
-
-@review_app.command("list")
-def review_list(
-    staff: Annotated[str | None, typer.Option("--staff", help="Only reviews about this person.")] = None,
-    area: Annotated[str | None, typer.Option("--area", help="Only this area.")] = None,
-    since: SinceOpt = None,
-    fmt: FormatOpt = "table",
-    as_json: JsonOpt = False,
-) -> None:
-    """Supervisor reviews, oldest first."""
-    from deskctl import render
-    from deskctl.services import people as svc
-    from deskctl.timeparse import parse_instant
-
-    out = output_format(fmt, as_json)
-    st = state()
-    since_at = parse_instant(since, tz=st.tz, now=st.clock.now()) if since else None
-    with st.read() as r:
-        rows = svc.list_reviews(session=r.session, handle=staff, area=area, since=since_at)
-    render.emit(rows, out, columns=[
-        render.Col("id", justify="right"), render.Col("at"), render.Col("area", style="bold"),
-        render.Col("score", justify="right"), render.Col("staff"), render.Col("finding"), render.Col("reviewer"),
-    ])
-
-
-# --- improvements ---------------------------------------------------------------------------
 
 
 def _columns():
@@ -101,7 +50,7 @@ def improve_add(
 ) -> None:
     """Propose an improvement action (any staff member; the supervisor closes it)."""
     from deskctl import render
-    from deskctl.services import improvements as svc
+    from deskctl.services.people import improvements as svc
     from deskctl.timeparse import parse_date
 
     out = output_format(fmt, as_json)
@@ -124,7 +73,7 @@ def improve_list(
 ) -> None:
     """Improvement actions, by due date (open ones unless --status says otherwise)."""
     from deskctl import render
-    from deskctl.services import improvements as svc
+    from deskctl.services.people import improvements as svc
 
     out = output_format(fmt, as_json)
     with state().read() as r:
@@ -141,7 +90,7 @@ def improve_show(
 ) -> None:
     """One improvement with its linked tickets and their state."""
     from deskctl import render
-    from deskctl.services import improvements as svc
+    from deskctl.services.people import improvements as svc
 
     out = output_format(fmt, as_json)
     with state().read() as r:
@@ -175,7 +124,7 @@ def improve_update(
 ) -> None:
     """Change an open improvement (its owner or the supervisor)."""
     from deskctl import render
-    from deskctl.services import improvements as svc
+    from deskctl.services.people import improvements as svc
     from deskctl.timeparse import parse_date
 
     out = output_format(fmt, as_json)
@@ -199,7 +148,7 @@ def improve_done(
 ) -> None:
     """Close an improvement as done, with its outcome (supervisor only)."""
     from deskctl import render
-    from deskctl.services import improvements as svc
+    from deskctl.services.people import improvements as svc
 
     out = output_format(fmt, as_json)
     with state().write() as w:

@@ -17,13 +17,13 @@ from sqlmodel import Session
 from deskctl.config import PRIORITIES, Config
 from deskctl.domain.recurrence import parse_schedule
 from deskctl.errors import Conflict, InvalidInput
-from deskctl.services.inspection_due import (  # the contract: importable from here
+from deskctl.services.inspections.due import (  # the contract: importable from here
     due_occurrences,
     list_due,
     open_occurrences,
     status_section,
 )
-from deskctl.services.inspection_schedule import (
+from deskctl.services.inspections.schedule import (
     ON_DUTY,
     PLAN_ENTITY,
     checklist,
@@ -32,7 +32,7 @@ from deskctl.services.inspection_schedule import (
     next_occurrence,
     recurrence,
 )
-from deskctl.services.staff import get_staff, require_supervisor
+from deskctl.services.people.staff import get_staff, require_supervisor
 from deskctl.store import audit
 from deskctl.store.tables import InspectionItem, InspectionPlan
 from deskctl.timeparse import Clock, parse_duration
@@ -61,7 +61,7 @@ def _name(value: str) -> str:
 
 
 def _target(value: str, config: Config) -> str:
-    from deskctl.services.tickets import clean_text
+    from deskctl.services.tickets.lifecycle import clean_text
 
     text = clean_text(value, "target", config, required=True)
     if "\n" in text or "\r" in text:
@@ -136,7 +136,7 @@ def plan_row(plan: InspectionPlan, *, now: datetime, tz: tzinfo, items: int,
 
 
 def plan_view(session: Session, plan: InspectionPlan, *, now: datetime, tz: tzinfo) -> dict:
-    from deskctl.services.inspection_history import recent_runs
+    from deskctl.services.inspections.history import recent_runs
 
     items = checklist(session, plan.id)
     view = plan_row(plan, now=now, tz=tz, items=len(items),

@@ -11,9 +11,9 @@ from deskctl.config import Config
 from deskctl.domain.rota import Slot, Tally, plan_rota
 from deskctl.domain.shift_time import is_night, is_weekend, shift_instants
 from deskctl.errors import Conflict, InvalidInput, NotFound
-from deskctl.services.shift_types import get_type, wall
-from deskctl.services.shifts import MAX_SHIFT, get_shift, view_of
-from deskctl.services.staff import get_staff, require_supervisor
+from deskctl.services.people.staff import get_staff, require_supervisor
+from deskctl.services.shifts.types import get_type, wall
+from deskctl.services.shifts.views import MAX_SHIFT, get_shift, view_of
 from deskctl.store import audit
 from deskctl.store.tables import Handover, Shift, ShiftType, Staff, SwapRequest
 from deskctl.timeparse import Clock, format_duration

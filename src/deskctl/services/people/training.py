@@ -1,0 +1,134 @@
+"""Training records, and who is due or overdue under the configured interval.
+
+The supervisor records trainings (the desk's rules: regular technical training, kept by the
+supervisor); anyone may read them. Every change appends an audit event.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta, tzinfo
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from deskctl.config import Config
+from deskctl.domain import kpi
+from deskctl.errors import InvalidInput
+from deskctl.services.inputs import choice, clean_text
+from deskctl.services.people.staff import get_staff, handles_by_id, require_supervisor
+from deskctl.store import audit
+from deskctl.store.tables import Staff, TrainingRecord
+from deskctl.timeparse import Clock
+
+RESULTS = ("pass", "fail")
+MAX_HOURS = 1000.0
+
+
+def training_view(row: TrainingRecord, names: dict[int, str]) -> dict:
+    return {
+        "id": row.id,
+        "handle": names.get(row.staff_id),
+        "topic": row.topic,
+        "on": row.on,
+        "hours": row.hours,
+        "result": row.result,
+        "recorded_by": names.get(row.recorded_by_id),
+        "created_at": row.created_at,
+    }
+
+
+def add_training(
+    *, session: Session, clock: Clock, actor: str, config: Config, tz: tzinfo, handle: str, topic: str,
+    on: date, hours: float = 0.0, result: str = "pass",
+) -> dict:
+    """Record a training a staff member attended (supervisor only)."""
+    by = require_supervisor(session, actor)
+    member = get_staff(session, handle)
+    topic = clean_text(topic, "topic", config, required=True)
+    result = choice(result, RESULTS, "--result")
+    if hours is None or not 0 <= hours <= MAX_HOURS:
+        raise InvalidInput(f"--hours {hours} must be between 0 and {MAX_HOURS:g}")
+    now = clock.now()
+    today = now.astimezone(tz).date()
+    if on > today:
+        raise InvalidInput(f"--on {on} is in the future; record a training once it has taken place")
+    row = TrainingRecord(staff_id=member.id, topic=topic, on=on, hours=float(hours), result=result,
+                         recorded_by_id=by.id, created_at=now)
+    session.add(row)
+    session.flush()
+    audit.append(session, at=now, actor=by.handle, entity="training", entity_id=row.id, kind="added",
+                 to_value=result, details={"handle": member.handle, "topic": topic, "on": on.isoformat(),
+                                           "hours": float(hours)})
+    return training_view(row, {member.id: member.handle, by.id: by.handle})
+
+
+def list_training(*, session: Session, handle: str | None = None, since: date | None = None,
+                  until: date | None = None) -> list[dict]:
+    query = select(TrainingRecord).order_by(TrainingRecord.on.desc(), TrainingRecord.id.desc())
+    if handle:
+        query = query.where(TrainingRecord.staff_id == get_staff(session, handle).id)
+    if since:
+        query = query.where(TrainingRecord.on >= since)
+    if until:
+        query = query.where(TrainingRecord.on < until)
+    names = handles_by_id(session)
+    return [training_view(r, names) for r in session.execute(query).scalars()]
+
+
+def training_status(*, session: Session, config: Config, tz: tzinfo, today: date,
+                    include_inactive: bool = False) -> list[dict]:
+    """Per staff member: last training, last pass, when the next is due, and whether overdue.
+
+    Only trainings on or before `today` count. Someone never trained is due the interval after
+    joining the desk.
+    """
+    interval = config.duration("training.interval")
+    last_any = (select(TrainingRecord.staff_id, func.max(TrainingRecord.on))
+                .where(TrainingRecord.on <= today).group_by(TrainingRecord.staff_id))
+    last_pass = (select(TrainingRecord.staff_id, func.max(TrainingRecord.on))
+                 .where(TrainingRecord.on <= today, TrainingRecord.result == "pass")
+                 .group_by(TrainingRecord.staff_id))
+    any_on = dict(session.execute(last_any).all())
+    pass_on = dict(session.execute(last_pass).all())
+    topics = {}
+    if any_on:
+        for sid, _on, topic in session.execute(
+            select(TrainingRecord.staff_id, TrainingRecord.on, TrainingRecord.topic)
+            .where(TrainingRecord.on <= today).order_by(TrainingRecord.on, TrainingRecord.id)
+        ):
+            topics[sid] = topic
+    query = select(Staff).order_by(Staff.handle)
+    if not include_inactive:
+        query = query.where(Staff.active.is_(True))
+    out = []
+    for member in session.execute(query).scalars():
+        joined = member.created_at.astimezone(tz).date()
+        due_on = kpi.training_due_on(pass_on.get(member.id), joined, interval)
+        overdue = kpi.training_overdue(due_on, today)
+        out.append({
+            "handle": member.handle,
+            "name": member.name,
+            "role": member.role,
+            "last_training_on": any_on.get(member.id),
+            "last_topic": topics.get(member.id),
+            "last_passed_on": pass_on.get(member.id),
+            "due_on": due_on,
+            "overdue": overdue,
+            "days_overdue": (today - due_on).days if overdue else 0,
+            "_id": member.id,
+        })
+    return out
+
+
+def training_due(*, session: Session, clock: Clock, config: Config, tz: tzinfo,
+                 within: timedelta | None = None) -> list[dict]:
+    """Who is past the training interval (and, with `within`, who falls due within it)."""
+    today = clock.now().astimezone(tz).date()
+    horizon = today + timedelta(days=within.days if within else 0)
+    rows = []
+    for row in training_status(session=session, config=config, tz=tz, today=today):
+        if row["overdue"] or (within and row["due_on"] <= horizon):
+            row.pop("_id")
+            rows.append(row)
+    rows.sort(key=lambda r: (r["due_on"], r["handle"]))
+    return rows
