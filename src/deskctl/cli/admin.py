@@ -64,7 +64,7 @@ def demo(
                 f"{st.db_target} already holds a desk; build the demo elsewhere with "
                 "`deskctl demo --db /tmp/demo.db`"
             )
-        counts = build_demo(session=w.session, clock=w.clock, config=w.config, tz=w.tz, seed=seed)
+        counts = w.call(build_demo, seed=seed)
     summary = {"database": st.db_target, "timezone": str(w.tz), **counts}
     render.emit(summary, out, title="demo desk built")
     if out == "table":
@@ -107,7 +107,7 @@ def status(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
 
     out = output_format(fmt, as_json)
     with state().read() as r:
-        view = desk_status(session=r.session, clock=r.clock, actor=r.actor, config=r.config, tz=r.tz)
+        view = r.call(desk_status)
     render.emit(view, out, table=_status_tables)
 
 
@@ -236,7 +236,7 @@ def db_check(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
 
     out = output_format(fmt, as_json)
     with state().read() as r:
-        view = {"integrity": integrity_check(session=r.session), "audit": verify_chain(session=r.session)}
+        view = {"integrity": r.call(integrity_check), "audit": r.call(verify_chain)}
     view["ok"] = view["integrity"]["ok"] and view["audit"]["ok"]
     render.emit(view, out, table=lambda v: [
         render.kv_table(v["integrity"].items(), title="integrity"),
@@ -267,7 +267,7 @@ def audit_log(
     st = state()
     since_at = parse_instant(since, tz=st.tz, now=st.clock.now()) if since else None
     with st.read() as r:
-        rows = log(session=r.session, since=since_at, entity=entity, actor=actor, limit=limit)
+        rows = r.call(log, since=since_at, entity=entity, actor=actor, limit=limit)
     render.emit(rows, out, columns=[
         render.Col("id", justify="right"), render.Col("at"), render.Col("actor"), render.Col("entity"),
         render.Col("entity_id", "ref", justify="right"), render.Col("kind"), render.Col("from"),
@@ -283,7 +283,7 @@ def audit_verify(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
 
     out = output_format(fmt, as_json)
     with state().read() as r:
-        view = verify_chain(session=r.session)
+        view = r.call(verify_chain)
     render.emit(view, out, title="audit chain")
     if not view["ok"]:
         raise typer.Exit(ExitCode.CHECK_FOUND)

@@ -57,9 +57,7 @@ def improve_add(
     st = state()
     day = parse_date(due, tz=st.tz, now=st.clock.now())
     with st.write() as w:
-        view = svc.add_improvement(session=w.session, clock=w.clock, actor=w.actor, config=w.config, tz=w.tz,
-                                   title=title, problem=problem, action=action, owner=owner, due=day,
-                                   ticket_ids=_ids(ticket))
+        view = w.call(svc.add_improvement, title=title, problem=problem, action=action, owner=owner, due=day, ticket_ids=_ids(ticket))
     render.emit(view, out, title=f"improvement {view['id']} added")
 
 
@@ -77,8 +75,7 @@ def improve_list(
 
     out = output_format(fmt, as_json)
     with state().read() as r:
-        rows = svc.list_improvements(session=r.session, clock=r.clock, tz=r.tz, status=status.lower(),
-                                     owner=owner, overdue_only=overdue)
+        rows = r.call(svc.list_improvements, status=status.lower(), owner=owner, overdue_only=overdue)
     render.emit(rows, out, columns=_columns())
 
 
@@ -94,7 +91,7 @@ def improve_show(
 
     out = output_format(fmt, as_json)
     with state().read() as r:
-        view = svc.show_improvement(session=r.session, clock=r.clock, tz=r.tz, improvement_id=improvement_id)
+        view = r.call(svc.show_improvement, improvement_id=improvement_id)
 
     def tables(v):
         yield render.kv_table([(k, val) for k, val in v.items() if k != "linked_tickets"],
@@ -131,11 +128,7 @@ def improve_update(
     st = state()
     day = parse_date(due, tz=st.tz, now=st.clock.now()) if due else None
     with st.write() as w:
-        view = svc.update_improvement(
-            session=w.session, clock=w.clock, actor=w.actor, config=w.config, tz=w.tz,
-            improvement_id=improvement_id, title=title, problem=problem, action=action, owner=owner, due=day,
-            add_tickets=_ids(ticket), remove_tickets=_ids(untick), status=status, outcome=outcome,
-        )
+        view = w.call(svc.update_improvement, improvement_id=improvement_id, title=title, problem=problem, action=action, owner=owner, due=day, add_tickets=_ids(ticket), remove_tickets=_ids(untick), status=status, outcome=outcome)
     render.emit(view, out, title=f"improvement {view['id']} updated")
 
 
@@ -152,6 +145,5 @@ def improve_done(
 
     out = output_format(fmt, as_json)
     with state().write() as w:
-        view = svc.complete_improvement(session=w.session, clock=w.clock, actor=w.actor, config=w.config,
-                                        tz=w.tz, improvement_id=improvement_id, outcome=outcome)
+        view = w.call(svc.complete_improvement, improvement_id=improvement_id, outcome=outcome)
     render.emit(view, out, title=f"improvement {view['id']} done")

@@ -120,11 +120,7 @@ def plan_add(
 
     out = output_format(fmt, as_json)
     with state().write() as w:
-        view = svc.add_plan(
-            session=w.session, clock=w.clock, actor=w.actor, config=w.config, tz=w.tz, name=name,
-            target=target, every=every, items=item, grace=grace, owner=owner, priority=priority,
-            start=_instant(start, w),
-        )
+        view = w.call(svc.add_plan, name=name, target=target, every=every, items=item, grace=grace, owner=owner, priority=priority, start=_instant(start, w))
     render.emit(view, out, table=_plan_tables, rows_key="checklist")
 
 
@@ -140,7 +136,7 @@ def plan_list(
 
     out = output_format(fmt, as_json)
     with state().read() as r:
-        rows = svc.list_plans(session=r.session, now=r.clock.now(), tz=r.tz, include_retired=all_)
+        rows = r.call(svc.list_plans, include_retired=all_)
     render.emit(rows, out, columns=_plan_columns())
 
 
@@ -156,7 +152,7 @@ def plan_show(
 
     out = output_format(fmt, as_json)
     with state().read() as r:
-        view = svc.show_plan(session=r.session, now=r.clock.now(), tz=r.tz, name=name)
+        view = r.call(svc.show_plan, name=name)
     render.emit(view, out, table=_plan_tables, rows_key="checklist")
 
 
@@ -180,11 +176,7 @@ def plan_edit(
 
     out = output_format(fmt, as_json)
     with state().write() as w:
-        view = svc.edit_plan(
-            session=w.session, clock=w.clock, actor=w.actor, config=w.config, tz=w.tz, name=name,
-            new_name=new_name, target=target, every=every, items=item or None, add_items=add_item or None,
-            grace=grace, owner=owner, priority=priority,
-        )
+        view = w.call(svc.edit_plan, name=name, new_name=new_name, target=target, every=every, items=item or None, add_items=add_item or None, grace=grace, owner=owner, priority=priority)
     render.emit(view, out, table=_plan_tables, rows_key="checklist")
 
 
@@ -195,7 +187,7 @@ def _transition(action: str, name: str, fmt: str, as_json: bool) -> None:
     out = output_format(fmt, as_json)
     fn = {"pause": svc.pause_plan, "resume": svc.resume_plan, "remove": svc.remove_plan}[action]
     with state().write() as w:
-        view = fn(session=w.session, clock=w.clock, actor=w.actor, tz=w.tz, name=name)
+        view = w.call(fn, name=name)
     render.emit(view, out, table=_plan_tables, rows_key="checklist")
 
 
@@ -240,7 +232,7 @@ def due(
     if span > MAX_WITHIN:  # every occurrence in the window is listed: keep it a look ahead
         raise InvalidInput(f"--within {within} is too far ahead; at most {MAX_WITHIN.days}d")
     with state().read() as r:
-        rows = svc.list_due(session=r.session, now=r.clock.now(), tz=r.tz, within=span)
+        rows = r.call(svc.list_due, within=span)
     if rows or out != "table":
         render.emit(rows, out, columns=_due_columns())
     if any(row["state"] == "overdue" for row in rows):
@@ -331,8 +323,7 @@ def run(
                                "(no terminal to walk the checklist on)")
         with st.read() as r:
             when = _instant(at, r)
-            prep = svc.prepare_run(session=r.session, now=r.clock.now(), actor=r.actor, tz=r.tz,
-                                   plan=plan, at=when)
+            prep = r.call(svc.prepare_run, plan=plan, at=when)
         entries = _ask_results(prep)
         if entries is None:
             return
@@ -340,8 +331,7 @@ def run(
     with st.write() as w:
         if when is None:
             when = _instant(at, w)
-        view = svc.run_inspection(session=w.session, clock=w.clock, actor=w.actor, config=w.config, tz=w.tz,
-                                  plan=plan, entries=entries, at=when, no_ticket=no_ticket)
+        view = w.call(svc.run_inspection, plan=plan, entries=entries, at=when, no_ticket=no_ticket)
     render.emit(view, out, table=_run_tables, rows_key="results")
     for finding in view["findings"]:
         if finding["ticket_id"]:
@@ -360,7 +350,7 @@ def show(
 
     out = output_format(fmt, as_json)
     with state().read() as r:
-        view = svc.show_run(session=r.session, tz=r.tz, run_id=run_id)
+        view = r.call(svc.show_run, run_id=run_id)
     render.emit(view, out, table=_run_tables, rows_key="results")
 
 
@@ -380,6 +370,5 @@ def history(
 
     out = output_format(fmt, as_json)
     with state().read() as r:
-        rows = svc.history(session=r.session, now=r.clock.now(), tz=r.tz, plan=plan,
-                           since=_instant(since, r), until=_instant(until, r), state=state_, limit=limit)
+        rows = r.call(svc.history, plan=plan, since=_instant(since, r), until=_instant(until, r), state=state_, limit=limit)
     render.emit(rows, out, columns=_history_columns())

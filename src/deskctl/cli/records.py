@@ -35,8 +35,7 @@ def record(
     st = state()
     when = parse_instant(at, tz=st.tz, now=st.clock.now()) if at else None
     with st.write() as w:
-        view = svc.add_record(session=w.session, clock=w.clock, actor=w.actor, config=w.config,
-                              handle=handle, kind=kind, note=note, at=when)
+        view = w.call(svc.add_record, handle=handle, kind=kind, note=note, at=when)
     render.emit(view, out, title=f"{view['kind']} recorded for {view['handle']}")
 
 

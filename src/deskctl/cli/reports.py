@@ -39,7 +39,7 @@ def _build(module: str, period: str | None, from_: str | None, to: str | None, *
     span = resolve_period(period=period, from_=from_, to=to, date_=date_, tz=st.tz, now=now, default=default)
     service = import_module(f"deskctl.services.reports.{module}")
     with st.read() as r:
-        return service.build(session=r.session, now=now, config=r.config, tz=r.tz, period=span, **extra)
+        return r.call(service.build, now=now, period=span, **extra)
 
 
 # --- presentation helpers ------------------------------------------------------------------
@@ -328,14 +328,13 @@ def performance(
     span = resolve_period(period=period, from_=from_, to=to, tz=st.tz, now=now)
     if finalize:
         with st.write() as w:
-            view = svc.finalize(session=w.session, clock=w.clock, actor=w.actor, config=w.config, tz=w.tz,
-                                period=span, comment=comment, replace=replace)
+            view = w.call(svc.finalize, period=span, comment=comment, replace=replace)
         render.message(f"performance for {span.label} finalised by {view['finalized']['by']}")
     else:
         with st.read() as r:
             view = None if live else svc.snapshot(r.session, span.label)
             if view is None:
-                view = svc.build(session=r.session, now=now, config=r.config, tz=r.tz, period=span)
+                view = r.call(svc.build, now=now, period=span)
     keys = ("handle", "role", "handled", "efficiency", "quality", "discipline", "score", "note")
     rows = [{k: p[k] for k in keys} for p in view["people"]]
     fin = view.get("finalized")

@@ -27,8 +27,7 @@ def review_add(
 
     out = output_format(fmt, as_json)
     with state().write() as w:
-        view = svc.add_review(session=w.session, clock=w.clock, actor=w.actor, config=w.config, area=area,
-                              score=score, finding=finding, handle=staff)
+        view = w.call(svc.add_review, area=area, score=score, finding=finding, handle=staff)
     render.emit(view, out, title=f"review {view['id']} recorded")
 
 
@@ -49,7 +48,7 @@ def review_list(
     st = state()
     since_at = parse_instant(since, tz=st.tz, now=st.clock.now()) if since else None
     with st.read() as r:
-        rows = svc.list_reviews(session=r.session, handle=staff, area=area, since=since_at)
+        rows = r.call(svc.list_reviews, handle=staff, area=area, since=since_at)
     render.emit(rows, out, columns=[
         render.Col("id", justify="right"), render.Col("at"), render.Col("area", style="bold"),
         render.Col("score", justify="right"), render.Col("staff"), render.Col("finding"), render.Col("reviewer"),

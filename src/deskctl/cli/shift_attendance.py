@@ -38,8 +38,7 @@ def _clock(kind: str, for_: str | None, at: str | None, reason: str | None, shif
     with state().write() as w:
         at_value = parse_instant(at, tz=w.tz, now=w.clock.now()) if at else None
         fn = svc.clock_in if kind == "in" else svc.clock_out
-        view = fn(session=w.session, clock=w.clock, actor=w.actor, config=w.config, tz=w.tz,
-                  for_handle=for_, at=at_value, reason=reason, shift_id=shift_id)
+        view = w.call(fn, for_handle=for_, at=at_value, reason=reason, shift_id=shift_id)
     note = view.pop("note")
     render.emit(view, out, title=f"shift {view['id']}")
     if view.get("late_seconds") or view.get("early_leave_seconds"):
@@ -96,10 +95,10 @@ def handover(
         if note is not None:
             raise InvalidInput("--show prints the last handover; leave out --note")
         with state().read() as r:
-            view = svc.last_handover(session=r.session)
+            view = r.call(svc.last_handover)
     else:
         with state().write() as w:
-            view = svc.handover(session=w.session, clock=w.clock, actor=w.actor, config=w.config, tz=w.tz, note=note or "")
+            view = w.call(svc.handover, note=note or "")
     render.emit(view, out, table=_handover_tables, rows_key="open_tickets")
 
 
@@ -110,7 +109,7 @@ def takeover(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
 
     out = output_format(fmt, as_json)
     with state().write() as w:
-        view = svc.takeover(session=w.session, clock=w.clock, actor=w.actor, config=w.config)
+        view = w.call(svc.takeover)
     render.emit(view, out, table=_handover_tables, rows_key="open_tickets")
 
 

@@ -40,9 +40,7 @@ def type_add(
 
     out = output_format(fmt, as_json)
     with state().write() as w:
-        view = svc.add_type(
-            session=w.session, clock=w.clock, actor=w.actor, name=name, start=start, end=end, min_staff=min_staff
-        )
+        view = w.call(svc.add_type, name=name, start=start, end=end, min_staff=min_staff)
     render.emit(view, out, title=f"added shift type {view['name']}")
 
 
@@ -54,7 +52,7 @@ def type_list(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
 
     out = output_format(fmt, as_json)
     with state().read() as r:
-        rows = svc.list_types(session=r.session)
+        rows = r.call(svc.list_types)
     render.emit(rows, out, columns=_type_columns())
 
 
@@ -77,10 +75,7 @@ def type_edit(
 
     out = output_format(fmt, as_json)
     with state().write() as w:
-        view = svc.edit_type(
-            session=w.session, clock=w.clock, actor=w.actor, name=name, new_name=new_name,
-            start=start, end=end, min_staff=min_staff, active=active,
-        )
+        view = w.call(svc.edit_type, name=name, new_name=new_name, start=start, end=end, min_staff=min_staff, active=active)
     render.emit(view, out, title=f"edited shift type {view['name']}")
 
 
@@ -91,7 +86,7 @@ def type_remove(name: Annotated[str, typer.Argument(help="Type name.")]) -> None
     from deskctl.services.shifts import types as svc
 
     with state().write() as w:
-        svc.remove_type(session=w.session, clock=w.clock, actor=w.actor, name=name)
+        w.call(svc.remove_type, name=name)
     render.message(f"removed shift type {name}")
 
 

@@ -86,11 +86,7 @@ def plan(
     st = state()
     with st.read() if dry_run else st.write() as w:
         now = w.clock.now()
-        view = svc.plan(
-            session=w.session, clock=w.clock, actor=w.actor, config=w.config, tz=w.tz,
-            first=parse_date(from_, tz=w.tz, now=now), last=parse_date(to, tz=w.tz, now=now),
-            types=_split(types), members=_split(members), dry_run=dry_run, replace=replace,
-        )
+        view = w.call(svc.plan, first=parse_date(from_, tz=w.tz, now=now), last=parse_date(to, tz=w.tz, now=now), types=_split(types), members=_split(members), dry_run=dry_run, replace=replace)
     render.emit(view, out, table=_plan_tables, rows_key="shifts")
     missing = sum(u["missing"] for u in view["unfilled"])
     if missing:
@@ -113,10 +109,7 @@ def assign(
 
     out = output_format(fmt, as_json)
     with state().write() as w:
-        view = svc.assign(
-            session=w.session, clock=w.clock, actor=w.actor, config=w.config, tz=w.tz,
-            day=parse_date(day, tz=w.tz, now=w.clock.now()), type_name=type_name, handle=handle,
-        )
+        view = w.call(svc.assign, day=parse_date(day, tz=w.tz, now=w.clock.now()), type_name=type_name, handle=handle)
     render.emit(view, out, title=f"shift {view['id']} assigned")
 
 
@@ -143,7 +136,7 @@ def unassign(
             shift = svc.find_shift(w.session, day=day, type_name=type_name, handle=handle)
         else:
             raise InvalidInput("give a shift ID, or DATE TYPE HANDLE (e.g. 2026-12-01 night zhang)")
-        view = svc.unassign(session=w.session, clock=w.clock, actor=w.actor, config=w.config, tz=w.tz, shift=shift)
+        view = w.call(svc.unassign, shift=shift)
     render.emit(view, out, title=f"shift {view['id']} unassigned")
 
 
@@ -160,9 +153,7 @@ def cover(
 
     out = output_format(fmt, as_json)
     with state().write() as w:
-        view = svc.cover(
-            session=w.session, clock=w.clock, actor=w.actor, config=w.config, tz=w.tz, shift_id=shift_id, handle=by
-        )
+        view = w.call(svc.cover, shift_id=shift_id, handle=by)
     render.emit(view, out, title=f"shift {shift_id} covered by {by}")
 
 
@@ -186,9 +177,7 @@ def list_(
     with state().read() as r:
         now = r.clock.now()
         window = svc.parse_window(from_, to, tz=r.tz, now=now, default_days=7)
-        rows = svc.list_shifts(
-            session=r.session, now=now, tz=r.tz, config=r.config, window=window, who=who, type_name=type_name
-        )
+        rows = r.call(svc.list_shifts, now=now, window=window, who=who, type_name=type_name)
     render.emit(rows, out, columns=shift_columns())
 
 
@@ -207,7 +196,7 @@ def mine(
     with state().read() as r:
         now = r.clock.now()
         window = svc.parse_window(from_, to, tz=r.tz, now=now, default_days=14)
-        rows = svc.list_shifts(session=r.session, now=now, tz=r.tz, config=r.config, window=window, who=r.actor)
+        rows = r.call(svc.list_shifts, now=now, window=window, who=r.actor)
     render.emit(rows, out, columns=shift_columns())
 
 
@@ -233,7 +222,7 @@ def now(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
 
     out = output_format(fmt, as_json)
     with state().read() as r:
-        view = svc.duty_now(session=r.session, now=r.clock.now(), tz=r.tz, config=r.config)
+        view = r.call(svc.duty_now)
     render.emit(view, out, table=_now_tables, rows_key="on_duty")
     if view["nobody_on_duty"] and out != "table":
         render.warn("NOBODY IS ON DUTY NOW")
@@ -258,7 +247,7 @@ def gaps(
     with state().read() as r:
         now = r.clock.now()
         window = svc.parse_window(from_, to, tz=r.tz, now=now, default_days=7, from_now=True)
-        rows = svc.coverage_gaps(session=r.session, tz=r.tz, window=window)
+        rows = r.call(svc.coverage_gaps, window=window)
     if rows or asked:
         render.emit(rows, out, columns=[
             render.Col("start_at", "from"), render.Col("end_at", "to"),
@@ -302,7 +291,7 @@ def swap(
     word = what.strip().lower()
     if word == "list":
         with state().read() as r:
-            rows = svc.list_swaps(session=r.session, actor=r.actor, everyone=everyone, pending_only=not everyone)
+            rows = r.call(svc.list_swaps, everyone=everyone, pending_only=not everyone)
         render.emit(rows, out, columns=_swap_columns())
         return
     if word in ("accept", "decline"):
@@ -310,10 +299,9 @@ def swap(
             raise InvalidInput(f"which request? `deskctl shift swap {word} REQ` (see `shift swap list`)")
         with state().write() as w:
             if word == "accept":
-                view = svc.accept_swap(session=w.session, clock=w.clock, actor=w.actor, config=w.config, tz=w.tz,
-                                       request_id=request)
+                view = w.call(svc.accept_swap, request_id=request)
             else:
-                view = svc.decline_swap(session=w.session, clock=w.clock, actor=w.actor, request_id=request)
+                view = w.call(svc.decline_swap, request_id=request)
         render.emit(view, out, title=f"swap request {request} {view['status']}")
         return
     if not word.isdigit():
@@ -323,8 +311,7 @@ def swap(
     if request is not None:
         raise InvalidInput("a swap request takes one shift ID and --with HANDLE")
     with state().write() as w:
-        view = svc.request_swap(session=w.session, clock=w.clock, actor=w.actor, config=w.config, tz=w.tz,
-                                shift_id=int(word), with_handle=with_)
+        view = w.call(svc.request_swap, shift_id=int(word), with_handle=with_)
     render.emit(view, out, title=f"swap request {view['id']} sent to {view['to']}")
     if out == "table":
         render.message(f"{view['to']} answers with `deskctl shift swap accept {view['id']}` (or decline)")
@@ -361,7 +348,7 @@ def export(
     with state().read() as r:
         now = r.clock.now()
         window = svc.parse_window(from_, to, tz=r.tz, now=now, default_days=366) if from_ or to else None
-        data, count = svc.export_ics(session=r.session, now=now, tz=r.tz, window=window, who=who)
+        data, count = r.call(svc.export_ics, now=now, window=window, who=who)
     if target is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

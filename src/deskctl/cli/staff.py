@@ -42,10 +42,7 @@ def add(
 
     out = output_format(fmt, as_json)
     with state().write() as w:
-        view = svc.add_staff(
-            session=w.session, clock=w.clock, actor=w.actor, handle=handle, name=name,
-            role=role, tier=tier, phone=phone,
-        )
+        view = w.call(svc.add_staff, handle=handle, name=name, role=role, tier=tier, phone=phone)
     render.emit(view, out, title=f"added {view['handle']}")
 
 
@@ -62,7 +59,7 @@ def list_(
 
     out = output_format(fmt, as_json)
     with state().read() as r:
-        rows = svc.list_staff(session=r.session, include_inactive=all_, role=role)
+        rows = r.call(svc.list_staff, include_inactive=all_, role=role)
     render.emit(rows, out, columns=_columns())
 
 
@@ -99,10 +96,7 @@ def edit(
 
     out = output_format(fmt, as_json)
     with state().write() as w:
-        view = svc.edit_staff(
-            session=w.session, clock=w.clock, actor=w.actor, handle=handle, name=name,
-            role=role, tier=tier, phone=phone,
-        )
+        view = w.call(svc.edit_staff, handle=handle, name=name, role=role, tier=tier, phone=phone)
     render.emit(view, out, title=f"edited {handle}")
 
 
@@ -118,7 +112,7 @@ def deactivate(
 
     out = output_format(fmt, as_json)
     with state().write() as w:
-        view = svc.deactivate_staff(session=w.session, clock=w.clock, actor=w.actor, handle=handle)
+        view = w.call(svc.deactivate_staff, handle=handle)
     render.emit(view, out, title=f"deactivated {handle}")
 
 

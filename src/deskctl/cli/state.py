@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from deskctl import config as config_mod
 from deskctl.errors import ConfigError
+from deskctl.services.context import Unit
 from deskctl.timeparse import Clock, get_zone, system_zone_name
 
 if TYPE_CHECKING:
@@ -24,16 +25,7 @@ if TYPE_CHECKING:
 
     from deskctl.store.engine import Database
 
-
-@dataclass
-class Unit:
-    """One unit of work handed to a service: a session plus the context it needs."""
-
-    session: Session
-    clock: Clock
-    actor: str
-    config: config_mod.Config
-    tz: tzinfo
+T = TypeVar("T")
 
 
 @dataclass
@@ -95,6 +87,16 @@ class AppState:
         db = self.database()
         with db.read() as session:
             yield self._unit(session)
+
+    def write_call(self, service: Callable[..., T], /, **kwargs: Any) -> T:
+        """Run one use case in its own write transaction (see `Unit.call`)."""
+        with self.write() as unit:
+            return unit.call(service, **kwargs)
+
+    def read_call(self, service: Callable[..., T], /, **kwargs: Any) -> T:
+        """Run one read-only use case (see `Unit.call`)."""
+        with self.read() as unit:
+            return unit.call(service, **kwargs)
 
     def _unit(self, session: Session) -> Unit:
         return Unit(session=session, clock=self.clock, actor=self.actor, config=self.config, tz=self.tz)

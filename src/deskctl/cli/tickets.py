@@ -50,17 +50,12 @@ def _summary(view: dict, verb: str) -> str:
     return f"ticket {view['id']} {verb}: {view['priority']} {view['status'].replace('_', ' ')}, tier {view['tier']}{who}"
 
 
-def _act(
-    service: Callable[..., dict], verb: str, fmt: str, as_json: bool, *, with_tz: bool = False, **kwargs: Any
-) -> None:
+def _act(service: Callable[..., dict], verb: str, fmt: str, as_json: bool, **kwargs: Any) -> None:
     """Run one lifecycle use case in a write transaction and show the result."""
     from deskctl import render
 
     out = output_format(fmt, as_json)
-    with state().write() as w:
-        if with_tz:
-            kwargs["tz"] = w.tz
-        view = service(session=w.session, clock=w.clock, actor=w.actor, config=w.config, **kwargs)
+    view = state().write_call(service, **kwargs)
     if out == "table":
         typer.echo(render.visible(_summary(view, verb)))
     else:
@@ -88,7 +83,7 @@ def open_(
     if priority and (impact or urgency):
         raise InvalidInput("give --priority or --impact/--urgency, not both")
     reporter = ask("Reporter", reporter)
-    _act(svc.open_ticket, "opened", fmt, as_json, with_tz=True, title=title, reporter=reporter,
+    _act(svc.open_ticket, "opened", fmt, as_json, title=title, reporter=reporter,
          contact=contact, system=system, category=category, priority=priority, impact=impact,
          urgency=urgency, channel=channel, description=description)
 
@@ -124,11 +119,7 @@ def list_(
     since_at = parse_instant(since, tz=st.tz, now=now) if since else None
     until_at = parse_instant(until, tz=st.tz, now=now) if until else None
     with st.read() as r:
-        rows = list_tickets(
-            session=r.session, clock=r.clock, statuses=status, priority=priority,
-            assignee=r.actor if mine else assignee, system=system, since=since_at, until=until_at,
-            breached=breached, search=search, limit=limit,
-        )
+        rows = r.call(list_tickets, statuses=status, priority=priority, assignee=r.actor if mine else assignee, system=system, since=since_at, until=until_at, breached=breached, search=search, limit=limit)
     render.emit(rows, out, columns=_list_columns())
 
 
@@ -183,7 +174,7 @@ def show(ticket_id: IdArg, fmt: FormatOpt = "table", as_json: JsonOpt = False) -
 
     out = output_format(fmt, as_json)
     with state().read() as r:
-        view = show_ticket(session=r.session, clock=r.clock, config=r.config, tz=r.tz, ticket_id=ticket_id)
+        view = r.call(show_ticket, ticket_id=ticket_id)
     render.emit(view, out, table=_show_tables, rows_key="timeline" if out in ("csv",) else None)
 
 
@@ -235,7 +226,7 @@ def resume(ticket_id: IdArg, fmt: FormatOpt = "table", as_json: JsonOpt = False)
     """Resume work on a waiting ticket (restarts the resolution clock)."""
     from deskctl.services.tickets import lifecycle as svc
 
-    _act(svc.resume_ticket, "resumed", fmt, as_json, with_tz=True, ticket_id=ticket_id)
+    _act(svc.resume_ticket, "resumed", fmt, as_json, ticket_id=ticket_id)
 
 
 @app.command("escalate")
@@ -284,7 +275,7 @@ def reopen(ticket_id: IdArg, reason: ReasonOpt, fmt: FormatOpt = "table", as_jso
     """The user is not satisfied: back to in progress (the reopen count is kept)."""
     from deskctl.services.tickets import lifecycle as svc
 
-    _act(svc.reopen_ticket, "reopened", fmt, as_json, with_tz=True, ticket_id=ticket_id, reason=reason)
+    _act(svc.reopen_ticket, "reopened", fmt, as_json, ticket_id=ticket_id, reason=reason)
 
 
 @app.command("close")
@@ -317,7 +308,7 @@ def cancel(
     """Cancel an open ticket (opened by mistake, or a duplicate)."""
     from deskctl.services.tickets import lifecycle as svc
 
-    _act(svc.cancel_ticket, "cancelled", fmt, as_json, with_tz=True, ticket_id=ticket_id, reason=reason,
+    _act(svc.cancel_ticket, "cancelled", fmt, as_json, ticket_id=ticket_id, reason=reason,
          duplicate_of=duplicate_of)
 
 
@@ -332,7 +323,7 @@ def sweep(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
 
     out = output_format(fmt, as_json)
     with state().write() as w:
-        actions = run_sweep(session=w.session, clock=w.clock, config=w.config, tz=w.tz)
+        actions = w.call(run_sweep)
     if out == "table":
         for a in actions:
             typer.echo(render.visible(f"ticket {a['ticket']}: {a['action'].replace('_', ' ')} ({a['detail']})"))
@@ -356,10 +347,7 @@ def import_(
     text = sys.stdin.read() if str(file) == "-" else None
     rows = read_rows(file, text)
     with state().write() as w:
-        result = import_tickets(
-            session=w.session, clock=w.clock, actor=w.actor, config=w.config, tz=w.tz, rows=rows,
-            progress=lambda items: render.progress(items, "importing"),
-        )
+        result = w.call(import_tickets, rows=rows, progress=lambda items: render.progress(items, "importing"))
     if out == "table":
         typer.echo(f"imported {result['imported']} tickets ({result['first_id']}–{result['last_id']})")
     else:

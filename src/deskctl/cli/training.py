@@ -39,8 +39,7 @@ def add(
     st = state()
     day = parse_date(on, tz=st.tz, now=st.clock.now())
     with st.write() as w:
-        view = svc.add_training(session=w.session, clock=w.clock, actor=w.actor, config=w.config, tz=w.tz,
-                                handle=handle, topic=topic, on=day, hours=hours, result=result)
+        view = w.call(svc.add_training, handle=handle, topic=topic, on=day, hours=hours, result=result)
     render.emit(view, out, title=f"training {view['id']} recorded for {view['handle']}")
 
 
@@ -60,7 +59,7 @@ def list_(
     st = state()
     day = parse_date(since, tz=st.tz, now=st.clock.now()) if since else None
     with st.read() as r:
-        rows = svc.list_training(session=r.session, handle=who, since=day)
+        rows = r.call(svc.list_training, handle=who, since=day)
     render.emit(rows, out, columns=_columns())
 
 
@@ -80,7 +79,7 @@ def due(
     span = parse_duration(within) if within else None
     st = state()
     with st.read() as r:
-        rows = svc.training_due(session=r.session, clock=r.clock, config=r.config, tz=r.tz, within=span)
+        rows = r.call(svc.training_due, within=span)
     if rows or out != "table":
         render.emit(rows, out, columns=[
             Col("handle", style="bold"), Col("name"), Col("role"), Col("last_passed_on", "last passed"),

@@ -10,6 +10,7 @@ import heapq
 from datetime import timedelta
 
 from deskctl.errors import DeskError
+from deskctl.services.context import Unit
 from deskctl.services.demo.staff import OFFICERS, TECHNICIANS
 from deskctl.services.tickets import lifecycle as svc
 from deskctl.services.tickets.sweep import sweep
@@ -111,9 +112,6 @@ ACTIONS = {
     "reopen": svc.reopen_ticket,
     "cancel": svc.cancel_ticket,
 }
-NEEDS_TZ = {"resume", "reopen"}
-
-
 def seed(ctx) -> None:
     rng, now = ctx.rng, ctx.now
     start = now - timedelta(days=30)
@@ -154,11 +152,9 @@ def seed(ctx) -> None:
             continue
         if n not in ids:
             continue
-        if action in NEEDS_TZ:
-            kwargs = {**kwargs, "tz": ctx.tz}
+        unit = Unit(session=ctx.session, clock=clock, actor=actor, config=ctx.config, tz=ctx.tz)
         try:
-            ACTIONS[action](session=ctx.session, clock=clock, actor=actor, config=ctx.config,
-                            ticket_id=ids[n], **kwargs)
+            unit.call(ACTIONS[action], ticket_id=ids[n], **kwargs)
         except DeskError:
             pass  # a step an earlier event made impossible (e.g. escalated by sweep meanwhile)
     ctx.counts["tickets"] = len(ids)

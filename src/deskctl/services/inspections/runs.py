@@ -275,7 +275,7 @@ def _finding(session: Session, *, clock: Clock, who: Staff, config: Config, tz: 
         f"Target: {plan.target}\nItem {item.position}: {item.text}\nResult: fail"
         + (f"\nNote: {note}" if note else "") + (f"\nMeasured value: {value}" if value else "")
     )
-    view = open_ticket(session=session, clock=clock, actor=who.handle, config=config, title=title,
+    view = open_ticket(session=session, clock=clock, actor=who.handle, config=config, tz=tz, title=title,
                        reporter=who.name, system=plan.target, priority=plan.priority,
                        channel="inspection", description=description)
     return int(view["id"]), "opened"

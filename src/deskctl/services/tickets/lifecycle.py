@@ -136,7 +136,7 @@ def open_ticket(
     urgency: str | None = None,
     channel: str = "phone",
     description: str = "",
-    tz: tzinfo | None = None,
+    tz: tzinfo,
     opened_at: datetime | None = None,
     event_kind: str = "opened",
 ) -> dict:
@@ -156,7 +156,7 @@ def open_ticket(
         priority = config.priority_for(impact or "medium", urgency or "medium")
     now = clock.now()
     opened = opened_at or now
-    calendar = calendar_from_config(config, tz or _zone(config))
+    calendar = calendar_from_config(config, tz)
     response_target, resolution_target = targets(config, priority)
     ticket = Ticket(
         title=title,
@@ -182,12 +182,6 @@ def open_ticket(
     _event(session, ticket, at=now, actor=who.handle, kind=event_kind, to="new",
            priority=priority, title=title, reporter=reporter, channel=channel)
     return _view(session, ticket)
-
-
-def _zone(config: Config):
-    from deskctl.timeparse import get_zone, system_zone_name
-
-    return get_zone(config.get("timezone") or system_zone_name())
 
 
 def _load(session: Session, ticket_id: int, action: str) -> tuple[Ticket, str | None]:
@@ -291,14 +285,14 @@ def wait_ticket(
 
 
 def resume_ticket(
-    *, session: Session, clock: Clock, actor: str, config: Config, ticket_id: int, tz: tzinfo | None = None
+    *, session: Session, clock: Clock, actor: str, config: Config, ticket_id: int, tz: tzinfo
 ) -> dict:
     """Restart the resolution clock; its deadline moves by the paused (calendar) time."""
     who = require_actor(session, actor)
     ticket, target = _load(session, ticket_id, "resume")
     _require_worker(session, ticket, who, "resume")
     now = clock.now()
-    calendar = calendar_from_config(config, tz or _zone(config))
+    calendar = calendar_from_config(config, tz)
     paused = calendar.seconds_between(ticket.waiting_since, now) if ticket.waiting_since else 0
     ticket.paused_seconds += paused
     ticket.waiting_since = None
@@ -430,14 +424,14 @@ def confirm_ticket(
 
 def reopen_ticket(
     *, session: Session, clock: Clock, actor: str, config: Config, ticket_id: int, reason: str,
-    tz: tzinfo | None = None,
+    tz: tzinfo,
 ) -> dict:
     """The user is not satisfied: back to in progress; the time spent resolved does not count."""
     who = require_actor(session, actor)
     reason = clean_text(reason, "reason", config, required=True)
     ticket, target = _load(session, ticket_id, "reopen")
     now = clock.now()
-    calendar = calendar_from_config(config, tz or _zone(config))
+    calendar = calendar_from_config(config, tz)
     if ticket.resolved_at:
         ticket.paused_seconds += calendar.seconds_between(ticket.resolved_at, now)
     ticket.status = target
@@ -488,7 +482,7 @@ def cancel_ticket(
     ticket_id: int,
     reason: str,
     duplicate_of: int | None = None,
-    tz: tzinfo | None = None,
+    tz: tzinfo,
 ) -> dict:
     """Cancel an open ticket (a mistake, or a duplicate of another)."""
     who = require_actor(session, actor, roles=DISPATCHERS)
@@ -504,7 +498,7 @@ def cancel_ticket(
     ticket.status = target
     ticket.closed_at = now
     if ticket.waiting_since:  # the wait in progress stays a pause, as a resume would count it
-        calendar = calendar_from_config(config, tz or _zone(config))
+        calendar = calendar_from_config(config, tz)
         ticket.paused_seconds += calendar.seconds_between(ticket.waiting_since, now)
     ticket.waiting_since = None
     ticket.cancel_reason = reason
