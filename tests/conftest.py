@@ -1,12 +1,26 @@
-"""Shared fixtures: a real SQLite desk in a temp dir, and a CliRunner that goes through the
-same error boundary as the installed command."""
+"""Shared fixtures: real SQLite desks in temp folders, built once per session and copied.
+
+A `Desk` drives the same database two ways:
+- through the services (`desk.write(service, actor=…, **kw)`, `desk.read(service, **kw)`), with a
+  fixed clock, the desk's config and zone: where rules and refusals are tested;
+- through the CLI (`desk.run/ok/json`), a CliRunner going through the same error boundary as the
+  installed command: where parsing, exit codes, output and prompts are tested.
+
+Every test runs with HOME, XDG_* and DESKCTL_* pointing into its own temp folder, so nothing a
+developer has configured (or a test writes) leaks between tests.
+"""
 
 from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import pytest
 from typer.testing import CliRunner
@@ -14,6 +28,32 @@ from typer.testing import CliRunner
 from deskctl.cli import app
 
 FROZEN_NOW = "2026-11-23T09:00:00+08:00"
+DESK_ZONE = "Asia/Shanghai"
+T = TypeVar("T")
+
+# The staffed desk: lead (supervisor), zhang and wang (officers), li (tier 2), maria (tier 3).
+STAFF = [
+    ("lead", "王主管", "supervisor", 1),
+    ("zhang", "张三", "officer", 1),
+    ("wang", "王五", "officer", 1),
+    ("li", "李四", "technician", 2),
+    ("maria", "Maria Lopez", "technician", 3),
+]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(tmp_path_factory, monkeypatch) -> None:
+    """HOME, XDG_* and DESKCTL_* of every test point into a temp folder of its own."""
+    import os
+
+    home = tmp_path_factory.mktemp("home")
+    for key in list(os.environ):
+        if key.startswith("DESKCTL_") or key.startswith("XDG_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("HOME", str(home))
+    for key, sub in (("XDG_CONFIG_HOME", ".config"), ("XDG_DATA_HOME", ".local/share"),
+                     ("XDG_CACHE_HOME", ".cache"), ("XDG_STATE_HOME", ".local/state")):
+        monkeypatch.setenv(key, str(home / sub))
 
 
 @dataclass
@@ -26,26 +66,49 @@ class Result:
         return json.loads(self.stdout)
 
 
+def _build_template(path: Path, staff: bool) -> Path:
+    from deskctl.config import Config
+    from deskctl.services.context import Unit
+    from deskctl.services.people.staff import add_staff
+    from deskctl.store.engine import open_database
+    from deskctl.timeparse import Clock
+
+    db = open_database(path, create=True)
+    if staff:
+        clock = Clock.from_env({"DESKCTL_NOW": FROZEN_NOW})
+        config = Config(path=path.with_suffix(".toml"), data={"timezone": DESK_ZONE}, exists=True)
+        with db.write() as session:
+            unit = Unit(session=session, clock=clock, actor="lead", config=config, tz=ZoneInfo(DESK_ZONE))
+            for handle, name, role, tier in STAFF:
+                unit.call(add_staff, handle=handle, name=name, role=role, tier=tier)
+    db.close()  # the last connection checkpoints the WAL: the file alone is the whole desk
+    return path
+
+
 @pytest.fixture(scope="session")
 def _template_db(tmp_path_factory) -> Path:
-    """One migrated empty database, copied for each test (Alembic runs once per session)."""
-    from deskctl.store.engine import open_database
+    """One migrated empty database (Alembic runs once per session)."""
+    return _build_template(tmp_path_factory.mktemp("template") / "desk.db", staff=False)
 
-    path = tmp_path_factory.mktemp("template") / "desk.db"
-    db = open_database(path, create=True)
-    db.close()
-    return path
+
+@pytest.fixture(scope="session")
+def _staffed_template_db(tmp_path_factory) -> Path:
+    """The staffed desk, built once through the services and copied for each test."""
+    return _build_template(tmp_path_factory.mktemp("staffed") / "desk.db", staff=True)
 
 
 @dataclass
 class Desk:
-    """A temp desk: database, config and environment for running deskctl commands."""
+    """A temp desk: database, config and environment, driven through services or the CLI."""
 
     root: Path
     db: Path
     config: Path
     env: dict[str, str]
     runner: CliRunner
+    _database: Any = field(default=None, repr=False)
+
+    # --- the CLI -----------------------------------------------------------------------------
 
     def run(self, *args: str, input: str | None = None, env: dict | None = None) -> Result:
         merged = {**self.env, **(env or {})}
@@ -60,18 +123,77 @@ class Desk:
     def json(self, *args: str, **kw):
         return self.ok(*args, "--json", **kw).json()
 
+    # --- the services --------------------------------------------------------------------------
+
+    @property
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    @property
+    def clock(self):
+        from deskctl.timeparse import Clock
+
+        return Clock.from_env({"DESKCTL_NOW": self.env["DESKCTL_NOW"]})
+
+    @property
+    def tz(self):
+        return ZoneInfo(self.settings.get("timezone") or DESK_ZONE)
+
+    @property
+    def settings(self):
+        """The desk's config as the program reads it (re-read each time: tests change it)."""
+        from deskctl import config as config_mod
+
+        return config_mod.load(self.config)
+
+    def configure(self, key: str, value: Any) -> None:
+        """Set one config key, validated, as `deskctl config set` would."""
+        self.settings.set(key, value)
+
+    def database(self):
+        if self._database is None:
+            from deskctl.store.engine import open_database
+
+            self._database = open_database(self.db)
+        return self._database
+
+    @contextmanager
+    def unit(self, *, actor: str = "lead", write: bool = True) -> Iterator[Any]:
+        """One transaction with the desk's context (what `deskctl` gives a command)."""
+        from deskctl.services.context import Unit
+
+        db = self.database()
+        with (db.write() if write else db.read()) as session:
+            yield Unit(session=session, clock=self.clock, actor=actor, config=self.settings, tz=self.tz)
+
+    def write(self, service: Callable[..., T], /, *, actor: str = "lead", **kwargs: Any) -> T:
+        """Call a use case in its own write transaction, as `actor`."""
+        with self.unit(actor=actor) as unit:
+            return unit.call(service, **kwargs)
+
+    def read(self, service: Callable[..., T], /, *, actor: str = "lead", **kwargs: Any) -> T:
+        """Call a read-only use case."""
+        with self.unit(actor=actor, write=False) as unit:
+            return unit.call(service, **kwargs)
+
+    # --- both ------------------------------------------------------------------------------
+
     def set_now(self, instant: str) -> None:
+        """Move the frozen clock (for the services and the CLI alike)."""
         self.env["DESKCTL_NOW"] = instant
 
+    def close(self) -> None:
+        if self._database is not None:
+            self._database.close()
+            self._database = None
 
-@pytest.fixture
-def desk(tmp_path, _template_db, monkeypatch) -> Desk:
-    """An initialised desk (Asia/Shanghai, clock frozen) with no staff yet."""
+
+def _desk(tmp_path: Path, template: Path, monkeypatch) -> Iterator[Desk]:
     db = tmp_path / "desk.db"
-    shutil.copyfile(_template_db, db)
+    shutil.copyfile(template, db)
     db.chmod(0o600)
     config = tmp_path / "config.toml"
-    config.write_text('timezone = "Asia/Shanghai"\n', encoding="utf-8")
+    config.write_text(f'timezone = "{DESK_ZONE}"\n', encoding="utf-8")
     env = {
         "DESKCTL_DB": str(db),
         "DESKCTL_CONFIG": str(config),
@@ -82,18 +204,18 @@ def desk(tmp_path, _template_db, monkeypatch) -> Desk:
     }
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-    return Desk(root=tmp_path, db=db, config=config, env=env, runner=CliRunner())
+    desk = Desk(root=tmp_path, db=db, config=config, env=env, runner=CliRunner())
+    yield desk
+    desk.close()
 
 
 @pytest.fixture
-def staffed(desk: Desk) -> Desk:
+def desk(tmp_path, _template_db, monkeypatch) -> Iterator[Desk]:
+    """An initialised desk (Asia/Shanghai, clock frozen) with no staff yet."""
+    yield from _desk(tmp_path, _template_db, monkeypatch)
+
+
+@pytest.fixture
+def staffed(tmp_path, _staffed_template_db, monkeypatch) -> Iterator[Desk]:
     """A desk with a supervisor (lead), two officers (zhang, wang) and technicians per tier."""
-    desk.ok("staff", "add", "lead", "--name", "王主管", "--role", "supervisor")
-    for handle, name, role, tier in [
-        ("zhang", "张三", "officer", 1),
-        ("wang", "王五", "officer", 1),
-        ("li", "李四", "technician", 2),
-        ("maria", "Maria Lopez", "technician", 3),
-    ]:
-        desk.ok("--as", "lead", "staff", "add", handle, "--name", name, "--role", role, "--tier", str(tier))
-    return desk
+    yield from _desk(tmp_path, _staffed_template_db, monkeypatch)
