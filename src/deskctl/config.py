@@ -17,11 +17,10 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from deskctl.domain.ticket_states import PRIORITIES, check_priority
 from deskctl.errors import ConfigError, InvalidInput
 from deskctl.timeparse import get_zone, parse_duration, parse_time_of_day
 
-PRIORITIES = ("P1", "P2", "P3", "P4")
-LEVELS = ("high", "medium", "low")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -42,13 +41,6 @@ def _text(value: Any) -> str:
     text = str(value).strip()
     if not text:
         raise InvalidInput("value must not be empty")
-    return text
-
-
-def _priority(value: Any) -> str:
-    text = str(value).strip().upper()
-    if text not in PRIORITIES:
-        raise InvalidInput(f"{value!r} is not a priority (use one of {', '.join(PRIORITIES)})")
     return text
 
 
@@ -177,7 +169,7 @@ for _p, (_resp, _res) in _SLA_DEFAULTS.items():
     SCHEMA[f"sla.{_p}.resolution"] = Key(_res, _duration, f"{_p}: opened → resolved")
 for (_impact, _urgency), _prio in _MATRIX_DEFAULTS.items():
     SCHEMA[f"priority_matrix.{_impact}.{_urgency}"] = Key(
-        _prio, _priority, f"priority for impact {_impact} × urgency {_urgency}"
+        _prio, lambda v: check_priority(str(v)), f"priority for impact {_impact} × urgency {_urgency}"
     )
 
 

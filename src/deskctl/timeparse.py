@@ -15,7 +15,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from deskctl.domain.wallclock import wall_to_utc
 from deskctl.errors import InvalidInput
 
-__all__ = ["Clock", "localize", "parse_date", "parse_duration", "parse_instant", "wall_to_utc"]
+__all__ = [
+    "Clock", "local_text", "localize", "parse_date", "parse_duration", "parse_instant", "wall_to_utc",
+]
 
 UTC_ZONE = UTC
 
@@ -226,6 +228,11 @@ def to_local(value: datetime | None, tz: tzinfo) -> datetime | None:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(tz)
+
+
+def local_text(value: datetime, tz: tzinfo) -> str:
+    """An instant as a person reads it in messages: `2026-11-23 09:00`, in the desk zone."""
+    return value.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
 def iso(value: datetime | None, tz: tzinfo) -> str | None:

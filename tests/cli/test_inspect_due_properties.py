@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, given, settings
@@ -42,7 +43,7 @@ def test_due_is_idempotent_and_consistent(_template_db, tmp_path_factory, steps)
     config = Config(path=tmp_path_factory.mktemp("cfg") / "config.toml", data={})
     try:
         with db.write() as s:
-            staff.add_staff(session=s, clock=Clock(START), actor="lead", handle="lead", name="L", role="supervisor")
+            staff.add_staff(session=s, clock=Clock(START), actor="lead", config=Config(path=Path("unused.toml")), handle="lead", name="L", role="supervisor")
             for name, every, grace in PLANS:
                 inspections.add_plan(session=s, clock=Clock(START), actor="lead", config=config, tz=TZ,
                                      name=name, target=name, every=every, items=["a", "b"], grace=grace)

@@ -91,3 +91,11 @@ def attendance(
     if no_show:
         state = "no_show"
     return Attendance(state, late, early, no_show, missing_out)
+
+
+def handover_flagged(created_at: datetime, taken_over_at: datetime | None, *, now: datetime,
+                     window: timedelta) -> bool:
+    """A handover is flagged when it was taken over later than `window` after it was written,
+    or is still not taken over `window` after it was written."""
+    end = taken_over_at if taken_over_at is not None else now
+    return end - created_at > window

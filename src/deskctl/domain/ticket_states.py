@@ -6,7 +6,7 @@ cancelled from any open state. Every refused transition says what to do instead.
 
 from __future__ import annotations
 
-from deskctl.errors import Conflict
+from deskctl.errors import Conflict, InvalidInput
 
 STATUSES = ("new", "assigned", "in_progress", "waiting", "resolved", "closed", "cancelled")
 OPEN_STATUSES = ("new", "assigned", "in_progress", "waiting")
@@ -74,6 +74,24 @@ def check_transition(action: str, ticket_id: int, status: str) -> str | None:
             f"{_advice(action, ticket_id, status)}"
         )
     return target
+
+
+def check_priority(value: str | None) -> str:
+    """P1..P4, case-insensitive; anything else is bad input naming the accepted values."""
+    text = (value or "").strip().upper()
+    if text not in PRIORITIES:
+        raise InvalidInput(f"invalid priority {value!r} (use one of {', '.join(PRIORITIES)})")
+    return text
+
+
+def check_level(value: str | None, name: str) -> str | None:
+    """An impact or urgency level (high, medium, low), or None when not given."""
+    if value is None:
+        return None
+    text = value.strip().lower()
+    if text not in LEVELS:
+        raise InvalidInput(f"invalid {name} {value!r} (use one of {', '.join(LEVELS)})")
+    return text
 
 
 MAX_TIER = 3

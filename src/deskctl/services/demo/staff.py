@@ -32,7 +32,7 @@ def desk_is_empty(session: Session) -> bool:
 def seed(ctx) -> None:
     for handle, name, role, tier, phone in STAFF:
         add_staff(
-            session=ctx.session, clock=ctx.clock, actor="lead", handle=handle, name=name,
+            session=ctx.session, clock=ctx.clock, actor="lead", config=ctx.config, handle=handle, name=name,
             role=role, tier=tier, phone=phone,
         )
     ctx.counts["staff"] = len(STAFF)

@@ -14,9 +14,11 @@ from datetime import datetime, timedelta, tzinfo
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from deskctl.config import PRIORITIES, Config
+from deskctl.config import Config
 from deskctl.domain.recurrence import parse_schedule
+from deskctl.domain.ticket_states import check_priority
 from deskctl.errors import Conflict, InvalidInput
+from deskctl.services.inputs import SHORT_TEXT, clean_text
 from deskctl.services.inspections.due import (  # the contract: importable from here
     due_occurrences,
     list_due,
@@ -61,25 +63,17 @@ def _name(value: str) -> str:
 
 
 def _target(value: str, config: Config) -> str:
-    from deskctl.services.tickets.lifecycle import clean_text
-
-    text = clean_text(value, "target", config, required=True)
-    if "\n" in text or "\r" in text:
-        raise InvalidInput("target must be one line")
-    return text
+    return clean_text(value, "target", config, required=True, one_line=True, limit=SHORT_TEXT)
 
 
-def _items(values: list[str] | None) -> list[str]:
-    items = [" ".join((v or "").split()) for v in (values or [])]
-    if not items:
+def _items(values: list[str] | None, config: Config) -> list[str]:
+    raw = list(values or [])
+    if not raw:
         raise InvalidInput("a plan needs at least one checklist item (--item TEXT, repeatable)")
-    for n, text in enumerate(items, 1):
-        if not text:
-            raise InvalidInput(f"checklist item {n} is empty")
-        if len(text) > ITEM_MAX:
-            raise InvalidInput(f"checklist item {n} is {len(text)} characters; the limit is {ITEM_MAX}")
-        if "\x00" in text:
-            raise InvalidInput(f"checklist item {n} contains a NUL character")
+    items = [
+        " ".join(clean_text(v, f"checklist item {n}", config, required=True, limit=ITEM_MAX).split())
+        for n, v in enumerate(raw, 1)
+    ]
     if len(items) > MAX_ITEMS:
         raise InvalidInput(f"a checklist has at most {MAX_ITEMS} items")
     dupes = sorted({t for t in items if items.count(t) > 1})
@@ -93,13 +87,6 @@ def _grace(value: str) -> int:
     if seconds > 366 * 86400:
         raise InvalidInput(f"grace {value!r} is longer than a year")
     return seconds
-
-
-def _priority(value: str) -> str:
-    text = (value or "").strip().upper()
-    if text not in PRIORITIES:
-        raise InvalidInput(f"invalid priority {value!r} (use one of {', '.join(PRIORITIES)})")
-    return text
 
 
 def _owner(session: Session, value: str) -> str:
@@ -185,9 +172,9 @@ def add_plan(
     who = require_supervisor(session, actor)
     name = _name(name)
     target = _target(target, config)
-    texts = _items(items)
+    texts = _items(items, config)
     grace_seconds = _grace(grace)
-    priority = _priority(priority)
+    priority = check_priority(priority)
     owner = _owner(session, owner)
     now = clock.now()
     starts_at = start or now
@@ -278,7 +265,7 @@ def edit_plan(
     if owner is not None:
         changes["owner"] = [plan.owner, _owner(session, owner)]
     if priority is not None:
-        changes["priority"] = [plan.priority, _priority(priority)]
+        changes["priority"] = [plan.priority, check_priority(priority)]
     owes = None
     if every is not None:
         start = max(plan.starts_at, now)
@@ -293,9 +280,9 @@ def edit_plan(
     old_texts = [i.text for i in current]
     new_texts = old_texts
     if items is not None:
-        new_texts = _items(items)
+        new_texts = _items(items, config)
     if add_items:
-        new_texts = _items(new_texts + list(add_items))
+        new_texts = _items(new_texts + list(add_items), config)
     if new_texts != old_texts:
         changes["items"] = [old_texts, new_texts]
     changes = {k: v for k, v in changes.items() if v[0] != v[1]}

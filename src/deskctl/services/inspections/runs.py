@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from deskctl.config import Config
 from deskctl.errors import Conflict, InvalidInput, NotFound
-from deskctl.services.inputs import parse_json
+from deskctl.services.inputs import clean_text, parse_json
 from deskctl.services.inspections.schedule import (
     RUN_ENTITY,
     checklist,
@@ -33,7 +33,7 @@ from deskctl.store.tables import (
     Staff,
     Ticket,
 )
-from deskctl.timeparse import Clock
+from deskctl.timeparse import Clock, local_text
 
 RESULTS = {"ok": "ok", "pass": "ok", "fail": "fail", "failed": "fail", "skip": "skipped",
            "skipped": "skipped"}
@@ -110,7 +110,8 @@ def results_from_document(text: str) -> list[dict]:
     return entries
 
 
-def _resolve(entries: list[dict], items: list[InspectionItem], plan: InspectionPlan) -> list[dict]:
+def _resolve(entries: list[dict], items: list[InspectionItem], plan: InspectionPlan,
+             config: Config) -> list[dict]:
     """One result per checklist item, in order; every item accounted for exactly once."""
     count = len(items)
     by_n: dict[int, dict] = {}
@@ -129,8 +130,7 @@ def _resolve(entries: list[dict], items: list[InspectionItem], plan: InspectionP
         if n in by_n:
             raise InvalidInput(f"{entry['where']}: item {n} is given more than once")
         for key in ("note", "value"):
-            if len(entry[key]) > NOTE_MAX or "\x00" in entry[key]:
-                raise InvalidInput(f"{entry['where']}: {key} is too long or contains a NUL character")
+            entry[key] = clean_text(entry[key], f"{entry['where']}: {key}", config, limit=NOTE_MAX)
         by_n[n] = entry
     out = []
     missing = []
@@ -151,10 +151,6 @@ def _resolve(entries: list[dict], items: list[InspectionItem], plan: InspectionP
 # --- which occurrence -------------------------------------------------------------------------
 
 
-def _local(at: datetime, tz: tzinfo) -> str:
-    return at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-
-
 def resolve_occurrence(session: Session, plan: InspectionPlan, *, now: datetime, tz: tzinfo,
                        at: datetime | None) -> datetime:
     """The occurrence a run is for: `at`, or the open (latest, not yet run) one."""
@@ -163,21 +159,21 @@ def resolve_occurrence(session: Session, plan: InspectionPlan, *, now: datetime,
         current = current_occurrence(plan, now, tz)
         if current is not None and not run_keys(session, [(plan.id, current)]):
             return current
-        when = f"; the next is at {_local(nxt, tz)} (record it early with --at '{_local(nxt, tz)}')" if nxt else ""
-        last = f"its latest occurrence at {_local(current, tz)} is recorded" if current else "nothing is owed yet"
+        when = f"; the next is at {local_text(nxt, tz)} (record it early with --at '{local_text(nxt, tz)}')" if nxt else ""
+        last = f"its latest occurrence at {local_text(current, tz)} is recorded" if current else "nothing is owed yet"
         raise Conflict(f"nothing is open for plan {plan.name!r}: {last}{when}")
     rec = recurrence(plan)
     if at < plan.starts_at or not rec.is_occurrence(at, tz) or (nxt is not None and at > nxt) or (nxt is None and at > now):
         before = rec.previous(at, tz)
         after = rec.following(at, tz)
-        near = ", ".join(_local(t, tz) for t in (before, after) if t is not None and t >= plan.starts_at)
+        near = ", ".join(local_text(t, tz) for t in (before, after) if t is not None and t >= plan.starts_at)
         raise InvalidInput(
-            f"--at {_local(at, tz)} is not an occurrence of plan {plan.name!r} that can be recorded "
+            f"--at {local_text(at, tz)} is not an occurrence of plan {plan.name!r} that can be recorded "
             f"(from its start to its next occurrence){'; nearest: ' + near if near else ''}"
         )
     done = run_keys(session, [(plan.id, at)])
     if done:
-        raise Conflict(f"the occurrence at {_local(at, tz)} of plan {plan.name!r} is already recorded "
+        raise Conflict(f"the occurrence at {local_text(at, tz)} of plan {plan.name!r} is already recorded "
                        f"(run {done[(plan.id, at)]}); see `deskctl inspect show {done[(plan.id, at)]}`")
     return at
 
@@ -223,7 +219,7 @@ def run_inspection(
     p = _usable_plan(session, plan)
     now = clock.now()
     occurrence = resolve_occurrence(session, p, now=now, tz=tz, at=at)
-    results = _resolve(entries, checklist(session, p.id), p)
+    results = _resolve(entries, checklist(session, p.id), p, config)
     run = InspectionRun(plan_id=p.id, occurrence_at=occurrence, performed_at=now, performed_by_id=who.id)
     session.add(run)
     session.flush()
@@ -262,7 +258,7 @@ def _finding(session: Session, *, clock: Clock, who: Staff, config: Config, tz: 
         .order_by(InspectionResult.id.desc())
         .limit(1)
     ).first()
-    when = _local(run.occurrence_at, tz)
+    when = local_text(run.occurrence_at, tz)
     if previous is not None and previous[1] in OPEN_STATUSES:
         add_note(session=session, clock=clock, actor=who.handle, config=config, ticket_id=previous[0],
                  text=f"inspection {plan.name} (run {run.id}, occurrence {when}): item "

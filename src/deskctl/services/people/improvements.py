@@ -18,22 +18,13 @@ from sqlmodel import Session
 
 from deskctl.config import Config
 from deskctl.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from deskctl.services.inputs import clean_text
 from deskctl.services.people.staff import get_staff, handles_by_id, require_actor
 from deskctl.store import audit
 from deskctl.store.tables import Improvement, Staff, Ticket
 from deskctl.timeparse import Clock
 
 STATUSES = ("open", "done", "dropped")
-
-
-def _text(value: str | None, field: str, config: Config, *, required: bool = True) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise InvalidInput(f"{field} must not be empty")
-    limit = int(config.get("limits.text_max"))
-    if len(text) > limit:
-        raise InvalidInput(f"{field} is {len(text)} characters; at most {limit} (limits.text_max)")
-    return text
 
 
 def _today(clock: Clock, tz: tzinfo) -> date:
@@ -91,9 +82,9 @@ def add_improvement(
 ) -> dict:
     """Propose an improvement: the problem, the action, who owns it and by when."""
     by = require_actor(session, actor)
-    title = _text(title, "title", config)
-    problem = _text(problem, "--problem", config)
-    action = _text(action, "--action", config)
+    title = clean_text(title, "title", config, required=True)
+    problem = clean_text(problem, "--problem", config, required=True)
+    action = clean_text(action, "--action", config, required=True)
     member = _owner(session, owner)
     today = _today(clock, tz)
     if due < today:
@@ -164,11 +155,11 @@ def update_improvement(
     _require_open(row, "changed")
     changes: dict[str, list] = {}
     if title is not None:
-        changes["title"] = [row.title, _text(title, "--title", config)]
+        changes["title"] = [row.title, clean_text(title, "--title", config, required=True)]
     if problem is not None:
-        changes["problem"] = [row.problem, _text(problem, "--problem", config)]
+        changes["problem"] = [row.problem, clean_text(problem, "--problem", config, required=True)]
     if action is not None:
-        changes["action"] = [row.action, _text(action, "--action", config)]
+        changes["action"] = [row.action, clean_text(action, "--action", config, required=True)]
     if owner is not None:
         member = _owner(session, owner)
         changes["owner_id"] = [row.owner_id, member.id]
@@ -189,10 +180,10 @@ def update_improvement(
             if who.role != "supervisor":
                 raise PermissionDenied("only the supervisor may drop an improvement")
             changes["status"] = [row.status, "dropped"]
-            changes["outcome"] = [row.outcome, _text(outcome, "--outcome (why it is dropped)", config)]
+            changes["outcome"] = [row.outcome, clean_text(outcome, "--outcome (why it is dropped)", config, required=True)]
             changes["closed_at"] = [None, now]
     elif outcome is not None:
-        changes["outcome"] = [row.outcome, _text(outcome, "--outcome", config, required=False)]
+        changes["outcome"] = [row.outcome, clean_text(outcome, "--outcome", config)]
     changes = {k: v for k, v in changes.items() if v[0] != v[1]}
     if not changes:
         raise InvalidInput("nothing to change (give --title, --problem, --action, --owner, --due, --ticket, "
@@ -223,7 +214,7 @@ def complete_improvement(
     if who.role != "supervisor":
         raise PermissionDenied(f"only the supervisor may mark an improvement done; {who.handle!r} is {who.role}")
     _require_open(row, "marked done again")
-    outcome = _text(outcome, "--outcome", config)
+    outcome = clean_text(outcome, "--outcome", config, required=True)
     now = clock.now()
     row.status, row.outcome, row.closed_at = "done", outcome, now
     audit.append(session, at=now, actor=who.handle, entity="improvement", entity_id=row.id, kind="done",

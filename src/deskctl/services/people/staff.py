@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from deskctl.config import Config
 from deskctl.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from deskctl.services.inputs import SHORT_TEXT, clean_text
 from deskctl.store import audit
 from deskctl.store.tables import Staff
 from deskctl.timeparse import Clock
@@ -68,13 +71,12 @@ def _check_tier(tier: int | None) -> int:
     return tier
 
 
-def _check_name(name: str) -> str:
-    name = (name or "").strip()
-    if not name:
-        raise InvalidInput("a name is required (--name)")
-    if len(name) > 200:
-        raise InvalidInput("a name is at most 200 characters")
-    return name
+def _check_name(name: str, config: Config) -> str:
+    return clean_text(name, "--name", config, required=True, one_line=True, limit=SHORT_TEXT)
+
+
+def _check_phone(phone: str, config: Config) -> str:
+    return clean_text(phone, "--phone", config, one_line=True, limit=SHORT_TEXT)
 
 
 def add_staff(
@@ -82,6 +84,7 @@ def add_staff(
     session: Session,
     clock: Clock,
     actor: str,
+    config: Config,
     handle: str,
     name: str,
     role: str,
@@ -97,7 +100,8 @@ def add_staff(
         )
     role = _check_role(role)
     tier = _check_tier(tier)
-    name = _check_name(name)
+    name = _check_name(name, config)
+    phone = _check_phone(phone, config)
     count = session.execute(select(func.count()).select_from(Staff)).scalar_one()
     if count == 0:
         if role != "supervisor":
@@ -108,7 +112,7 @@ def add_staff(
     if session.execute(select(Staff.id).where(Staff.handle == handle)).first():
         raise Conflict(f"handle {handle!r} is taken; pick another or `deskctl staff edit {handle}`")
     now = clock.now()
-    member = Staff(handle=handle, name=name, role=role, tier=tier, phone=phone.strip(), created_at=now)
+    member = Staff(handle=handle, name=name, role=role, tier=tier, phone=phone, created_at=now)
     session.add(member)
     session.flush()
     audit.append(
@@ -132,6 +136,7 @@ def edit_staff(
     session: Session,
     clock: Clock,
     actor: str,
+    config: Config,
     handle: str,
     name: str | None = None,
     role: str | None = None,
@@ -142,7 +147,7 @@ def edit_staff(
     member = get_staff(session, handle)
     changes: dict[str, list] = {}
     if name is not None:
-        changes["name"] = [member.name, _check_name(name)]
+        changes["name"] = [member.name, _check_name(name, config)]
     if role is not None:
         new_role = _check_role(role)
         if member.id == by.id and new_role != "supervisor" and _supervisor_count(session) == 1:
@@ -151,7 +156,7 @@ def edit_staff(
     if tier is not None:
         changes["tier"] = [member.tier, _check_tier(tier)]
     if phone is not None:
-        changes["phone"] = [member.phone, phone.strip()]
+        changes["phone"] = [member.phone, _check_phone(phone, config)]
     changes = {k: v for k, v in changes.items() if v[0] != v[1]}
     if not changes:
         raise InvalidInput("nothing to change (give --name, --role, --tier or --phone)")
@@ -185,5 +190,12 @@ def deactivate_staff(*, session: Session, clock: Clock, actor: str, handle: str)
     return staff_view(member)
 
 
-def handles_by_id(session: Session) -> dict[int, str]:
-    return dict(session.execute(select(Staff.id, Staff.handle)).all())
+def handles_by_id(session: Session, ids: Iterable[int | None] | None = None) -> dict[int, str]:
+    """Staff handles by id: everybody's, or only those of `ids` (None entries ignored)."""
+    query = select(Staff.id, Staff.handle)
+    if ids is not None:
+        wanted = {i for i in ids if i}
+        if not wanted:
+            return {}
+        query = query.where(Staff.id.in_(wanted))
+    return dict(session.execute(query).all())

@@ -16,15 +16,14 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 from sqlmodel import Session
 
-from deskctl.config import PRIORITIES, Config
+from deskctl.config import Config
 from deskctl.domain import kpi
 from deskctl.domain.periods import Period, between, day_period, parse_period
+from deskctl.domain.ticket_states import OPEN_STATUSES, PRIORITIES
 from deskctl.errors import InvalidInput
-from deskctl.store.tables import Staff, Ticket
+from deskctl.store.tables import Ticket
 
 SCHEMA_VERSION = 1
-OPEN_STATES = ("new", "assigned", "in_progress", "waiting")
-DONE_STATES = ("resolved", "closed")
 
 
 # --- periods -------------------------------------------------------------------------------
@@ -116,10 +115,6 @@ def in_period(column, period: Period) -> ColumnElement:
 
 def count_if(condition) -> ColumnElement:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
-def handles(session: Session) -> dict[int, str]:
-    return dict(session.execute(select(Staff.id, Staff.handle)).all())
 
 
 def response_target_case(config: Config) -> ColumnElement:
@@ -221,7 +216,7 @@ def open_at(instant: datetime, now: datetime) -> ColumnElement:
     """Tickets open at `instant`: by status when that is now, else rebuilt from the timestamps
     (opened before, not resolved and not closed or cancelled before)."""
     if instant >= now:
-        return Ticket.status.in_(OPEN_STATES)
+        return Ticket.status.in_(OPEN_STATUSES)
     # Led by closed-at (NULL, or after the instant): the few candidates among millions. The
     # opened-at bound goes through coalesce() so the planner does not scan its index instead.
     return and_(

@@ -15,6 +15,8 @@ from sqlmodel import Session
 
 from deskctl.config import Config
 from deskctl.domain.periods import Period, days_period
+from deskctl.domain.shift_time import handover_flagged
+from deskctl.services.people.staff import handles_by_id
 from deskctl.services.reports import attendance, common
 from deskctl.services.reports import inspections as insp
 from deskctl.services.reports import tickets as tickets_report
@@ -59,7 +61,7 @@ def sla_breaches(session: Session, period: Period) -> list[dict]:
     """Breaches whose deadline fell in the period. A breach is recorded while the ticket is
     open, so a ticket with one was not closed (or cancelled) before the period began: that
     bound lets the closed-at index pick the few candidates out of millions."""
-    names = common.handles(session)
+    names = handles_by_id(session)
     in_resp = in_period(Ticket.response_breached_at, period)
     in_res = in_period(Ticket.resolution_breached_at, period)
     rows = session.execute(
@@ -95,14 +97,14 @@ def on_duty(session: Session, period: Period, *, now: datetime, config: Config) 
 
 def handovers(session: Session, period: Period, *, now: datetime, config: Config) -> list[dict]:
     window = config.duration("shift.handover_window")
-    names = common.handles(session)
+    names = handles_by_id(session)
     rows = session.execute(
         select(Handover).where(in_period(Handover.created_at, period)).order_by(Handover.created_at)
     ).scalars().all()
     out = []
     for h in rows:
         taken = h.taken_over_at is not None
-        late = (h.taken_over_at - h.created_at > window) if taken else (now - h.created_at > window)
+        late = handover_flagged(h.created_at, h.taken_over_at, now=now, window=window)
         out.append({"id": h.id, "from": names.get(h.from_staff_id), "to": names.get(h.to_staff_id),
                     "created_at": h.created_at, "taken_over": taken, "taken_over_at": h.taken_over_at,
                     "taken_over_by": names.get(h.taken_over_by_id), "flagged": late, "note": h.note})

@@ -13,8 +13,10 @@ from datetime import datetime, tzinfo
 from sqlalchemy import func, or_, select
 from sqlmodel import Session
 
-from deskctl.config import PRIORITIES, Config
+from deskctl.config import Config
 from deskctl.domain.periods import Period
+from deskctl.domain.ticket_states import PRIORITIES
+from deskctl.services.people.staff import handles_by_id
 from deskctl.services.reports import common
 from deskctl.services.reports.common import count_if, duration_stats, in_period, mean_seconds, pct
 from deskctl.store.tables import Ticket
@@ -94,7 +96,7 @@ def _row(priority, n, r_met, r_br, s_met, s_br, ack, res, resp_target, res_targe
 
 def breaches(session: Session, *, period: Period, where: list) -> list[dict]:
     """Every recorded breach of a ticket in the cohort: one row per clock."""
-    names = common.handles(session)
+    names = handles_by_id(session)
     rows = session.execute(
         select(Ticket.id, Ticket.priority, Ticket.title, Ticket.status, Ticket.assignee_id,
                Ticket.response_breached_at, Ticket.resolution_breached_at)

@@ -14,7 +14,9 @@ from sqlmodel import Session
 
 from deskctl.config import Config
 from deskctl.domain.periods import Period, day_bounds
+from deskctl.domain.ticket_states import OPEN_STATUSES
 from deskctl.errors import InvalidInput
+from deskctl.services.people.staff import handles_by_id
 from deskctl.services.reports import common
 from deskctl.services.reports.common import count_if, duration_stats, in_period, mean_seconds, pct
 from deskctl.store.tables import Ticket
@@ -35,7 +37,7 @@ def _aggregates(where: list) -> list:
     return [
         func.count(),
         count_if(Ticket.resolved_at.is_not(None)),
-        count_if(Ticket.status.in_(common.OPEN_STATES)),
+        count_if(Ticket.status.in_(OPEN_STATUSES)),
         count_if(Ticket.status == "cancelled"),
         count_if(Ticket.reopen_count > 0),
         count_if(ever_resolved),
@@ -52,7 +54,7 @@ def build(*, session: Session, now: datetime, config: Config, tz: tzinfo, period
                "assignee": Ticket.assignee_id, "channel": Ticket.channel}[by]
         rows = session.execute(select(key, *_aggregates(where)).where(*where).group_by(key)).all()
         ttr = duration_stats(session, config=config, tz=tz, where=where, group=key, kind="resolve")
-        names = common.handles(session) if by == "assignee" else {}
+        names = handles_by_id(session) if by == "assignee" else {}
         groups = []
         for k, *agg in rows:
             label = names.get(k, "(unassigned)") if by == "assignee" else (k or "(none)")

@@ -20,11 +20,7 @@ from deskctl.services.people.staff import get_staff, require_actor, require_supe
 from deskctl.services.shifts.views import MAX_SHIFT, get_shift, view_of
 from deskctl.store import audit
 from deskctl.store.tables import Shift, Staff
-from deskctl.timeparse import Clock, format_duration
-
-
-def _local(value: datetime, tz: tzinfo) -> str:
-    return value.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+from deskctl.timeparse import Clock, format_duration, local_text
 
 
 def _who(session: Session, actor: str, for_handle: str | None, at: datetime | None, reason: str | None,
@@ -41,7 +37,7 @@ def _who(session: Session, actor: str, for_handle: str | None, at: datetime | No
     person = get_staff(session, for_handle or actor)
     at = at or now
     if at > now:
-        raise InvalidInput(f"{_local(at, tz)} is in the future; record what happened, not what will")
+        raise InvalidInput(f"{local_text(at, tz)} is in the future; record what happened, not what will")
     return by, person, at, True, reason
 
 
@@ -88,11 +84,11 @@ def clock_in(
             )
     if shift.clock_in_at is not None and not correcting:
         raise Conflict(
-            f"you clocked in on shift {shift.id} at {_local(shift.clock_in_at, tz)} already; "
+            f"you clocked in on shift {shift.id} at {local_text(shift.clock_in_at, tz)} already; "
             "at the end, `deskctl shift clock-out`"
         )
     if shift.clock_out_at is not None and at > shift.clock_out_at:
-        raise InvalidInput(f"clock-in {_local(at, tz)} would be after the clock-out {_local(shift.clock_out_at, tz)}")
+        raise InvalidInput(f"clock-in {local_text(at, tz)} would be after the clock-out {local_text(shift.clock_out_at, tz)}")
     old = shift.clock_in_at
     shift.clock_in_at = at
     audit.append(
@@ -106,7 +102,7 @@ def clock_in(
     if view["late_seconds"]:
         view["note"] = f"clocked in {format_duration(view['late_seconds'])} late (beyond the {format_duration(grace)} grace): recorded as late"
     else:
-        view["note"] = f"clocked in on shift {shift.id} ({view['type']}, {_local(shift.start_at, tz)}–{_local(shift.end_at, tz)})"
+        view["note"] = f"clocked in on shift {shift.id} ({view['type']}, {local_text(shift.start_at, tz)}–{local_text(shift.end_at, tz)})"
     return view
 
 
@@ -140,7 +136,7 @@ def clock_out(
             .limit(1)
         ).scalar()
         if shift is None:
-            raise Conflict(f"{person.handle} has no shift around {_local(at, tz)}; give --shift ID")
+            raise Conflict(f"{person.handle} has no shift around {local_text(at, tz)}; give --shift ID")
     else:
         shift = session.execute(
             select(Shift)
@@ -158,13 +154,13 @@ def clock_out(
             raise Conflict("you are not clocked in on any shift; clock in first with `deskctl shift clock-in`")
         if now > shift.end_at + window:
             raise Conflict(
-                f"shift {shift.id} ended at {_local(shift.end_at, tz)}, more than {format_duration(window)} ago; "
+                f"shift {shift.id} ended at {local_text(shift.end_at, tz)}, more than {format_duration(window)} ago; "
                 "ask a supervisor to record your clock-out with --for, --at and --reason"
             )
     if shift.clock_in_at is None:
         raise Conflict(f"shift {shift.id} has no clock-in; record the clock-in first (`shift clock-in --for … --at …`)")
     if at < shift.clock_in_at:
-        raise InvalidInput(f"clock-out {_local(at, tz)} would be before the clock-in {_local(shift.clock_in_at, tz)}")
+        raise InvalidInput(f"clock-out {local_text(at, tz)} would be before the clock-in {local_text(shift.clock_in_at, tz)}")
     old = shift.clock_out_at
     shift.clock_out_at = at
     audit.append(

@@ -17,10 +17,10 @@ from sqlmodel import Session
 from deskctl.config import Config
 from deskctl.domain.ticket_states import OPEN_STATUSES
 from deskctl.errors import Conflict, NotFound
+from deskctl.services.inputs import clean_text
 from deskctl.services.inspections import plans as inspections
 from deskctl.services.people.staff import handles_by_id, require_actor
 from deskctl.services.shifts.views import MAX_SHIFT
-from deskctl.services.tickets.lifecycle import clean_text
 from deskctl.store import audit
 from deskctl.store.tables import Handover, Shift, ShiftType, Staff, Ticket
 from deskctl.timeparse import Clock

@@ -16,13 +16,9 @@ from deskctl.services.shifts.types import get_type, wall
 from deskctl.services.shifts.views import MAX_SHIFT, get_shift, view_of
 from deskctl.store import audit
 from deskctl.store.tables import Handover, Shift, ShiftType, Staff, SwapRequest
-from deskctl.timeparse import Clock, format_duration
+from deskctl.timeparse import Clock, format_duration, local_text
 
 MAX_PLAN_DAYS = 731
-
-
-def _when(shift_start: datetime, tz: tzinfo) -> str:
-    return shift_start.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
 def check_fits(
@@ -47,13 +43,13 @@ def check_fits(
     for other_id, s, e in session.execute(query.order_by(Shift.start_at)).all():
         if s < end and e > start:
             raise Conflict(
-                f"{staff.handle} already has shift {other_id} ({_when(s, tz)}–{_when(e, tz)}) at that "
+                f"{staff.handle} already has shift {other_id} ({local_text(s, tz)}–{local_text(e, tz)}) at that "
                 "time: that would double-book them; pick someone else"
             )
         gap = start - e if e <= start else s - end
         raise Conflict(
             f"{staff.handle} would have only {format_duration(gap)} rest next to shift {other_id} "
-            f"({_when(s, tz)}); the minimum is {format_duration(rest)} (config shift.rest)"
+            f"({local_text(s, tz)}); the minimum is {format_duration(rest)} (config shift.rest)"
         )
 
 

@@ -15,7 +15,13 @@ from sqlmodel import Session
 
 from deskctl.config import Config
 from deskctl.domain.rota import Need, find_gaps
-from deskctl.domain.shift_time import attendance, is_night, is_weekend, shift_instants
+from deskctl.domain.shift_time import (
+    attendance,
+    handover_flagged,
+    is_night,
+    is_weekend,
+    shift_instants,
+)
 from deskctl.domain.wallclock import wall_to_utc
 from deskctl.errors import InvalidInput, NotFound
 from deskctl.services.people.staff import handles_by_id
@@ -374,7 +380,9 @@ def status_section(*, session: Session, now: datetime, actor: str, config: Confi
     window = config.duration("shift.handover_window")
     last = session.execute(select(Handover).order_by(Handover.created_at.desc(), Handover.id.desc()).limit(1)).scalar()
     pending = []
-    if last is not None and last.taken_over_at is None and now - last.created_at > window:
+    if last is not None and last.taken_over_at is None and handover_flagged(
+        last.created_at, None, now=now, window=window
+    ):
         handles = handles_by_id(session)
         pending.append({
             "handover": last.id,

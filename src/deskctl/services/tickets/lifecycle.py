@@ -14,16 +14,16 @@ from deskctl.config import Config
 from deskctl.domain import sla
 from deskctl.domain.ticket_states import (
     CHANNELS,
-    LEVELS,
     OPEN_STATUSES,
+    check_level,
+    check_priority,
     check_transition,
     next_tier,
 )
 from deskctl.errors import Conflict, InvalidInput
-from deskctl.services.people.staff import get_staff, require_actor
+from deskctl.services.people.staff import get_staff, handles_by_id, require_actor
 from deskctl.services.tickets.sla import calendar_from_config, targets
 from deskctl.services.tickets.views import (
-    check_priority,
     get_ticket,
     resolution_running,
     response_running,
@@ -48,15 +48,6 @@ def clean_text(value: str | None, field: str, config: Config, *, required: bool 
         raise InvalidInput(
             f"{field} is {len(text)} characters; the limit is {limit} (config limits.text_max)"
         )
-    return text
-
-
-def _level(value: str | None, name: str) -> str | None:
-    if value is None:
-        return None
-    text = value.strip().lower()
-    if text not in LEVELS:
-        raise InvalidInput(f"invalid {name} {value!r} (use high, medium or low)")
     return text
 
 
@@ -115,9 +106,8 @@ def flag_escalation_impossible(session: Session, ticket: Ticket, *, now: datetim
 
 
 def _view(session: Session, ticket: Ticket) -> dict:
-    ids = {i for i in (ticket.assignee_id, ticket.opened_by_id, ticket.resolved_by_id) if i}
-    handles = dict(session.execute(select(Staff.id, Staff.handle).where(Staff.id.in_(ids))).all())
-    return ticket_view(ticket, handles)
+    ids = (ticket.assignee_id, ticket.opened_by_id, ticket.resolved_by_id)
+    return ticket_view(ticket, handles_by_id(session, ids))
 
 
 def open_ticket(
@@ -149,7 +139,7 @@ def open_ticket(
     channel = (channel or "phone").strip().lower()
     if channel not in CHANNELS:
         raise InvalidInput(f"invalid channel {channel!r} (use {', '.join(CHANNELS)})")
-    impact, urgency = _level(impact, "impact"), _level(urgency, "urgency")
+    impact, urgency = check_level(impact, "impact"), check_level(urgency, "urgency")
     if priority:
         priority = check_priority(priority)
     else:

@@ -9,12 +9,12 @@ from sqlmodel import Session
 
 from deskctl.config import Config
 from deskctl.domain import sla
-from deskctl.domain.ticket_states import OPEN_STATUSES, PRIORITIES, STATUSES
+from deskctl.domain.ticket_states import OPEN_STATUSES, PRIORITIES, STATUSES, check_priority
 from deskctl.errors import InvalidInput, NotFound
 from deskctl.services.audit import event_view
-from deskctl.services.people.staff import get_staff
+from deskctl.services.people.staff import get_staff, handles_by_id
 from deskctl.services.tickets.sla import calendar_from_config, targets
-from deskctl.store.tables import Event, Staff, Ticket
+from deskctl.store.tables import Event, Ticket
 
 
 def get_ticket(session: Session, ticket_id: int) -> Ticket:
@@ -110,16 +110,9 @@ def ticket_view(ticket: Ticket, handles: dict[int, str]) -> dict:
     }
 
 
-def _handles(session: Session, *ids: int | None) -> dict[int, str]:
-    wanted = {i for i in ids if i}
-    if not wanted:
-        return {}
-    return dict(session.execute(select(Staff.id, Staff.handle).where(Staff.id.in_(wanted))).all())
-
-
 def show_ticket(*, session: Session, clock, config: Config, tz: tzinfo, ticket_id: int) -> dict:
     ticket = get_ticket(session, ticket_id)
-    view = ticket_view(ticket, _handles(session, ticket.assignee_id, ticket.opened_by_id, ticket.resolved_by_id))
+    view = ticket_view(ticket, handles_by_id(session, (ticket.assignee_id, ticket.opened_by_id, ticket.resolved_by_id)))
     clocks = sla_clocks(ticket, now=clock.now(), config=config, tz=tz)
     view["sla"] = {name: clock_view(c) for name, c in clocks.items()}
     events = session.execute(
@@ -181,7 +174,7 @@ def list_tickets(
         )
     query = query.order_by(Ticket.opened_at.desc(), Ticket.id.desc()).limit(limit)
     tickets = list(session.execute(query).scalars())
-    handles = _handles(session, *(t.assignee_id for t in tickets))
+    handles = handles_by_id(session, (t.assignee_id for t in tickets))
     return [list_row(t, handles, now) for t in tickets]
 
 
@@ -264,13 +257,6 @@ def _statuses(statuses: list[str] | None) -> list[str] | None:
     return list(dict.fromkeys(out))
 
 
-def check_priority(value: str) -> str:
-    text = (value or "").strip().upper()
-    if text not in PRIORITIES:
-        raise InvalidInput(f"invalid priority {value!r} (use P1, P2, P3 or P4)")
-    return text
-
-
 def open_counts(session: Session) -> dict[str, int]:
     rows = session.execute(
         select(Ticket.priority, func.count())
@@ -290,7 +276,7 @@ def status_section(*, session: Session, now: datetime, actor: str, config: Confi
             select(Ticket).where(Ticket.status.in_(OPEN_STATUSES)).order_by(Ticket.opened_at)
         ).scalars()
     )
-    handles = dict(session.execute(select(Staff.id, Staff.handle)).all())
+    handles = handles_by_id(session)
     me = next((i for i, h in handles.items() if h == actor), None)
     breached, at_risk, mine = [], [], []
     for ticket in open_tickets:
