@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 FORMATS = ("table", "json", "jsonl", "csv")
+DOC_FORMATS = (*FORMATS, "md")  # reports are documents: Markdown too
 _zone: tzinfo | Callable[[], tzinfo] = UTC
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _BIDI = {0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069}
@@ -57,13 +58,13 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
 
 
 def csv_cell(value: Any) -> str:
-    text = _plain(value)
+    text = plain_text(value)
     if text and text.startswith(_FORMULA_START):
         return "'" + text
     return text
 
 
-def _plain(value: Any) -> str:
+def plain_text(value: Any) -> str:
     """A value as text for CSV and tables (instants local, durations human)."""
     if value is None:
         return ""
@@ -92,7 +93,7 @@ def _cell(value: Any) -> str:
         return format_duration(value)
     if isinstance(value, (list, tuple)):
         return ", ".join(_cell(v) for v in value)
-    return _plain(value)
+    return plain_text(value)
 
 
 def _json_default(value: Any) -> Any:
@@ -109,6 +110,45 @@ def _json_default(value: Any) -> Any:
 
 def to_json(data: Any, *, indent: int | None = 2) -> str:
     return json.dumps(data, ensure_ascii=False, indent=indent, default=_json_default)
+
+
+# --- what a key says about its value -----------------------------------------------------------
+# Views use snake_case keys; `*_seconds` hold durations and `*_pct` percentages. On a terminal and
+# in Markdown they read as `1d 2h`, `93.5%` and `—` for nothing; JSON and CSV keep the numbers.
+
+
+def header_for(key: str) -> str:
+    """A column title from a key: `mtta_seconds` → `mtta`, `on_time_pct` → `on time %`."""
+    for suffix, repl in (("_seconds", ""), ("_pct", " %")):
+        if key.endswith(suffix):
+            key = key[: -len(suffix)] + repl
+    return key.replace("_", " ")
+
+
+def shown(key: str, value: Any) -> Any:
+    """A value as a person reads it, by what its key says it holds."""
+    if value is None:
+        return "—"
+    if key.endswith("_seconds") and isinstance(value, (int, float)):
+        from deskctl.timeparse import format_duration
+
+        return format_duration(value)
+    if key.endswith("_pct") and isinstance(value, (int, float)):
+        return f"{value:.1f}%"
+    return value
+
+
+def auto_columns(rows: Sequence[Mapping], keys: Iterable[str] | None = None) -> list[Col]:
+    """Columns for rows of a view: titles and formats from the keys, numbers to the right."""
+    keys = list(keys or (rows[0].keys() if rows else []))
+    first = rows[0] if rows else {}
+
+    def numeric(k: str) -> bool:
+        v = first.get(k)
+        return (isinstance(v, (int, float)) and not isinstance(v, bool)) or k.endswith(("_seconds", "_pct"))
+
+    return [Col(k, header_for(k), justify="right" if numeric(k) else "left", fmt=lambda v, k=k: shown(k, v))
+            for k in keys]
 
 
 # --- columns and tables ---------------------------------------------------------------------
@@ -190,6 +230,32 @@ def print_renderables(*renderables) -> None:
 # --- the one entry point for data -----------------------------------------------------------
 
 
+Section = tuple[str, Any]  # (title, a mapping or a list of rows)
+
+
+def markdown(title: str, intro: str, sections: Sequence[Section]) -> str:
+    """A document in Markdown: a heading, a paragraph, then each section as a table."""
+
+    def cell(key: str, value: Any) -> str:
+        return visible(plain_text(shown(key, value))).replace("|", "\\|").replace("\n", " ")
+
+    out = [f"# {visible(title)}", "", visible(intro), ""]
+    for heading, data in sections:
+        out += [f"## {visible(heading)}", ""]
+        if isinstance(data, Mapping):
+            out += ["| | |", "|---|---|"]
+            out += [f"| {header_for(k)} | {cell(k, v)} |" for k, v in data.items()]
+        elif not data:
+            out.append("(none)")
+        else:
+            keys = list(data[0].keys())
+            out.append("| " + " | ".join(header_for(k) for k in keys) + " |")
+            out.append("|" + "---|" * len(keys))
+            out += ["| " + " | ".join(cell(k, row.get(k)) for k in keys) + " |" for row in data]
+        out.append("")
+    return "\n".join(out)
+
+
 def emit(
     data: Any,
     fmt: str,
@@ -198,14 +264,20 @@ def emit(
     title: str | None = None,
     table: Callable[[Any], Iterable] | None = None,
     rows_key: str | None = None,
+    document: tuple[str, str, Sequence[Section]] | None = None,
 ) -> None:
     """Write `data` (a list of rows, or one mapping) to stdout in `fmt`.
 
     `table`, when given, builds the Rich renderables for table mode (for shows and reports);
     otherwise a list becomes a table with `columns` and a mapping a field/value table.
     `rows_key` names the list inside a mapping that CSV and JSONL should write as rows.
+    `document` (title, intro, sections) is what `md` writes (reports).
     """
-    if fmt == "json":
+    if fmt == "md":
+        if document is None:
+            raise ValueError("md output needs a document")
+        sys.stdout.write(markdown(*document) + "\n")
+    elif fmt == "json":
         sys.stdout.write(to_json(data) + "\n")
     elif fmt == "jsonl":
         rows = _rows_of(data, rows_key)

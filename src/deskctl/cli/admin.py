@@ -73,17 +73,6 @@ def demo(
         )
 
 
-def _status_col(key: str):
-    """A status column; `*_seconds` read as durations on a terminal (JSON keeps the seconds)."""
-    from deskctl import render
-    from deskctl.timeparse import format_duration
-
-    if key.endswith("_seconds"):
-        return render.Col(key, key.removesuffix("_seconds").replace("_", " "), justify="right",
-                          fmt=format_duration)
-    return render.Col(key)
-
-
 def _status_tables(view: dict[str, Any]):
     from deskctl import render
 
@@ -95,7 +84,7 @@ def _status_tables(view: dict[str, Any]):
             yield render.kv_table(value.items(), title=title)
         elif isinstance(value, list):
             if value and isinstance(value[0], dict):
-                yield render.rows_table(value, [_status_col(k) for k in value[0]], title=title)
+                yield render.rows_table(value, render.auto_columns(value), title=title)
             else:
                 yield render.kv_table([("", "(none)")], title=title)
 

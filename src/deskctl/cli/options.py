@@ -39,14 +39,18 @@ UntilOpt = Annotated[str | None, typer.Option("--until", help="Only up to this t
 LimitOpt = Annotated[int, typer.Option("--limit", "-n", help="At most this many rows.", min=1)]
 
 
-def output_format(fmt: str, as_json: bool) -> str:
-    from deskctl.render import FORMATS
+def output_format(fmt: str, as_json: bool, *, documents: bool = False) -> str:
+    """The chosen format; `documents` (reports) also accept `md` (or `markdown`)."""
+    from deskctl.render import DOC_FORMATS, FORMATS
 
     if as_json:
         return "json"
+    allowed = DOC_FORMATS if documents else FORMATS
     value = (fmt or "table").lower()
-    if value not in FORMATS:
-        raise InvalidInput(f"unknown format {fmt!r} (use one of {', '.join(FORMATS)})")
+    if documents and value == "markdown":
+        value = "md"
+    if value not in allowed:
+        raise InvalidInput(f"unknown format {fmt!r} (use one of {', '.join(allowed)})")
     return value
 
 

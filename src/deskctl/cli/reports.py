@@ -23,52 +23,21 @@ ReportFormatOpt = Annotated[
 
 
 def _format(fmt: str, as_json: bool) -> str:
-    if not as_json and (fmt or "").strip().lower() in ("md", "markdown"):
-        return "md"
-    return output_format(fmt, as_json)
+    return output_format(fmt, as_json, documents=True)
 
 
-def _build(module: str, period: str | None, from_: str | None, to: str | None, *, date_: str | None = None,
-           default: str = "month", **extra) -> dict:
-    from importlib import import_module
-
+def _build(build: Callable[..., dict], period: str | None, from_: str | None, to: str | None, *,
+           date_: str | None = None, default: str = "month", **extra) -> dict:
+    """Resolve the period in the desk zone and run one report's `build`."""
     from deskctl.services.reports.common import resolve_period
 
     st = state()
     now = st.clock.now()
     span = resolve_period(period=period, from_=from_, to=to, date_=date_, tz=st.tz, now=now, default=default)
-    service = import_module(f"deskctl.services.reports.{module}")
-    with st.read() as r:
-        return r.call(service.build, now=now, period=span, **extra)
+    return st.read_call(build, now=now, period=span, **extra)
 
 
 # --- presentation helpers ------------------------------------------------------------------
-
-
-def _fmt_value(key: str) -> Callable[[Any], Any] | None:
-    from deskctl.timeparse import format_duration
-
-    if key.endswith("_seconds"):
-        return lambda v: "—" if v is None else format_duration(v)
-    if key.endswith("_pct"):
-        return lambda v: "—" if v is None else f"{v:.1f}%"
-    return lambda v: "—" if v is None else v
-
-
-def _title(key: str) -> str:
-    for suffix, repl in (("_seconds", ""), ("_pct", " %")):
-        if key.endswith(suffix):
-            key = key[: -len(suffix)] + repl
-    return key.replace("_", " ")
-
-
-def _columns(rows: list[dict], keys: Iterable[str] | None = None):
-    from deskctl.render import Col
-
-    keys = list(keys or (rows[0].keys() if rows else []))
-    numeric = {k for k in keys if rows and isinstance(rows[0].get(k), (int, float)) and not isinstance(rows[0].get(k), bool)}
-    return [Col(k, _title(k), justify="right" if k in numeric or k.endswith(("_seconds", "_pct")) else "left",
-                fmt=_fmt_value(k)) for k in keys]
 
 
 TABLE_LIMIT = 50  # rows of a detail list shown on a terminal; json/csv/md have them all
@@ -82,13 +51,13 @@ def _rows(rows: list[dict], title: str, keys: Iterable[str] | None = None, limit
     if limit is not None and len(rows) > limit:
         title = f"{title} (first {limit} of {len(rows)}; --format json, csv or md for all)"
         rows = rows[:limit]
-    return render.rows_table(rows, _columns(rows, keys), title=title)
+    return render.rows_table(rows, render.auto_columns(rows, keys), title=title)
 
 
 def _kv(pairs: dict, title: str):
     from deskctl import render
 
-    return render.kv_table([(_title(k), _fmt_value(k)(v)) for k, v in pairs.items()], title=title)
+    return render.kv_table([(render.header_for(k), render.shown(k, v)) for k, v in pairs.items()], title=title)
 
 
 def _head(view: dict):
@@ -101,32 +70,14 @@ def _head(view: dict):
     )
 
 
-def _markdown(view: dict, sections: list[tuple[str, Any]]) -> str:
-    from deskctl.render import _plain, visible
-
-    def cell(key, value) -> str:
-        shown = _fmt_value(key)(value)
-        text = visible(_plain(shown))
-        return text.replace("|", "\\|").replace("\n", " ")
+def _document(view: dict, sections: list[tuple[str, Any]]) -> tuple[str, str, list[tuple[str, Any]]]:
+    """The report as a document (title, intro, sections) for `--format md`."""
+    from deskctl.render import plain_text
 
     p = view["period"]
-    out = [f"# {view['report']} report — {visible(str(p['label']))}", "",
-           f"From {_plain(p['from'])} to {_plain(p['to'])} ({view['timezone']}), "
-           f"generated {_plain(view['generated_at'])}.", ""]
-    for title, data in sections:
-        out += [f"## {title}", ""]
-        if isinstance(data, dict):
-            out += ["| | |", "|---|---|"]
-            out += [f"| {_title(k)} | {cell(k, v)} |" for k, v in data.items()]
-        elif not data:
-            out.append("(none)")
-        else:
-            keys = list(data[0].keys())
-            out.append("| " + " | ".join(_title(k) for k in keys) + " |")
-            out.append("|" + "---|" * len(keys))
-            out += ["| " + " | ".join(cell(k, row.get(k)) for k in keys) + " |" for row in data]
-        out.append("")
-    return "\n".join(out)
+    intro = (f"From {plain_text(p['from'])} to {plain_text(p['to'])} ({view['timezone']}), "
+             f"generated {plain_text(view['generated_at'])}.")
+    return f"{view['report']} report — {p['label']}", intro, sections
 
 
 def _emit(view: dict, out: str, *, rows_key: str, sections: list[tuple[str, Any]],
@@ -135,9 +86,6 @@ def _emit(view: dict, out: str, *, rows_key: str, sections: list[tuple[str, Any]
     """Write a report. `csv_rows` replace the main rows in CSV (and JSONL, unless `csv_only`)."""
     from deskctl import render
 
-    if out == "md":
-        typer.echo(_markdown(view, sections))
-        return
     if out == "csv" or (out == "jsonl" and csv_rows is not None and not csv_only):
         rows = csv_rows if csv_rows is not None else view[rows_key]
         cols = [render.Col(k) for k in (rows[0] if rows else csv_keys)] or None
@@ -150,7 +98,7 @@ def _emit(view: dict, out: str, *, rows_key: str, sections: list[tuple[str, Any]
             detail = i > 0  # the first section is the report's summary: always whole
             yield _kv(data, title) if isinstance(data, dict) else _rows(data, title, limit=TABLE_LIMIT if detail else None)
 
-    render.emit(view, out, rows_key=rows_key, table=table or default_tables)
+    render.emit(view, out, rows_key=rows_key, table=table or default_tables, document=_document(view, sections))
 
 
 def _short_ids(ids: list[int], keep: int = 12) -> str:
@@ -169,10 +117,11 @@ def daily(
 ) -> None:
     """The supervisor's morning page: tickets, backlog, breaches, inspections, duty, handovers."""
     from deskctl import render
+    from deskctl.services.reports import daily as daily_report
     from deskctl.services.reports.daily import summary_rows
 
     out = _format(fmt, as_json)
-    view = _build("daily", period, from_, to, date_=date_, default="today")
+    view = _build(daily_report.build, period, from_, to, date_=date_, default="today")
     duty_keys = ("handle", "type", "start_at", "end_at", "clock_in_at", "clock_out_at", "attendance")
     sections = [
         ("tickets", view["tickets"]),
@@ -202,8 +151,9 @@ def daily(
 def sla(period: PeriodOpt = None, from_: FromOpt = None, to: ToOpt = None,
         fmt: ReportFormatOpt = "table", as_json: JsonOpt = False) -> None:
     """Response and resolution compliance per priority, MTTA, time to resolve, the breaches."""
+    from deskctl.services.reports import sla as sla_report
     out = _format(fmt, as_json)
-    view = _build("sla", period, from_, to)
+    view = _build(sla_report.build, period, from_, to)
     compact = ("priority", "tickets", "response_met", "response_breached", "response_pending",
                "response_compliance_pct", "mtta_seconds", "resolution_met", "resolution_breached",
                "resolution_pending", "resolution_compliance_pct", "ttr_mean_seconds")
@@ -222,11 +172,12 @@ def tickets(
 ) -> None:
     """Tickets opened in the period grouped one way: counts, time to resolve, reopen rate."""
     from deskctl import render
+    from deskctl.services.reports import tickets as tickets_report
     from deskctl.services.reports.tickets import check_dimension
 
     out = _format(fmt, as_json)
     by = check_dimension(by)
-    view = _build("tickets", period, from_, to, by=by)
+    view = _build(tickets_report.build, period, from_, to, by=by)
     sections = [(f"tickets by {by}", view["groups"]), ("total", view["total"])]
 
     def tables(v):
@@ -245,9 +196,10 @@ def inspections(period: PeriodOpt = None, from_: FromOpt = None, to: ToOpt = Non
                 fmt: ReportFormatOpt = "table", as_json: JsonOpt = False) -> None:
     """Per inspection plan: on time, late, missed; findings and their tickets' state."""
     from deskctl import render
+    from deskctl.services.reports import inspections as inspections_report
 
     out = _format(fmt, as_json)
-    view = _build("inspections", period, from_, to)
+    view = _build(inspections_report.build, period, from_, to)
     if not view["schedule_known"] and out == "table":
         render.message(view["note"])
     sections = [("plans", view["plans"]), ("total", view["total"]), ("missed or overdue", view["missed"]),
@@ -260,8 +212,9 @@ def inspections(period: PeriodOpt = None, from_: FromOpt = None, to: ToOpt = Non
 def attendance(period: PeriodOpt = None, from_: FromOpt = None, to: ToOpt = None,
                fmt: ReportFormatOpt = "table", as_json: JsonOpt = False) -> None:
     """Per person: shifts, hours scheduled and worked, late, early leave, no-shows."""
+    from deskctl.services.reports import attendance as attendance_report
     out = _format(fmt, as_json)
-    view = _build("attendance", period, from_, to)
+    view = _build(attendance_report.build, period, from_, to)
     anomaly_keys = ("handle", "type", "day", "start_at", "clock_in_at", "clock_out_at", "anomaly")
     sections = [("attendance", view["people"]), ("total", view["total"]),
                 ("anomalies", [{k: a[k] for k in anomaly_keys} for a in view["anomalies"]])]
@@ -274,8 +227,9 @@ def attendance(period: PeriodOpt = None, from_: FromOpt = None, to: ToOpt = None
 def training(period: PeriodOpt = None, from_: FromOpt = None, to: ToOpt = None,
              fmt: ReportFormatOpt = "table", as_json: JsonOpt = False) -> None:
     """Per person: last training, hours trained in the period, overdue under training.interval."""
+    from deskctl.services.reports import training as training_report
     out = _format(fmt, as_json)
-    view = _build("training", period, from_, to)
+    view = _build(training_report.build, period, from_, to)
     sections = [("training", view["people"]), ("total", view["total"])]
     _emit(view, out, rows_key="people", sections=sections,
           csv_keys=("handle", "name", "role", "last_training_on", "last_topic", "last_passed_on",
@@ -291,8 +245,9 @@ def recurring(
     fmt: ReportFormatOpt = "table", as_json: JsonOpt = False,
 ) -> None:
     """Systems, categories and reporters with repeated faults: candidates for improvements."""
+    from deskctl.services.reports import recurring as recurring_report
     out = _format(fmt, as_json)
-    view = _build("recurring", period, from_, to, threshold=threshold)
+    view = _build(recurring_report.build, period, from_, to, threshold=threshold)
     groups = view["groups"]
     if out == "table":
         groups = [{**g, "ticket_ids": _short_ids(g["ticket_ids"])} for g in groups]
