@@ -78,6 +78,8 @@ def _params(cmd, kind: str) -> list:
 
 
 def _type_name(param) -> str:
+    from deskctl.cli.options import id_number
+
     if getattr(param, "is_flag", False):
         return "flag"
     annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
@@ -85,6 +87,9 @@ def _type_name(param) -> str:
     names = {"str": "TEXT", "int": "INTEGER", "float": "NUMBER", "Path": "PATH", "bool": "BOOLEAN"}
     name = next((v for k, v in names.items() if k in text), "TEXT")
     lo, hi = getattr(param, "min", None), getattr(param, "max", None)
+    info = getattr(getattr(param, "type_descriptor", None), "parameter_info", None)
+    if getattr(info, "parser", None) is id_number:
+        lo = 1  # ids, counts and limits: 1 up to the largest integer the database holds
     if lo is not None and hi is not None:
         name += f" {lo}-{hi}"
     elif lo is not None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from deskctl.domain.limits import MAX_DURATION, check_year
 from deskctl.domain.wallclock import wall_to_utc
 from deskctl.errors import InvalidInput
 
@@ -48,6 +49,7 @@ class Clock:
             ) from None
         if value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
+        check_year(value, f"DESKCTL_NOW={raw!r}")
         return cls(fixed=value.astimezone(UTC))
 
 
@@ -126,10 +128,9 @@ def parse_duration(text: str) -> timedelta:
     if not raw or not _DURATION_FULL.match(raw):
         raise InvalidInput(f"invalid duration {text!r} (use forms like 15m, 2h, 1d, 1h30m)")
     seconds = sum(int(n) * _UNIT_SECONDS[u.lower()] for n, u in _DURATION_PART.findall(raw))
-    try:
-        return timedelta(seconds=seconds)
-    except OverflowError:
-        raise InvalidInput(f"duration {text!r} is too long") from None
+    if seconds > MAX_DURATION.total_seconds():
+        raise InvalidInput(f"duration {text!r} is too long (at most {MAX_DURATION.days}d)")
+    return timedelta(seconds=seconds)
 
 
 def format_duration(delta: timedelta | float | None) -> str:
@@ -171,9 +172,11 @@ def parse_date(text: str, *, tz: tzinfo, now: datetime) -> date:
     if raw in _WORD_DAYS:
         return (now.astimezone(tz) + timedelta(days=_WORD_DAYS[raw])).date()
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         raise InvalidInput(f"invalid date {text!r} (use YYYY-MM-DD, today, yesterday or tomorrow)") from None
+    check_year(day, repr(text))
+    return day
 
 
 def parse_instant(text: str, *, tz: tzinfo, now: datetime) -> datetime:
@@ -186,9 +189,11 @@ def parse_instant(text: str, *, tz: tzinfo, now: datetime) -> datetime:
     if not raw:
         raise InvalidInput("empty time (use an ISO date or time, now, today, +2h, 3d ago …)")
     try:
-        return _parse_instant(raw, text, tz, now)
+        value = _parse_instant(raw, text, tz, now)
     except OverflowError:
-        raise InvalidInput(f"time {text!r} is out of range (years 1 to 9999)") from None
+        value = datetime.max.replace(tzinfo=UTC)  # beyond the calendar: refused just below
+    check_year(value, repr(text))
+    return value
 
 
 def _parse_instant(raw: str, text: str, tz: tzinfo, now: datetime) -> datetime:

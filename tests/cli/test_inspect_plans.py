@@ -191,7 +191,8 @@ def test_due_on_duty_owner_is_whoever_is_on_shift_at_the_due_time(staffed):
 
 
 def test_due_within_more_than_a_year_exits_2(staffed):
-    res = staffed.run("inspect", "due", "--within", "99999d")
+    res = staffed.run("inspect", "due", "--within", "400d")
     assert res.exit_code == 2
     assert "at most 366d" in res.stderr
+    assert staffed.run("inspect", "due", "--within", "99999d").exit_code == 2
     assert staffed.run("inspect", "due", "--within", "366d").exit_code in (0, 1)

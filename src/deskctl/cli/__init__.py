@@ -173,9 +173,6 @@ class DeskGroup(typer.core.TyperGroup):
                 detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
                 render.error_line(f"storage error: {detail}")
                 code = ExitCode.STORAGE
-            elif message := _out_of_range(exc):
-                render.error_line(message)
-                code = ExitCode.USAGE
             else:
                 render.error_line(
                     f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)"
@@ -191,21 +188,6 @@ class DeskGroup(typer.core.TyperGroup):
                 code = ExitCode.BROKEN_PIPE
             sys.exit(code)
         return code
-
-
-def _out_of_range(exc: BaseException) -> str | None:
-    """Input beyond what can be stored or computed: a usage error, said in the user's terms.
-
-    Only the two overflows typed input can cause are recognised; any other is a bug (exit 70).
-    """
-    if not isinstance(exc, OverflowError):
-        return None
-    text = str(exc)
-    if "SQLite INTEGER" in text:
-        return f"a number is too large (at most {2**63 - 1})"
-    if "date value out of range" in text:
-        return "a date is out of range (years 1 to 9999, with room for the period around it)"
-    return None
 
 
 def _silence_stdout() -> None:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from deskctl.cli.options import FormatOpt, JsonOpt, command_group, output_format
+from deskctl.cli.options import FormatOpt, JsonOpt, command_group, id_number, output_format
 from deskctl.cli.state import state
 
 app = command_group("Improvement actions: problems, actions, owners, outcomes.")
@@ -81,7 +81,7 @@ def improve_list(
 
 @app.command("show")
 def improve_show(
-    improvement_id: Annotated[int, typer.Argument(help="Improvement id.")],
+    improvement_id: Annotated[int, typer.Argument(help="Improvement id.", parser=id_number)],
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
 ) -> None:
@@ -105,7 +105,7 @@ def improve_show(
 
 @app.command("update")
 def improve_update(
-    improvement_id: Annotated[int, typer.Argument(help="Improvement id.")],
+    improvement_id: Annotated[int, typer.Argument(help="Improvement id.", parser=id_number)],
     title: Annotated[str | None, typer.Option("--title", help="New title.")] = None,
     problem: Annotated[str | None, typer.Option("--problem", help="New problem statement.")] = None,
     action: Annotated[str | None, typer.Option("--action", help="New action.")] = None,
@@ -134,7 +134,7 @@ def improve_update(
 
 @app.command("done")
 def improve_done(
-    improvement_id: Annotated[int, typer.Argument(help="Improvement id.")],
+    improvement_id: Annotated[int, typer.Argument(help="Improvement id.", parser=id_number)],
     outcome: Annotated[str, typer.Option("--outcome", help="What the action achieved.")],
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,

@@ -7,7 +7,24 @@ from typing import Annotated
 
 import typer
 
+from deskctl.domain.limits import ID_MAX
 from deskctl.errors import InvalidInput
+
+
+def id_number(value: str | int) -> int:
+    """A whole number from 1 up to the largest integer the database holds (ids, counts, limits)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    else:
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            raise typer.BadParameter(f"{value!r} is not a whole number") from None
+    if number > ID_MAX:
+        raise typer.BadParameter(f"the number is too large: {value} (at most {ID_MAX})")
+    if number < 1:
+        raise typer.BadParameter(f"{value} is below 1")
+    return number
 
 
 def command_group(help: str) -> typer.Typer:
@@ -36,7 +53,7 @@ FromOpt = Annotated[str | None, typer.Option("--from", help="Start (date or time
 ToOpt = Annotated[str | None, typer.Option("--to", help="End (date or time, desk zone).")]
 SinceOpt = Annotated[str | None, typer.Option("--since", help="Only from this time on (e.g. 7d ago).")]
 UntilOpt = Annotated[str | None, typer.Option("--until", help="Only up to this time.")]
-LimitOpt = Annotated[int, typer.Option("--limit", "-n", help="At most this many rows.", min=1)]
+LimitOpt = Annotated[int, typer.Option("--limit", "-n", help="At most this many rows.", parser=id_number)]
 
 
 def output_format(fmt: str, as_json: bool, *, documents: bool = False) -> str:

@@ -11,7 +11,15 @@ from typing import Annotated, Any
 
 import typer
 
-from deskctl.cli.options import FromOpt, JsonOpt, PeriodOpt, ToOpt, command_group, output_format
+from deskctl.cli.options import (
+    FromOpt,
+    JsonOpt,
+    PeriodOpt,
+    ToOpt,
+    command_group,
+    id_number,
+    output_format,
+)
 from deskctl.cli.state import state
 
 app = command_group("Reports and performance assessment.")
@@ -239,7 +247,7 @@ def training(period: PeriodOpt = None, from_: FromOpt = None, to: ToOpt = None,
 
 @app.command("recurring")
 def recurring(
-    threshold: Annotated[int | None, typer.Option("--threshold", help="Tickets that make a recurring fault "
+    threshold: Annotated[int | None, typer.Option("--threshold", parser=id_number, help="Tickets that make a recurring fault "
                                                   "(default: config recurring.threshold).")] = None,
     period: PeriodOpt = None, from_: FromOpt = None, to: ToOpt = None,
     fmt: ReportFormatOpt = "table", as_json: JsonOpt = False,

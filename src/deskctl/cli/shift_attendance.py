@@ -9,14 +9,14 @@ from typing import Annotated, Any
 
 import typer
 
-from deskctl.cli.options import FormatOpt, JsonOpt, output_format
+from deskctl.cli.options import FormatOpt, JsonOpt, id_number, output_format
 from deskctl.cli.state import state
 from deskctl.errors import InvalidInput
 
 ForOpt = Annotated[str | None, typer.Option("--for", help="Supervisor: record for this person (a correction).")]
 AtOpt = Annotated[str | None, typer.Option("--at", help="Supervisor: when it really happened (a correction).")]
 ReasonOpt = Annotated[str | None, typer.Option("--reason", help="Why the correction (kept in the audit trail).")]
-ShiftIdOpt = Annotated[int | None, typer.Option("--shift", help="Supervisor: the shift to correct, by ID.")]
+ShiftIdOpt = Annotated[int | None, typer.Option("--shift", help="Supervisor: the shift to correct, by ID.", parser=id_number)]
 
 
 def register(app: typer.Typer) -> None:

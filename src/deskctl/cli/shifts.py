@@ -12,7 +12,15 @@ from typing import Annotated, Any
 import typer
 
 from deskctl.cli import shift_attendance, shift_types
-from deskctl.cli.options import FormatOpt, FromOpt, JsonOpt, ToOpt, command_group, output_format
+from deskctl.cli.options import (
+    FormatOpt,
+    FromOpt,
+    JsonOpt,
+    ToOpt,
+    command_group,
+    id_number,
+    output_format,
+)
 from deskctl.cli.state import state
 from deskctl.errors import ExitCode, InvalidInput
 
@@ -142,7 +150,7 @@ def unassign(
 
 @app.command("cover")
 def cover(
-    shift_id: Annotated[int, typer.Argument(metavar="ID", help="Shift ID.")],
+    shift_id: Annotated[int, typer.Argument(metavar="ID", help="Shift ID.", parser=id_number)],
     by: Annotated[str, typer.Option("--by", help="Who takes the shift over.")],
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
@@ -276,7 +284,7 @@ def _swap_columns():
 @app.command("swap")
 def swap(
     what: Annotated[str, typer.Argument(metavar="ID|accept|decline|list", help="A shift ID to give away, or accept / decline / list.")],
-    request: Annotated[int | None, typer.Argument(metavar="REQ", help="Swap request number (with accept or decline).")] = None,
+    request: Annotated[int | None, typer.Argument(metavar="REQ", help="Swap request number (with accept or decline).", parser=id_number)] = None,
     with_: Annotated[str | None, typer.Option("--with", help="Colleague asked to take the shift.")] = None,
     everyone: Annotated[bool, typer.Option("--all", help="With list: every request, not just yours and pending.")] = False,
     fmt: FormatOpt = "table",

@@ -16,6 +16,7 @@ from deskctl.cli.options import (
     UntilOpt,
     ask,
     command_group,
+    id_number,
     output_format,
 )
 from deskctl.cli.state import state
@@ -23,7 +24,7 @@ from deskctl.errors import InvalidInput
 
 app = command_group("Tickets: open, dispatch tier by tier, resolve, confirm.")
 
-IdArg = Annotated[int, typer.Argument(help="Ticket number.", min=1)]
+IdArg = Annotated[int, typer.Argument(help="Ticket number.", parser=id_number)]
 ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (kept in the timeline).")]
 
 
@@ -301,7 +302,7 @@ def close(
 def cancel(
     ticket_id: IdArg,
     reason: ReasonOpt,
-    duplicate_of: Annotated[int | None, typer.Option("--duplicate-of", help="The ticket this one duplicates.", min=1)] = None,
+    duplicate_of: Annotated[int | None, typer.Option("--duplicate-of", help="The ticket this one duplicates.", parser=id_number)] = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
 ) -> None:

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
+from deskctl.domain.limits import FIRST_YEAR, LAST_YEAR
 from deskctl.domain.wallclock import wall_to_utc
 from deskctl.errors import InvalidInput
 
@@ -106,11 +107,14 @@ def _bad(text: str, why: str = "") -> InvalidInput:
 def parse_period(text: str, *, tz: tzinfo, now: datetime) -> Period:
     """A `--period` value as a half-open interval in the desk zone."""
     try:
-        return _parse_period(text, tz=tz, now=now)
+        period = _parse_period(text, tz=tz, now=now)
     except InvalidInput:
         raise
     except (ValueError, OverflowError):  # year 0, or a period ending after 9999-12-31
-        raise _bad(text, "it is out of range (years 1 to 9999)") from None
+        raise _bad(text, f"it is out of range (years {FIRST_YEAR} to {LAST_YEAR})") from None
+    if not (FIRST_YEAR <= period.first_day.year and period.end_day.year <= LAST_YEAR + 1):
+        raise _bad(text, f"it is out of range (years {FIRST_YEAR} to {LAST_YEAR})")
+    return period
 
 
 def _parse_period(text: str, *, tz: tzinfo, now: datetime) -> Period:

@@ -22,6 +22,7 @@ from deskctl.services.inspections.schedule import (
     run_keys,
 )
 from deskctl.store.tables import InspectionPlan
+from deskctl.timeparse import format_duration
 
 # --- what is due ------------------------------------------------------------------------------
 
@@ -69,10 +70,15 @@ def open_occurrences(
     return rows
 
 
+MAX_WITHIN = timedelta(days=366)
+
+
 def list_due(*, session: Session, now: datetime, tz: tzinfo, within: timedelta = timedelta(0)) -> list[dict]:
     """`inspect due`: occurrences owed up to now (and `within` ahead) with no run. Writes nothing."""
     if within < timedelta(0):
         raise InvalidInput("--within must not be negative")
+    if within > MAX_WITHIN:  # every occurrence in the window is listed: keep it a look ahead
+        raise InvalidInput(f"--within {format_duration(within)} is too far ahead; at most {MAX_WITHIN.days}d")
     return open_occurrences(session, _active_plans(session), now=now, tz=tz, within=within)
 
 
