@@ -1,4 +1,4 @@
-"""TOML configuration: read with tomllib, written with tomli-w, atomically (SPEC §8).
+"""TOML configuration: read with tomllib, written with tomli-w, atomically (docs/design.md §8).
 
 Every known key lives in `SCHEMA` with its default and its validator, so `config set`
 refuses unknown keys and bad values, and readers never see a value of the wrong type.

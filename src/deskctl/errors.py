@@ -1,4 +1,4 @@
-"""The DeskError hierarchy: every failure a user can cause carries its exit code (SPEC §7)."""
+"""The DeskError hierarchy: every failure a user can cause carries its exit code (docs/design.md §7)."""
 
 from enum import IntEnum
 

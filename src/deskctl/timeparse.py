@@ -1,4 +1,4 @@
-"""The clock, and the parsing of instants, dates and durations (SPEC §7, §8).
+"""The clock, and the parsing of instants, dates and durations (docs/design.md §7, §8).
 
 Only `Clock` reads the system time. Everything else takes `now` and a time zone.
 All instants returned are timezone-aware UTC datetimes.
@@ -180,7 +180,7 @@ def parse_date(text: str, *, tz: tzinfo, now: datetime) -> date:
 
 
 def parse_instant(text: str, *, tz: tzinfo, now: datetime) -> datetime:
-    """Parse an instant as typed by a person (SPEC §7), returning aware UTC.
+    """Parse an instant as typed by a person (docs/design.md §7), returning aware UTC.
 
     Accepts ISO dates and date-times (with or without offset), `now`, `today`, `yesterday`,
     `tomorrow` (midnight local, optionally followed by HH:MM), `+2h`, `-30m`, `3d ago`.

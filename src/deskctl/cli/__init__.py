@@ -51,7 +51,7 @@ def _is_storage_error(exc: BaseException) -> bool:
 
 
 class DeskGroup(typer.core.TyperGroup):
-    """Root group: the one error boundary (SPEC §7 exit codes), and lazy command groups."""
+    """Root group: the one error boundary (docs/design.md §7 exit codes), and lazy command groups."""
 
     _listing = False  # while help or completion lists the commands, lazy groups stay unbuilt
 

@@ -1,4 +1,4 @@
-"""Rota planning and coverage, as pure functions over instants (SPEC §4).
+"""Rota planning and coverage, as pure functions over instants (docs/design.md §4).
 
 Planning fills slots (one shift type on one date, needing `needed` people) from a list of
 members, greedily, never double-booking anybody and keeping `rest` between a person's shifts.

@@ -1,5 +1,5 @@
 """Shift times: local wall times of a shift type turned into UTC instants, and the attendance
-facts derived from clock-in/out (SPEC §4).
+facts derived from clock-in/out (docs/design.md §4).
 
 A shift type says "20:00 to 08:00" in the desk time zone. A shift on a date is the instant of
 20:00 that evening to the instant of 08:00 the next morning, each computed from the wall clock

@@ -1,4 +1,4 @@
-"""SLA clocks on a calendar: 24×7, or business hours with holidays (SPEC §3, docs/sla.md).
+"""SLA clocks on a calendar: 24×7, or business hours with holidays (docs/design.md §3, docs/sla.md).
 
 A calendar answers two questions: how many counting seconds lie between two instants, and
 which instant comes a number of counting seconds after another. Everything else (elapsed,

@@ -1,4 +1,4 @@
-"""The ticket state machine (SPEC §3).
+"""The ticket state machine (docs/design.md §3).
 
 new → assigned → in_progress ⇄ waiting → resolved → closed; resolved → in_progress on reopen;
 cancelled from any open state. Every refused transition says what to do instead.

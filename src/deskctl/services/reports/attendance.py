@@ -1,6 +1,6 @@
 """`report attendance`: per person shifts, hours, late arrivals, early leaves, no-shows.
 
-The same rules as the rota (SPEC §4): late = clocked in more than `shift.grace` after the
+The same rules as the rota (docs/design.md §4): late = clocked in more than `shift.grace` after the
 start; early = clocked out more than the grace before the end; no-show = no clock-in by the
 end of the shift. Counted over shifts that started in the period and had ended by the time of
 the report (a shift still running is listed as on duty, not judged).

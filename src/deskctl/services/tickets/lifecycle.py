@@ -1,4 +1,4 @@
-"""The ticket lifecycle (SPEC §3): each function is one use case inside the caller's write
+"""The ticket lifecycle (docs/design.md §3): each function is one use case inside the caller's write
 transaction. State checks and writes happen in that same transaction (BEGIN IMMEDIATE), so two
 people resolving one ticket at once cannot both win.
 """

@@ -178,7 +178,7 @@ def list_tickets(
     return [list_row(t, handles, now) for t in tickets]
 
 
-# Where each SLA clock runs (SPEC §3): response until the first acknowledgement, resolution
+# Where each SLA clock runs (docs/design.md §3): response until the first acknowledgement, resolution
 # until resolved. One definition for the Python checks and the SQL filters below.
 RESPONSE_CLOCK_STATUSES = ("new", "assigned")
 RESOLUTION_CLOCK_STATUSES = ("new", "assigned", "in_progress")
