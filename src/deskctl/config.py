@@ -235,7 +235,8 @@ class Config:
         }
 
     def priority_for(self, impact: str, urgency: str) -> str:
-        return self.get(f"priority_matrix.{impact}.{urgency}")
+        priority: str = self.get(f"priority_matrix.{impact}.{urgency}")
+        return priority
 
     def set(self, key: str, raw: Any) -> Any:
         """Validate and store one key, then write the whole file atomically."""

@@ -13,10 +13,18 @@ import json
 import os
 import sys
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from rich.console import Console, JustifyMethod
+    from rich.table import Table
+    from rich.text import Text
+
+T = TypeVar("T")
 
 FORMATS = ("table", "json", "jsonl", "csv")
 DOC_FORMATS = (*FORMATS, "md")  # reports are documents: Markdown too
@@ -147,7 +155,7 @@ def auto_columns(rows: Sequence[Mapping], keys: Iterable[str] | None = None) -> 
         v = first.get(k)
         return (isinstance(v, (int, float)) and not isinstance(v, bool)) or k.endswith(("_seconds", "_pct"))
 
-    return [Col(k, header_for(k), justify="right" if numeric(k) else "left", fmt=lambda v, k=k: shown(k, v))
+    return [Col(k, header_for(k), justify="right" if numeric(k) else "left", fmt=partial(shown, k))
             for k in keys]
 
 
@@ -159,7 +167,7 @@ class Col:
     key: str
     header: str = ""
     style: str | None = None
-    justify: str = "left"
+    justify: JustifyMethod = "left"
     fmt: Callable[[Any], str] | None = None
     style_of: Callable[[Any], str | None] | None = None  # style chosen by value
 
@@ -168,7 +176,7 @@ class Col:
         return self.header or self.key.replace("_", " ")
 
 
-def _console(stderr: bool = False):
+def _console(stderr: bool = False) -> Console:
     # A closed pipe: Rich's on_broken_pipe raises SystemExit(1) while handling BrokenPipeError;
     # the error boundary (cli.DeskGroup.main) turns that into 141 for every Rich console.
     from rich.console import Console
@@ -185,13 +193,13 @@ def _console(stderr: bool = False):
     )
 
 
-def safe(value: Any, style: str | None = None):
+def safe(value: Any, style: str | None = None) -> Text:
     from rich.text import Text
 
     return Text(visible(_cell(value), keep_newlines=True), style=style or "")
 
 
-def rows_table(rows: Sequence[Mapping], columns: Sequence[Col], title: str | None = None):
+def rows_table(rows: Sequence[Mapping], columns: Sequence[Col], title: str | None = None) -> Table:
     from rich import box
     from rich.table import Table
 
@@ -209,7 +217,7 @@ def rows_table(rows: Sequence[Mapping], columns: Sequence[Col], title: str | Non
     return table
 
 
-def kv_table(pairs: Iterable[tuple[str, Any]], title: str | None = None):
+def kv_table(pairs: Iterable[tuple[str, Any]], title: str | None = None) -> Table:
     from rich import box
     from rich.table import Table
 
@@ -221,7 +229,7 @@ def kv_table(pairs: Iterable[tuple[str, Any]], title: str | None = None):
     return table
 
 
-def print_renderables(*renderables) -> None:
+def print_renderables(*renderables: Any) -> None:
     console = _console()
     for item in renderables:
         console.print(item)
@@ -340,7 +348,7 @@ def warn(text: str) -> None:
     sys.stderr.write(f"deskctl: warning: {visible(text)}\n")
 
 
-def progress(items: Sequence, description: str):
+def progress(items: Sequence[T], description: str) -> Iterator[T]:
     """Iterate with a progress bar on a terminal (stderr), silently otherwise."""
     if not sys.stderr.isatty():
         yield from items
@@ -350,7 +358,7 @@ def progress(items: Sequence, description: str):
     yield from track(items, description=description, console=_console(stderr=True))
 
 
-def bar_chart(pairs: Sequence[tuple[str, float]], title: str, width: int = 40):
+def bar_chart(pairs: Sequence[tuple[str, float]], title: str, width: int = 40) -> Table:
     """A horizontal bar chart as a Rich table (table mode only)."""
     from rich import box
     from rich.table import Table

@@ -99,7 +99,7 @@ def weighted_score(components: Mapping[str, float | None], weights: Mapping[str,
     total = sum(weights[c] for c in COMPONENTS if components.get(c) is not None)
     if not total:
         return None
-    return sum(weights[c] * components[c] for c in COMPONENTS if components.get(c) is not None) / total
+    return sum(weights[c] * v for c in COMPONENTS if (v := components.get(c)) is not None) / total
 
 
 def _round(value: float | None) -> float | None:

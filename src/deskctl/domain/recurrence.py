@@ -32,12 +32,25 @@ import warnings
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
+from typing import TYPE_CHECKING, cast
 
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrule, rrulestr
 
 from deskctl.domain.wallclock import wall_to_utc
 from deskctl.errors import InvalidInput
+
+if TYPE_CHECKING:
+
+    class _Rule(rrule):
+        """The private attributes of dateutil's rrule read here (its stubs leave them out)."""
+
+        _dtstart: datetime
+        _freq: int
+        _interval: int
+        _count: int | None
+        _until: datetime | None
+
 
 ACCEPTED_FORMS = (
     "daily HH:MM",
@@ -322,13 +335,13 @@ def load(text: str) -> Recurrence:
         raise InvalidInput(f"stored recurrence {text!r} cannot be read: {exc}") from None
     if not isinstance(rule, rrule):
         raise InvalidInput(f"stored recurrence {text!r} is not a single RRULE")
-    return Recurrence(text=text, rule=rule)
+    return Recurrence(text=text, rule=cast("_Rule", rule))
 
 
 @dataclass(frozen=True)
 class Recurrence:
     text: str
-    rule: rrule = field(compare=False, repr=False)
+    rule: _Rule = field(compare=False, repr=False)
 
     @property
     def rrule(self) -> str:
@@ -376,7 +389,7 @@ class Recurrence:
                 out.append(instant)
         return out
 
-    def _window_rule(self, lo: datetime, hi: datetime) -> rrule:
+    def _window_rule(self, lo: datetime, hi: datetime) -> _Rule:
         """The rule with DTSTART moved forward by whole periods to just before `lo`, and an
         UNTIL at `hi`, so dateutil iterates only over the window (never to the year 9999)."""
         rule = self.rule
@@ -463,6 +476,7 @@ class Recurrence:
 
     def _until_utc(self, tz: tzinfo) -> datetime:
         until = self.rule._until
+        assert until is not None  # called only for a rule with an UNTIL
         if until.tzinfo is not None:
             return until.astimezone(UTC)
         return wall_to_utc(until.date(), until.time(), tz) + timedelta(days=1)

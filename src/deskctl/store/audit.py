@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskctl.store.tables import Event
 
@@ -56,7 +56,7 @@ def append(
     """
     last = session.info.get("audit_tail")
     if last is None:
-        last = session.execute(select(Event.id, Event.hash).order_by(Event.id.desc()).limit(1)).first()
+        last = session.execute(select(col(Event.id), col(Event.hash)).order_by(col(Event.id).desc()).limit(1)).first()
     event = Event(
         id=(last[0] + 1) if last else 1,
         at=at.astimezone(UTC),
@@ -101,7 +101,7 @@ def _iter_events(session: Session, batch: int) -> Iterator[Event]:
     last_id = 0
     while True:
         rows = session.execute(
-            select(Event).where(Event.id > last_id).order_by(Event.id).limit(batch)
+            select(Event).where(col(Event.id) > last_id).order_by(col(Event.id)).limit(batch)
         ).scalars().all()
         if not rows:
             return

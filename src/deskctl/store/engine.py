@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlmodel import Session
 
@@ -46,7 +46,7 @@ def make_engine(target: str) -> Engine:
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):  # pragma: no branch
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:  # pragma: no branch
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -55,7 +55,7 @@ def make_engine(target: str) -> Engine:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):
+    def _on_begin(conn: Connection) -> None:
         immediate = conn.get_execution_options().get("deskctl_write", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
@@ -112,6 +112,7 @@ def backup_to(engine: Engine, dest: Path) -> None:
     try:
         target = sqlite3.connect(tmp)
         try:
+            assert raw.driver_connection is not None  # a live checkout, not a detached one
             raw.driver_connection.backup(target)
         finally:
             target.close()
@@ -170,6 +171,7 @@ def open_database(
     upgrade(engine)
     raw = engine.raw_connection()
     try:
+        assert raw.driver_connection is not None  # a live checkout, not a detached one
         raw.driver_connection.execute("PRAGMA journal_mode=WAL")
     finally:
         raw.close()
@@ -178,7 +180,8 @@ def open_database(
 
 def _is_empty(engine: Engine) -> bool:
     with engine.connect() as conn:
-        return conn.execute(text("SELECT count(*) FROM sqlite_master")).scalar_one() == 0
+        tables: int = conn.execute(text("SELECT count(*) FROM sqlite_master")).scalar_one()
+        return tables == 0
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

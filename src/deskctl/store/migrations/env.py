@@ -1,6 +1,9 @@
 """Alembic environment: runs on the connection deskctl hands over, batch mode for SQLite."""
 
+from typing import Any, Literal
+
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
 from sqlmodel import SQLModel
 
 from deskctl.store.tables import load_all
@@ -9,7 +12,7 @@ load_all()  # every table on the metadata
 target_metadata = SQLModel.metadata
 
 
-def _render_item(type_, obj, autogen_context):
+def _render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
     if type_ == "type" and obj.__class__.__name__ == "UTCDateTime":
         autogen_context.imports.add("import deskctl.store.types")
         return "deskctl.store.types.UTCDateTime()"
@@ -22,6 +25,7 @@ def run_migrations() -> None:
         from sqlalchemy import create_engine
 
         url = context.config.get_main_option("sqlalchemy.url")
+        assert url is not None, "no connection handed over and no sqlalchemy.url set"
         connection = create_engine(url).connect()
     context.configure(
         connection=connection,

@@ -5,7 +5,7 @@ Revises:
 """
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 import deskctl.store.types
