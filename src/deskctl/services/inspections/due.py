@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.errors import InvalidInput
@@ -21,7 +21,7 @@ from deskctl.services.inspections.schedule import (
     recurrence,
     run_keys,
 )
-from deskctl.store.tables import InspectionPlan
+from deskctl.store.tables import InspectionPlan, pk
 from deskctl.timeparse import format_duration
 
 # --- what is due ------------------------------------------------------------------------------
@@ -30,7 +30,7 @@ from deskctl.timeparse import format_duration
 def _active_plans(session: Session) -> list[InspectionPlan]:
     return list(
         session.execute(
-            select(InspectionPlan).where(InspectionPlan.status == "active").order_by(InspectionPlan.name)
+            select(InspectionPlan).where(col(InspectionPlan.status) == "active").order_by(col(InspectionPlan.name))
         ).scalars()
     )
 
@@ -50,7 +50,7 @@ def open_occurrences(
             lo = max(now, plan.starts_at - timedelta(microseconds=1)) + timedelta(microseconds=1)
             hi = now + within + timedelta(microseconds=1)
             candidates.extend((plan, t) for t in recurrence(plan).between(lo, hi, tz))
-    done = run_keys(session, [(p.id, t) for p, t in candidates])
+    done = run_keys(session, [(pk(p), t) for p, t in candidates])
     owner_of = OwnerResolver(session)
     rows = []
     for plan, due_at in candidates:
@@ -89,7 +89,7 @@ def due_occurrences(*, session: Session, tz: tzinfo, start: datetime, end: datet
     for plan in _active_plans(session):
         lo = max(start, plan.starts_at)
         candidates.extend((plan, t) for t in recurrence(plan).between(lo, end, tz))
-    done = run_keys(session, [(p.id, t) for p, t in candidates])
+    done = run_keys(session, [(pk(p), t) for p, t in candidates])
     owner_of = OwnerResolver(session)
     rows = [
         {"plan": p.name, "target": p.target, "due_at": t, "owner": owner_of(p.owner, t)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskctl.errors import InvalidInput
 from deskctl.services.inspections.runs import on_time_state
@@ -15,17 +15,17 @@ from deskctl.services.inspections.schedule import (
     owed_occurrences,
     segments,
 )
-from deskctl.store.tables import InspectionPlan, InspectionResult, InspectionRun, Staff, Ticket
+from deskctl.store.tables import InspectionPlan, InspectionResult, InspectionRun, Staff, Ticket, pk
 
 
 def _run_rows(session: Session, runs: list[tuple[InspectionRun, InspectionPlan, str]]) -> list[dict]:
     ids = [r.id for r, _, _ in runs]
-    summary: dict[int, dict] = {i: {"ok": 0, "failed": 0, "skipped": 0, "tickets": []} for i in ids}
+    summary: dict[int | None, dict] = {i: {"ok": 0, "failed": 0, "skipped": 0, "tickets": []} for i in ids}
     for start in range(0, len(ids), 500):
         for run_id, result, ticket_id in session.execute(
-            select(InspectionResult.run_id, InspectionResult.result, InspectionResult.ticket_id)
-            .where(InspectionResult.run_id.in_(ids[start:start + 500]))
-            .order_by(InspectionResult.id)
+            select(col(InspectionResult.run_id), col(InspectionResult.result), col(InspectionResult.ticket_id))
+            .where(col(InspectionResult.run_id).in_(ids[start:start + 500]))
+            .order_by(col(InspectionResult.id))
         ).all():
             s = summary[run_id]
             s[{"ok": "ok", "fail": "failed"}.get(result, "skipped")] += 1
@@ -41,11 +41,11 @@ def _run_rows(session: Session, runs: list[tuple[InspectionRun, InspectionPlan, 
 
 def recent_runs(session: Session, plan: InspectionPlan, *, limit: int = 10) -> list[dict]:
     runs = session.execute(
-        select(InspectionRun, InspectionPlan, Staff.handle)
-        .join(InspectionPlan, InspectionPlan.id == InspectionRun.plan_id)
-        .join(Staff, Staff.id == InspectionRun.performed_by_id)
-        .where(InspectionRun.plan_id == plan.id)
-        .order_by(InspectionRun.occurrence_at.desc())
+        select(InspectionRun, InspectionPlan, col(Staff.handle))
+        .join(InspectionPlan, col(InspectionPlan.id) == col(InspectionRun.plan_id))
+        .join(Staff, col(Staff.id) == col(InspectionRun.performed_by_id))
+        .where(col(InspectionRun.plan_id) == plan.id)
+        .order_by(col(InspectionRun.occurrence_at).desc())
         .limit(limit)
     ).all()
     return _run_rows(session, [tuple(r) for r in runs])
@@ -76,13 +76,13 @@ def history(
         plans = [get_plan(session, plan)]
     else:
         plans = list(session.execute(select(InspectionPlan).order_by(InspectionPlan.name)).scalars())
-    by_id = {p.id: p for p in plans}
+    by_id = {pk(p): p for p in plans}
     runs = session.execute(
-        select(InspectionRun, InspectionPlan, Staff.handle)
-        .join(InspectionPlan, InspectionPlan.id == InspectionRun.plan_id)
-        .join(Staff, Staff.id == InspectionRun.performed_by_id)
-        .where(InspectionRun.plan_id.in_(list(by_id)), InspectionRun.occurrence_at >= since,
-               InspectionRun.occurrence_at < until)
+        select(InspectionRun, InspectionPlan, col(Staff.handle))
+        .join(InspectionPlan, col(InspectionPlan.id) == col(InspectionRun.plan_id))
+        .join(Staff, col(Staff.id) == col(InspectionRun.performed_by_id))
+        .where(col(InspectionRun.plan_id).in_(list(by_id)), col(InspectionRun.occurrence_at) >= since,
+               col(InspectionRun.occurrence_at) < until)
     ).all()
     rows = _run_rows(session, [tuple(r) for r in runs])
     recorded = {(r.plan_id, r.occurrence_at) for r, _, _ in runs}
@@ -109,7 +109,7 @@ def compliance(*, session: Session, now: datetime, tz: tzinfo, start: datetime, 
     tickets' current state (for `report inspections` and the daily report)."""
     rows = history(session=session, now=now, tz=tz, since=start, until=end)
     ticket_ids = sorted({t for r in rows for t in r["tickets"]})
-    states = dict(session.execute(select(Ticket.id, Ticket.status).where(Ticket.id.in_(ticket_ids))).all()) \
+    states = dict(session.execute(select(col(Ticket.id), col(Ticket.status)).where(col(Ticket.id).in_(ticket_ids))).all()) \
         if ticket_ids else {}
     out: dict[str, dict] = {}
     for r in rows:

@@ -12,7 +12,7 @@ import re
 from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.domain.recurrence import parse_schedule
@@ -36,7 +36,7 @@ from deskctl.services.inspections.schedule import (
 )
 from deskctl.services.people.staff import get_staff, require_supervisor
 from deskctl.store import audit
-from deskctl.store.tables import InspectionItem, InspectionPlan
+from deskctl.store.tables import InspectionItem, InspectionPlan, pk
 from deskctl.timeparse import Clock, parse_duration
 
 __all__ = [
@@ -125,6 +125,7 @@ def plan_row(plan: InspectionPlan, *, now: datetime, tz: tzinfo, items: int,
 def plan_view(session: Session, plan: InspectionPlan, *, now: datetime, tz: tzinfo) -> dict:
     from deskctl.services.inspections.history import recent_runs
 
+    assert plan.id is not None  # a row read from the database
     items = checklist(session, plan.id)
     view = plan_row(plan, now=now, tz=tz, items=len(items),
                     last_run=last_runs(session, [plan.id]).get(plan.id))
@@ -179,7 +180,7 @@ def add_plan(
     now = clock.now()
     starts_at = start or now
     rec = parse_schedule(every, start=starts_at, tz=tz)
-    if session.execute(select(InspectionPlan.id).where(InspectionPlan.name == name)).first():
+    if session.execute(select(col(InspectionPlan.id)).where(col(InspectionPlan.name) == name)).first():
         raise Conflict(
             f"an inspection plan named {name!r} exists (retired plans keep their names); "
             f"choose another name or `deskctl inspect plan edit {name}`"
@@ -192,7 +193,7 @@ def add_plan(
     session.add(plan)
     session.flush()
     for n, text in enumerate(texts, 1):
-        session.add(InspectionItem(plan_id=plan.id, position=n, text=text))
+        session.add(InspectionItem(plan_id=pk(plan), position=n, text=text))
     session.flush()
     audit.append(
         session, at=now, actor=who.handle, entity=PLAN_ENTITY, entity_id=plan.id, kind="added",
@@ -206,13 +207,13 @@ def add_plan(
 def list_plans(*, session: Session, now: datetime, tz: tzinfo, include_retired: bool = False) -> list[dict]:
     query = select(InspectionPlan).order_by(InspectionPlan.name)
     if not include_retired:
-        query = query.where(InspectionPlan.status != "retired")
+        query = query.where(col(InspectionPlan.status) != "retired")
     plans = list(session.execute(query).scalars())
     counts = dict(
         session.execute(
-            select(InspectionItem.plan_id, func.count())
-            .where(InspectionItem.position > 0)
-            .group_by(InspectionItem.plan_id)
+            select(col(InspectionItem.plan_id), func.count())
+            .where(col(InspectionItem.position) > 0)
+            .group_by(col(InspectionItem.plan_id))
         ).all()
     )
     last = last_runs(session, [p.id for p in plans])
@@ -255,7 +256,7 @@ def edit_plan(
     changes: dict[str, list] = {}
     if new_name is not None and new_name.strip() != plan.name:
         new_name = _name(new_name)
-        if session.execute(select(InspectionPlan.id).where(InspectionPlan.name == new_name)).first():
+        if session.execute(select(col(InspectionPlan.id)).where(col(InspectionPlan.name) == new_name)).first():
             raise Conflict(f"an inspection plan named {new_name!r} exists; choose another name")
         changes["name"] = [plan.name, new_name]
     if target is not None:
@@ -276,7 +277,7 @@ def edit_plan(
             changes["starts_at"] = [plan.starts_at.isoformat(), start.isoformat()]
             if plan.status == "active":
                 owes = {"rrule": rec.text, "from": start.isoformat()}
-    current = checklist(session, plan.id)
+    current = checklist(session, pk(plan))
     old_texts = [i.text for i in current]
     new_texts = old_texts
     if items is not None:
@@ -297,7 +298,7 @@ def edit_plan(
     if "starts_at" in changes:
         plan.starts_at = max(plan.starts_at, now)
     if "items" in changes:
-        _replace_checklist(session, plan.id, current, new_texts)
+        _replace_checklist(session, pk(plan), current, new_texts)
     details: dict = {"changes": changes}
     if owes:
         details["owes"] = owes
@@ -309,12 +310,12 @@ def edit_plan(
 def _replace_checklist(session: Session, plan_id: int, current: list[InspectionItem], texts: list[str]) -> None:
     by_text = {i.text: i for i in current}
     for item in current:  # out of the way first: (plan, position) is unique
-        item.position = -item.id
+        item.position = -pk(item)
     session.flush()
     for n, text in enumerate(texts, 1):
-        item = by_text.get(text)
-        if item is not None:
-            item.position = n
+        kept = by_text.get(text)
+        if kept is not None:
+            kept.position = n
         else:
             session.add(InspectionItem(plan_id=plan_id, position=n, text=text))
     session.flush()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.errors import Conflict, InvalidInput, NotFound
@@ -135,11 +135,11 @@ def _resolve(entries: list[dict], items: list[InspectionItem], plan: InspectionP
     out = []
     missing = []
     for n, item in enumerate(items, 1):
-        entry = by_n.get(n) or (dict(rest, n=n) if rest else None)
-        if entry is None:
+        found = by_n.get(n) or (dict(rest, n=n) if rest else None)
+        if found is None:
             missing.append(n)
             continue
-        out.append({**entry, "item": item})
+        out.append({**found, "item": item})
     if missing:
         raise InvalidInput(
             f"no result for item{'s' if len(missing) > 1 else ''} {', '.join(map(str, missing))} "
@@ -154,6 +154,7 @@ def _resolve(entries: list[dict], items: list[InspectionItem], plan: InspectionP
 def resolve_occurrence(session: Session, plan: InspectionPlan, *, now: datetime, tz: tzinfo,
                        at: datetime | None) -> datetime:
     """The occurrence a run is for: `at`, or the open (latest, not yet run) one."""
+    assert plan.id is not None  # a row read from the database
     nxt = next_occurrence(plan, now, tz)
     if at is None:
         current = current_occurrence(plan, now, tz)
@@ -194,6 +195,7 @@ def prepare_run(*, session: Session, now: datetime, actor: str, tz: tzinfo, plan
     require_actor(session, actor)
     p = _usable_plan(session, plan)
     occurrence = resolve_occurrence(session, p, now=now, tz=tz, at=at)
+    assert p.id is not None  # a row read from the database
     return {"plan": p.name, "target": p.target, "occurrence_at": occurrence,
             "checklist": [{"n": i.position, "text": i.text} for i in checklist(session, p.id)]}
 
@@ -219,11 +221,14 @@ def run_inspection(
     p = _usable_plan(session, plan)
     now = clock.now()
     occurrence = resolve_occurrence(session, p, now=now, tz=tz, at=at)
+    assert p.id is not None and who.id is not None  # rows read from the database
     results = _resolve(entries, checklist(session, p.id), p, config)
     run = InspectionRun(plan_id=p.id, occurrence_at=occurrence, performed_at=now, performed_by_id=who.id)
     session.add(run)
     session.flush()
-    opened, noted = [], []
+    assert run.id is not None  # set by the flush
+    opened: list[int] = []
+    noted: list[int] = []
     for res in results:
         item = res["item"]
         row = InspectionResult(run_id=run.id, item_id=item.id, result=res["result"], note=res["note"],
@@ -252,10 +257,10 @@ def _finding(session: Session, *, clock: Clock, who: Staff, config: Config, tz: 
 
     detail = " — ".join(x for x in (note, f"value {value}" if value else "") if x)
     previous = session.execute(
-        select(InspectionResult.ticket_id, Ticket.status)
-        .join(Ticket, Ticket.id == InspectionResult.ticket_id)
-        .where(InspectionResult.item_id == item.id, InspectionResult.ticket_id.is_not(None))
-        .order_by(InspectionResult.id.desc())
+        select(col(InspectionResult.ticket_id), col(Ticket.status))
+        .join(Ticket, col(Ticket.id) == col(InspectionResult.ticket_id))
+        .where(col(InspectionResult.item_id) == item.id, col(InspectionResult.ticket_id).is_not(None))
+        .order_by(col(InspectionResult.id).desc())
         .limit(1)
     ).first()
     when = local_text(run.occurrence_at, tz)
@@ -287,20 +292,21 @@ def on_time_state(run: InspectionRun, plan: InspectionPlan) -> str:
 
 def run_view(session: Session, run: InspectionRun, *, tz: tzinfo) -> dict:
     plan = session.get(InspectionPlan, run.plan_id)
+    assert plan is not None  # the run's plan_id is a foreign key
     by = session.get(Staff, run.performed_by_id)
     rows = session.execute(
-        select(InspectionResult, InspectionItem, Ticket.status)
-        .join(InspectionItem, InspectionItem.id == InspectionResult.item_id)
-        .outerjoin(Ticket, Ticket.id == InspectionResult.ticket_id)
-        .where(InspectionResult.run_id == run.id)
-        .order_by(InspectionResult.id)
+        select(InspectionResult, InspectionItem, col(Ticket.status))
+        .join(InspectionItem, col(InspectionItem.id) == col(InspectionResult.item_id))
+        .outerjoin(Ticket, col(Ticket.id) == col(InspectionResult.ticket_id))
+        .where(col(InspectionResult.run_id) == run.id)
+        .order_by(col(InspectionResult.id))
     ).all()
     tickets = [r.ticket_id for r, _, _ in rows if r.ticket_id]
     first_seen = dict(
         session.execute(
-            select(InspectionResult.ticket_id, InspectionResult.run_id)
-            .where(InspectionResult.ticket_id.in_(tickets))
-            .order_by(InspectionResult.id.desc())
+            select(col(InspectionResult.ticket_id), col(InspectionResult.run_id))
+            .where(col(InspectionResult.ticket_id).in_(tickets))
+            .order_by(col(InspectionResult.id).desc())
         ).all()
     ) if tickets else {}
     results = []

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskctl.domain.recurrence import Recurrence, load
 from deskctl.errors import NotFound
@@ -33,8 +33,8 @@ _TINY = timedelta(microseconds=1)
 
 
 def get_plan(session: Session, name: str) -> InspectionPlan:
-    plan = session.execute(
-        select(InspectionPlan).where(InspectionPlan.name == (name or "").strip())
+    plan: InspectionPlan | None = session.execute(
+        select(InspectionPlan).where(col(InspectionPlan.name) == (name or "").strip())
     ).scalar_one_or_none()
     if plan is None:
         raise NotFound(f"no inspection plan named {name!r} (see `deskctl inspect plan list`)")
@@ -46,8 +46,8 @@ def checklist(session: Session, plan_id: int) -> list[InspectionItem]:
     return list(
         session.execute(
             select(InspectionItem)
-            .where(InspectionItem.plan_id == plan_id, InspectionItem.position > 0)
-            .order_by(InspectionItem.position)
+            .where(col(InspectionItem.plan_id) == plan_id, col(InspectionItem.position) > 0)
+            .order_by(col(InspectionItem.position))
         ).scalars()
     )
 
@@ -58,9 +58,9 @@ def recurrence(plan: InspectionPlan) -> Recurrence:
 
 def supervisor_handle(session: Session) -> str | None:
     return session.execute(
-        select(Staff.handle)
-        .where(Staff.role == "supervisor", Staff.active.is_(True))
-        .order_by(Staff.id)
+        select(col(Staff.handle))
+        .where(col(Staff.role) == "supervisor", col(Staff.active).is_(True))
+        .order_by(col(Staff.id))
         .limit(1)
     ).scalar_one_or_none()
 
@@ -92,10 +92,8 @@ class OwnerResolver:
 
         if not hasattr(shifts, "on_duty_at"):
             return None
-        people = shifts.on_duty_at(session=self.session, at=at) or []
-        handles = [getattr(p, "handle", None) or (p.get("handle") if isinstance(p, dict) else p)
-                   for p in people]
-        handles = [h for h in handles if isinstance(h, str) and h]
+        people = shifts.on_duty_at(session=self.session, at=at)
+        handles = [p.handle for p in people if p.handle]
         return handles[0] if handles else None
 
 
@@ -110,9 +108,9 @@ def run_keys(session: Session, keys: list[tuple[int, datetime]]) -> dict[tuple[i
     chunk = 400
     for i in range(0, len(instants), chunk):
         rows = session.execute(
-            select(InspectionRun.plan_id, InspectionRun.occurrence_at, InspectionRun.id).where(
-                InspectionRun.plan_id.in_(plan_ids),
-                InspectionRun.occurrence_at.in_(instants[i:i + chunk]),
+            select(col(InspectionRun.plan_id), col(InspectionRun.occurrence_at), col(InspectionRun.id)).where(
+                col(InspectionRun.plan_id).in_(plan_ids),
+                col(InspectionRun.occurrence_at).in_(instants[i:i + chunk]),
             )
         ).all()
         for plan_id, at, run_id in rows:
@@ -127,12 +125,12 @@ def last_runs(session: Session, plan_ids: list[int]) -> dict[int, datetime]:
         return {}
     latest = (
         select(func.max(InspectionRun.occurrence_at))
-        .where(InspectionRun.plan_id == InspectionPlan.id)
+        .where(col(InspectionRun.plan_id) == col(InspectionPlan.id))
         .correlate(InspectionPlan)
         .scalar_subquery()
     )
     rows = session.execute(
-        select(InspectionPlan.id, latest).where(InspectionPlan.id.in_(plan_ids))
+        select(col(InspectionPlan.id), latest).where(col(InspectionPlan.id).in_(plan_ids))
     ).all()
     return {pid: at for pid, at in rows if at is not None}
 
@@ -171,9 +169,9 @@ def segments(session: Session, plan_ids: list[int]) -> dict[int, list[Segment]]:
     if not plan_ids:
         return out
     rows = session.execute(
-        select(Event.entity_id, Event.at, Event.kind, Event.details)
-        .where(Event.entity == PLAN_ENTITY, Event.entity_id.in_(plan_ids))
-        .order_by(Event.id)
+        select(col(Event.entity_id), col(Event.at), col(Event.kind), col(Event.details))
+        .where(col(Event.entity) == PLAN_ENTITY, col(Event.entity_id).in_(plan_ids))
+        .order_by(col(Event.id))
     ).all()
     open_: dict[int, tuple[str, datetime]] = {}
     for pid, at, kind, details in rows:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, tzinfo
+from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -42,7 +43,7 @@ def _tickets(session: Session, ids: list[int]) -> list[int]:
     wanted = sorted(set(ids))
     if not wanted:
         return []
-    found = set(session.execute(select(Ticket.id).where(Ticket.id.in_(wanted))).scalars())
+    found = set(session.execute(select(col(Ticket.id)).where(col(Ticket.id).in_(wanted))).scalars())
     missing = [i for i in wanted if i not in found]
     if missing:
         raise NotFound(f"no ticket {', '.join(map(str, missing))} (see `deskctl ticket list`)")
@@ -91,6 +92,7 @@ def add_improvement(
         raise InvalidInput(f"--due {due} is in the past; give today or a later date")
     tickets = _tickets(session, ticket_ids or [])
     now = clock.now()
+    assert member.id is not None and by.id is not None  # rows read from the database
     row = Improvement(title=title, problem=problem, action=action, owner_id=member.id, due=due,
                       ticket_ids=json.dumps(tickets), created_at=now, created_by_id=by.id)
     session.add(row)
@@ -105,13 +107,13 @@ def list_improvements(
     *, session: Session, clock: Clock, tz: tzinfo, status: str | None = "open", owner: str | None = None,
     overdue_only: bool = False,
 ) -> list[dict]:
-    query = select(Improvement).order_by(Improvement.due, Improvement.id)
+    query = select(Improvement).order_by(col(Improvement.due), col(Improvement.id))
     if status and status != "all":
         if status not in STATUSES:
             raise InvalidInput(f"unknown --status {status!r} (use one of {', '.join(STATUSES)} or all)")
-        query = query.where(Improvement.status == status)
+        query = query.where(col(Improvement.status) == status)
     if owner:
-        query = query.where(Improvement.owner_id == get_staff(session, owner).id)
+        query = query.where(col(Improvement.owner_id) == get_staff(session, owner).id)
     today = _today(clock, tz)
     names = handles_by_id(session)
     rows = [_view(r, names, today) for r in session.execute(query).scalars()]
@@ -122,8 +124,8 @@ def show_improvement(*, session: Session, clock: Clock, tz: tzinfo, improvement_
     row = _get(session, improvement_id)
     view = _view(row, handles_by_id(session), _today(clock, tz))
     ids = view["tickets"]
-    states = dict(session.execute(select(Ticket.id, Ticket.status).where(Ticket.id.in_(ids))).all()) if ids else {}
-    titles = dict(session.execute(select(Ticket.id, Ticket.title).where(Ticket.id.in_(ids))).all()) if ids else {}
+    states = dict(session.execute(select(col(Ticket.id), col(Ticket.status)).where(col(Ticket.id).in_(ids))).all()) if ids else {}
+    titles = dict(session.execute(select(col(Ticket.id), col(Ticket.title)).where(col(Ticket.id).in_(ids))).all()) if ids else {}
     view["linked_tickets"] = [{"id": i, "status": states.get(i), "title": titles.get(i)} for i in ids]
     return view
 
@@ -197,7 +199,7 @@ def update_improvement(
     return _view(row, names, _today(clock, tz))
 
 
-def _plain(value, names: dict[int, str], key: str):
+def _plain(value: Any, names: dict[int, str], key: str) -> Any:
     if key == "owner_id":
         return names.get(value)
     if isinstance(value, (date, datetime)):
@@ -222,12 +224,12 @@ def complete_improvement(
     return _view(row, handles_by_id(session), _today(clock, tz))
 
 
-def status_section(*, session, now, actor, config, tz) -> dict:
+def status_section(*, session: Session, now: datetime, actor: str, config: Config, tz: tzinfo) -> dict:
     """Open improvements past their due date, for `deskctl status`."""
     today = now.astimezone(tz).date()
     names = handles_by_id(session)
     rows = session.execute(
-        select(Improvement).where(Improvement.status == "open", Improvement.due < today).order_by(Improvement.due)
+        select(Improvement).where(col(Improvement.status) == "open", col(Improvement.due) < today).order_by(col(Improvement.due))
     ).scalars()
     return {"improvements_overdue": [
         {"id": r.id, "title": r.title, "owner": names.get(r.owner_id), "due": r.due,

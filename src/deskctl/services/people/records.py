@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.errors import InvalidInput
@@ -34,6 +34,7 @@ def add_record(*, session: Session, clock: Clock, actor: str, config: Config, ha
     when = at or now
     if when > now:
         raise InvalidInput("--at is in the future; record what has happened")
+    assert member.id is not None and by.id is not None  # rows read from the database
     row = StaffRecord(staff_id=member.id, kind=kind, note=note, at=when, recorded_by_id=by.id)
     session.add(row)
     session.flush()
@@ -45,7 +46,7 @@ def add_record(*, session: Session, clock: Clock, actor: str, config: Config, ha
 def records_for(*, session: Session, handle: str) -> list[dict]:
     member = get_staff(session, handle)
     rows = session.execute(
-        select(StaffRecord).where(StaffRecord.staff_id == member.id).order_by(StaffRecord.at, StaffRecord.id)
+        select(StaffRecord).where(col(StaffRecord.staff_id) == member.id).order_by(col(StaffRecord.at), col(StaffRecord.id))
     ).scalars()
     names = handles_by_id(session)
     return [record_view(r, names) for r in rows]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.errors import InvalidInput
@@ -34,6 +34,7 @@ def add_review(*, session: Session, clock: Clock, actor: str, config: Config, ar
     finding = clean_text(finding, "--finding", config, required=True)
     member = get_staff(session, handle) if handle else None
     now = clock.now()
+    assert by.id is not None  # a row read from the database
     row = Review(area=area, score=score, finding=finding, staff_id=member.id if member else None,
                  at=now, reviewer_id=by.id)
     session.add(row)
@@ -43,20 +44,21 @@ def add_review(*, session: Session, clock: Clock, actor: str, config: Config, ar
                                                "staff": member.handle if member else None})
     names = {by.id: by.handle}
     if member:
+        assert member.id is not None  # a row read from the database
         names[member.id] = member.handle
     return review_view(row, names)
 
 
 def list_reviews(*, session: Session, handle: str | None = None, area: str | None = None,
                  since: datetime | None = None, until: datetime | None = None) -> list[dict]:
-    query = select(Review).order_by(Review.at, Review.id)
+    query = select(Review).order_by(col(Review.at), col(Review.id))
     if handle:
-        query = query.where(Review.staff_id == get_staff(session, handle).id)
+        query = query.where(col(Review.staff_id) == get_staff(session, handle).id)
     if area:
-        query = query.where(Review.area == choice(area, REVIEW_AREAS, "--area"))
+        query = query.where(col(Review.area) == choice(area, REVIEW_AREAS, "--area"))
     if since:
-        query = query.where(Review.at >= since)
+        query = query.where(col(Review.at) >= since)
     if until:
-        query = query.where(Review.at < until)
+        query = query.where(col(Review.at) < until)
     names = handles_by_id(session)
     return [review_view(r, names) for r in session.execute(query).scalars()]

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -32,7 +32,7 @@ def staff_view(member: Staff) -> dict:
 
 
 def get_staff(session: Session, handle: str) -> Staff:
-    member = session.execute(select(Staff).where(Staff.handle == handle)).scalar_one_or_none()
+    member: Staff | None = session.execute(select(Staff).where(col(Staff.handle) == handle)).scalar_one_or_none()
     if member is None:
         raise NotFound(f"no staff member with handle {handle!r} (see `deskctl staff list`)")
     return member
@@ -40,7 +40,7 @@ def get_staff(session: Session, handle: str) -> Staff:
 
 def require_actor(session: Session, actor: str, *, roles: tuple[str, ...] | None = None) -> Staff:
     """The acting user as an active staff member, optionally with one of `roles` (exit 5)."""
-    member = session.execute(select(Staff).where(Staff.handle == actor)).scalar_one_or_none()
+    member: Staff | None = session.execute(select(Staff).where(col(Staff.handle) == actor)).scalar_one_or_none()
     if member is None:
         raise PermissionDenied(
             f"{actor!r} is not a staff member; act as one with --as HANDLE or $DESKCTL_USER"
@@ -109,7 +109,7 @@ def add_staff(
         by = handle
     else:
         by = require_supervisor(session, actor).handle
-    if session.execute(select(Staff.id).where(Staff.handle == handle)).first():
+    if session.execute(select(col(Staff.id)).where(col(Staff.handle) == handle)).first():
         raise Conflict(f"handle {handle!r} is taken; pick another or `deskctl staff edit {handle}`")
     now = clock.now()
     member = Staff(handle=handle, name=name, role=role, tier=tier, phone=phone, created_at=now)
@@ -125,9 +125,9 @@ def add_staff(
 def list_staff(*, session: Session, include_inactive: bool = False, role: str | None = None) -> list[dict]:
     query = select(Staff).order_by(Staff.handle)
     if not include_inactive:
-        query = query.where(Staff.active.is_(True))
+        query = query.where(col(Staff.active).is_(True))
     if role:
-        query = query.where(Staff.role == _check_role(role))
+        query = query.where(col(Staff.role) == _check_role(role))
     return [staff_view(m) for m in session.execute(query).scalars()]
 
 
@@ -170,9 +170,10 @@ def edit_staff(
 
 
 def _supervisor_count(session: Session) -> int:
-    return session.execute(
-        select(func.count()).select_from(Staff).where(Staff.role == "supervisor", Staff.active.is_(True))
+    count: int = session.execute(
+        select(func.count()).select_from(Staff).where(col(Staff.role) == "supervisor", col(Staff.active).is_(True))
     ).scalar_one()
+    return count
 
 
 def deactivate_staff(*, session: Session, clock: Clock, actor: str, handle: str) -> dict:
@@ -192,10 +193,10 @@ def deactivate_staff(*, session: Session, clock: Clock, actor: str, handle: str)
 
 def handles_by_id(session: Session, ids: Iterable[int | None] | None = None) -> dict[int, str]:
     """Staff handles by id: everybody's, or only those of `ids` (None entries ignored)."""
-    query = select(Staff.id, Staff.handle)
+    query = select(col(Staff.id), col(Staff.handle))
     if ids is not None:
         wanted = {i for i in ids if i}
         if not wanted:
             return {}
-        query = query.where(Staff.id.in_(wanted))
+        query = query.where(col(Staff.id).in_(wanted))
     return dict(session.execute(query).all())

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta, tzinfo
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.domain import kpi
@@ -52,6 +52,7 @@ def add_training(
     today = now.astimezone(tz).date()
     if on > today:
         raise InvalidInput(f"--on {on} is in the future; record a training once it has taken place")
+    assert member.id is not None and by.id is not None  # rows read from the database
     row = TrainingRecord(staff_id=member.id, topic=topic, on=on, hours=float(hours), result=result,
                          recorded_by_id=by.id, created_at=now)
     session.add(row)
@@ -64,13 +65,13 @@ def add_training(
 
 def list_training(*, session: Session, handle: str | None = None, since: date | None = None,
                   until: date | None = None) -> list[dict]:
-    query = select(TrainingRecord).order_by(TrainingRecord.on.desc(), TrainingRecord.id.desc())
+    query = select(TrainingRecord).order_by(col(TrainingRecord.on).desc(), col(TrainingRecord.id).desc())
     if handle:
-        query = query.where(TrainingRecord.staff_id == get_staff(session, handle).id)
+        query = query.where(col(TrainingRecord.staff_id) == get_staff(session, handle).id)
     if since:
-        query = query.where(TrainingRecord.on >= since)
+        query = query.where(col(TrainingRecord.on) >= since)
     if until:
-        query = query.where(TrainingRecord.on < until)
+        query = query.where(col(TrainingRecord.on) < until)
     names = handles_by_id(session)
     return [training_view(r, names) for r in session.execute(query).scalars()]
 
@@ -83,23 +84,23 @@ def training_status(*, session: Session, config: Config, tz: tzinfo, today: date
     joining the desk.
     """
     interval = config.duration("training.interval")
-    last_any = (select(TrainingRecord.staff_id, func.max(TrainingRecord.on))
-                .where(TrainingRecord.on <= today).group_by(TrainingRecord.staff_id))
-    last_pass = (select(TrainingRecord.staff_id, func.max(TrainingRecord.on))
-                 .where(TrainingRecord.on <= today, TrainingRecord.result == "pass")
-                 .group_by(TrainingRecord.staff_id))
+    last_any = (select(col(TrainingRecord.staff_id), func.max(col(TrainingRecord.on)))
+                .where(col(TrainingRecord.on) <= today).group_by(col(TrainingRecord.staff_id)))
+    last_pass = (select(col(TrainingRecord.staff_id), func.max(col(TrainingRecord.on)))
+                 .where(col(TrainingRecord.on) <= today, col(TrainingRecord.result) == "pass")
+                 .group_by(col(TrainingRecord.staff_id)))
     any_on = dict(session.execute(last_any).all())
     pass_on = dict(session.execute(last_pass).all())
     topics = {}
     if any_on:
         for sid, _on, topic in session.execute(
-            select(TrainingRecord.staff_id, TrainingRecord.on, TrainingRecord.topic)
-            .where(TrainingRecord.on <= today).order_by(TrainingRecord.on, TrainingRecord.id)
+            select(col(TrainingRecord.staff_id), col(TrainingRecord.on), col(TrainingRecord.topic))
+            .where(col(TrainingRecord.on) <= today).order_by(col(TrainingRecord.on), col(TrainingRecord.id))
         ):
             topics[sid] = topic
     query = select(Staff).order_by(Staff.handle)
     if not include_inactive:
-        query = query.where(Staff.active.is_(True))
+        query = query.where(col(Staff.active).is_(True))
     out = []
     for member in session.execute(query).scalars():
         joined = member.created_at.astimezone(tz).date()

@@ -9,7 +9,7 @@ environment and the schema tests.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 _MODULE_OF: dict[str, str] = {
     "Event": "events",
@@ -48,6 +48,7 @@ __all__ = [
     "Ticket",
     "TrainingRecord",
     "load_all",
+    "pk",
 ]
 
 
@@ -58,6 +59,17 @@ def __getattr__(name: str) -> Any:
     value = getattr(__import__(f"{__name__}.{module}", fromlist=[name]), name)
     globals()[name] = value
     return value
+
+
+class _Row(Protocol):
+    id: int | None
+
+
+def pk(row: _Row) -> int:
+    """The id of a row read from the database or flushed: SQLModel types every id as optional,
+    because a new row has none until it is flushed."""
+    assert row.id is not None, f"{type(row).__name__} has no id yet"
+    return row.id
 
 
 def load_all() -> None:
