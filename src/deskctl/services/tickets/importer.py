@@ -63,6 +63,7 @@ def read_rows(path: Path, text: str | None = None) -> list[dict]:
 def _csv_row(path: Path, number: int, row: dict, reader: csv.DictReader) -> dict:
     extra = row.get(_EXTRA_CELLS)
     if extra is not None:
+        assert reader.fieldnames is not None  # read_rows checked the header
         raise InvalidInput(
             f"{path}: row {number} (line {reader.line_num}) has {len(extra)} more cell(s) "
             f"than the header's {len(reader.fieldnames)}; quote cells that hold commas"

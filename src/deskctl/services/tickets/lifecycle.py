@@ -6,9 +6,10 @@ people resolving one ticket at once cannot both win.
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
+from typing import Any
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.domain import sla
@@ -30,7 +31,7 @@ from deskctl.services.tickets.views import (
     ticket_view,
 )
 from deskctl.store import audit
-from deskctl.store.tables import Staff, Ticket
+from deskctl.store.tables import Staff, Ticket, pk
 from deskctl.timeparse import Clock
 
 DISPATCHERS = ("supervisor", "officer")
@@ -51,7 +52,8 @@ def clean_text(value: str | None, field: str, config: Config, *, required: bool 
     return text
 
 
-def _event(session, ticket: Ticket, *, at, actor: str, kind: str, frm=None, to=None, **details):
+def _event(session: Session, ticket: Ticket, *, at: datetime, actor: str, kind: str, frm: str | None = None,
+           to: str | None = None, **details: Any) -> None:
     audit.append(
         session, at=at, actor=actor, entity="ticket", entity_id=ticket.id, kind=kind,
         from_value=frm, to_value=to, details={k: v for k, v in details.items() if v not in (None, "")},
@@ -174,9 +176,11 @@ def open_ticket(
     return _view(session, ticket)
 
 
-def _load(session: Session, ticket_id: int, action: str) -> tuple[Ticket, str | None]:
+def _load(session: Session, ticket_id: int, action: str) -> tuple[Ticket, str]:
+    """The ticket and the status `action` leads to (its current one when the action keeps it)."""
     ticket = get_ticket(session, ticket_id)
-    return ticket, check_transition(action, ticket.id, ticket.status)
+    target = check_transition(action, pk(ticket), ticket.status)
+    return ticket, ticket.status if target is None else target
 
 
 def assign_ticket(
@@ -294,7 +298,7 @@ def resume_ticket(
     return _view(session, ticket)
 
 
-def _move_resolution_deadline(ticket: Ticket, *, now: datetime, config: Config, calendar) -> None:
+def _move_resolution_deadline(ticket: Ticket, *, now: datetime, config: Config, calendar: sla.Calendar) -> None:
     if ticket.resolution_breached_at is not None:
         return  # a breach is a fact; the deadline that was missed stays as it was
     _, resolution_target = targets(config, ticket.priority)
@@ -308,15 +312,15 @@ def _move_resolution_deadline(ticket: Ticket, *, now: datetime, config: Config, 
 def pick_technician(session: Session, tier: int) -> Staff | None:
     """The active technician at `tier` with the fewest open tickets (then by handle)."""
     load = (
-        select(Ticket.assignee_id, func.count().label("n"))
-        .where(Ticket.status.in_(OPEN_STATUSES))
-        .group_by(Ticket.assignee_id)
+        select(col(Ticket.assignee_id), func.count().label("n"))
+        .where(col(Ticket.status).in_(OPEN_STATUSES))
+        .group_by(col(Ticket.assignee_id))
         .subquery()
     )
     row = session.execute(
         select(Staff)
         .outerjoin(load, load.c.assignee_id == Staff.id)
-        .where(Staff.active.is_(True), Staff.role == "technician", Staff.tier == tier)
+        .where(col(Staff.active).is_(True), col(Staff.role) == "technician", col(Staff.tier) == tier)
         .order_by(func.coalesce(load.c.n, 0), Staff.handle)
         .limit(1)
     ).scalar_one_or_none()
@@ -338,7 +342,8 @@ def escalate_ticket(
     who_handle = actor if automatic else require_actor(session, actor).handle
     reason = clean_text(reason, "reason", config, required=True)
     ticket, _ = _load(session, ticket_id, "escalate")
-    tier = next_tier(ticket.tier, ticket.id)
+    tier = next_tier(ticket.tier, pk(ticket))
+    target: Staff | None
     if to:
         target = get_staff(session, to)
         if not target.active:

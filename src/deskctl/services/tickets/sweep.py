@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 
 from sqlalchemy import and_, exists, or_, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.domain.ticket_states import MAX_TIER
@@ -34,21 +34,21 @@ def sweep(*, session: Session, clock: Clock, config: Config, tz: tzinfo) -> list
     """Returns one row per action taken; an empty list when there was nothing to do."""
     now: datetime = clock.now()
     actions: list[dict] = []
-    flagged = exists().where(Event.entity == "ticket", Event.entity_id == Ticket.id,
-                             Event.kind == "escalation_impossible")
+    flagged = exists().where(col(Event.entity) == "ticket", col(Event.entity_id) == col(Ticket.id),
+                             col(Event.kind) == "escalation_impossible")
     candidates = session.execute(
         select(Ticket)
         .where(
             or_(
-                and_(response_running_sql(), Ticket.response_due_at < now,
-                     or_(Ticket.response_breached_at.is_(None),
-                         and_(Ticket.auto_escalated_at.is_(None),
-                              or_(Ticket.tier < MAX_TIER, ~flagged)))),
-                and_(resolution_running_sql(), Ticket.resolution_due_at < now,
-                     Ticket.resolution_breached_at.is_(None)),
+                and_(response_running_sql(), col(Ticket.response_due_at) < now,
+                     or_(col(Ticket.response_breached_at).is_(None),
+                         and_(col(Ticket.auto_escalated_at).is_(None),
+                              or_(col(Ticket.tier) < MAX_TIER, ~flagged)))),
+                and_(resolution_running_sql(), col(Ticket.resolution_due_at) < now,
+                     col(Ticket.resolution_breached_at).is_(None)),
             )
         )
-        .order_by(Ticket.id)
+        .order_by(col(Ticket.id))
     ).scalars().all()
     for ticket in candidates:
         recorded = record_breaches(session, ticket, now=now, actor=SYSTEM, touch=True)
@@ -75,8 +75,8 @@ def sweep(*, session: Session, clock: Clock, config: Config, tz: tzinfo) -> list
                             "detail": f"tier {view['tier']}, assignee {view['assignee'] or 'none'}"})
     window = config.duration("confirm_window")
     stale = session.execute(
-        select(Ticket.id).where(Ticket.status == "resolved", Ticket.resolved_at <= now - window)
-        .order_by(Ticket.id)
+        select(col(Ticket.id)).where(col(Ticket.status) == "resolved", col(Ticket.resolved_at) <= now - window)
+        .order_by(col(Ticket.id))
     ).scalars().all()
     for ticket_id in stale:
         close_unconfirmed(

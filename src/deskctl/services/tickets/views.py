@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from sqlalchemy import and_, func, or_, select
-from sqlmodel import Session
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.domain import sla
@@ -15,6 +15,7 @@ from deskctl.services.audit import event_view
 from deskctl.services.people.staff import get_staff, handles_by_id
 from deskctl.services.tickets.sla import calendar_from_config, targets
 from deskctl.store.tables import Event, Ticket
+from deskctl.timeparse import Clock
 
 
 def get_ticket(session: Session, ticket_id: int) -> Ticket:
@@ -110,13 +111,13 @@ def ticket_view(ticket: Ticket, handles: dict[int, str]) -> dict:
     }
 
 
-def show_ticket(*, session: Session, clock, config: Config, tz: tzinfo, ticket_id: int) -> dict:
+def show_ticket(*, session: Session, clock: Clock, config: Config, tz: tzinfo, ticket_id: int) -> dict:
     ticket = get_ticket(session, ticket_id)
     view = ticket_view(ticket, handles_by_id(session, (ticket.assignee_id, ticket.opened_by_id, ticket.resolved_by_id)))
     clocks = sla_clocks(ticket, now=clock.now(), config=config, tz=tz)
     view["sla"] = {name: clock_view(c) for name, c in clocks.items()}
     events = session.execute(
-        select(Event).where(Event.entity == "ticket", Event.entity_id == ticket_id).order_by(Event.id)
+        select(Event).where(col(Event.entity) == "ticket", col(Event.entity_id) == ticket_id).order_by(col(Event.id))
     ).scalars()
     view["timeline"] = [
         {k: v for k, v in event_view(e).items() if k not in ("entity", "entity_id")} for e in events
@@ -132,7 +133,7 @@ def _like(text: str) -> str:
 def list_tickets(
     *,
     session: Session,
-    clock,
+    clock: Clock,
     statuses: list[str] | None = None,
     priority: str | None = None,
     assignee: str | None = None,
@@ -148,17 +149,17 @@ def list_tickets(
     wanted = _statuses(statuses)
     query = select(Ticket)
     if wanted is not None:
-        query = query.where(Ticket.status.in_(wanted) if len(wanted) > 1 else Ticket.status == wanted[0])
+        query = query.where(col(Ticket.status).in_(wanted) if len(wanted) > 1 else col(Ticket.status) == wanted[0])
     if priority:
-        query = query.where(Ticket.priority == check_priority(priority))
+        query = query.where(col(Ticket.priority) == check_priority(priority))
     if assignee:
-        query = query.where(Ticket.assignee_id == get_staff(session, assignee).id)
+        query = query.where(col(Ticket.assignee_id) == get_staff(session, assignee).id)
     if system:
-        query = query.where(Ticket.system == system)
+        query = query.where(col(Ticket.system) == system)
     if since:
-        query = query.where(Ticket.opened_at >= since)
+        query = query.where(col(Ticket.opened_at) >= since)
     if until:
-        query = query.where(Ticket.opened_at < until)
+        query = query.where(col(Ticket.opened_at) < until)
     if since and until and until <= since:
         raise InvalidInput("--until must be after --since")
     if breached:
@@ -167,12 +168,12 @@ def list_tickets(
         pattern = _like(search)
         query = query.where(
             or_(
-                Ticket.title.like(pattern, escape="\\"),
-                Ticket.description.like(pattern, escape="\\"),
-                Ticket.reporter.like(pattern, escape="\\"),
+                col(Ticket.title).like(pattern, escape="\\"),
+                col(Ticket.description).like(pattern, escape="\\"),
+                col(Ticket.reporter).like(pattern, escape="\\"),
             )
         )
-    query = query.order_by(Ticket.opened_at.desc(), Ticket.id.desc()).limit(limit)
+    query = query.order_by(col(Ticket.opened_at).desc(), col(Ticket.id).desc()).limit(limit)
     tickets = list(session.execute(query).scalars())
     handles = handles_by_id(session, (t.assignee_id for t in tickets))
     return [list_row(t, handles, now) for t in tickets]
@@ -188,25 +189,25 @@ def response_running(ticket: Ticket) -> bool:
     return ticket.status in RESPONSE_CLOCK_STATUSES and ticket.acknowledged_at is None
 
 
-def response_running_sql():
-    return and_(Ticket.status.in_(RESPONSE_CLOCK_STATUSES), Ticket.acknowledged_at.is_(None))
+def response_running_sql() -> ColumnElement[bool]:
+    return and_(col(Ticket.status).in_(RESPONSE_CLOCK_STATUSES), col(Ticket.acknowledged_at).is_(None))
 
 
 def resolution_running(ticket: Ticket) -> bool:
     return ticket.status in RESOLUTION_CLOCK_STATUSES
 
 
-def resolution_running_sql():
-    return Ticket.status.in_(RESOLUTION_CLOCK_STATUSES)
+def resolution_running_sql() -> ColumnElement[bool]:
+    return col(Ticket.status).in_(RESOLUTION_CLOCK_STATUSES)
 
 
-def breached_clause(now: datetime):
+def breached_clause(now: datetime) -> ColumnElement[bool]:
     """Recorded breaches, and clocks that have run past their deadline but sweep has not seen."""
     return or_(
-        Ticket.response_breached_at.is_not(None),
-        Ticket.resolution_breached_at.is_not(None),
-        and_(response_running_sql(), Ticket.response_due_at < now),
-        and_(resolution_running_sql(), Ticket.resolution_due_at < now),
+        col(Ticket.response_breached_at).is_not(None),
+        col(Ticket.resolution_breached_at).is_not(None),
+        and_(response_running_sql(), col(Ticket.response_due_at) < now),
+        and_(resolution_running_sql(), col(Ticket.resolution_due_at) < now),
     )
 
 
@@ -259,8 +260,8 @@ def _statuses(statuses: list[str] | None) -> list[str] | None:
 
 def open_counts(session: Session) -> dict[str, int]:
     rows = session.execute(
-        select(Ticket.priority, func.count())
-        .where(Ticket.status.in_(OPEN_STATUSES))
+        select(col(Ticket.priority), func.count())
+        .where(col(Ticket.status).in_(OPEN_STATUSES))
         .group_by(Ticket.priority)
     ).all()
     counts = {p: 0 for p in PRIORITIES}
@@ -273,7 +274,7 @@ def status_section(*, session: Session, now: datetime, actor: str, config: Confi
     ratio = config.get("sla.at_risk")
     open_tickets = list(
         session.execute(
-            select(Ticket).where(Ticket.status.in_(OPEN_STATUSES)).order_by(Ticket.opened_at)
+            select(Ticket).where(col(Ticket.status).in_(OPEN_STATUSES)).order_by(col(Ticket.opened_at))
         ).scalars()
     )
     handles = handles_by_id(session)
@@ -290,7 +291,10 @@ def status_section(*, session: Session, now: datetime, actor: str, config: Confi
         if me is not None and ticket.assignee_id == me:
             mine.append(row)
     columns = ("id", "priority", "status", "assignee", "title", "due_at")
-    trim = lambda rows: [{k: r[k] for k in columns} for r in rows[:20]]  # noqa: E731
+
+    def trim(rows: list[dict]) -> list[dict]:
+        return [{k: r[k] for k in columns} for r in rows[:20]]
+
     return {
         "open_tickets": open_counts(session),
         "sla_breached": trim(breached),
