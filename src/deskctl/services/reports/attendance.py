@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
 
-from sqlalchemy import and_, case, func, select
-from sqlmodel import Session
+from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.domain.periods import Period
@@ -20,11 +20,11 @@ from deskctl.services.reports.common import count_if, in_period, seconds_between
 from deskctl.store.tables import Shift, ShiftType, Staff
 
 
-def _facts(grace: timedelta):
+def _facts(grace: timedelta) -> tuple[ColumnElement[bool], ...]:
     g = grace.total_seconds()
-    ci, co = Shift.clock_in_at, Shift.clock_out_at
-    late = ci.is_not(None) & (seconds_between(Shift.start_at, ci) > g)
-    early = co.is_not(None) & (seconds_between(co, Shift.end_at) > g)
+    ci, co = col(Shift.clock_in_at), col(Shift.clock_out_at)
+    late = ci.is_not(None) & (seconds_between(col(Shift.start_at), ci) > g)
+    early = co.is_not(None) & (seconds_between(co, col(Shift.end_at)) > g)
     no_show = ci.is_(None)
     no_out = ci.is_not(None) & co.is_(None)
     return late, early, no_show, no_out
@@ -39,10 +39,10 @@ def per_person(session: Session, *, period: Period, now: datetime, grace: timede
     ), 0.0)
     late_secs = func.coalesce(func.sum(case((late, seconds_between(Shift.start_at, ci)), else_=0.0)), 0.0)
     rows = session.execute(
-        select(Shift.staff_id, func.count(), func.sum(seconds_between(Shift.start_at, Shift.end_at)), worked,
+        select(col(Shift.staff_id), func.count(), func.sum(seconds_between(col(Shift.start_at), col(Shift.end_at))), worked,
                count_if(late), count_if(early), count_if(no_show), count_if(no_out), late_secs)
-        .where(in_period(Shift.start_at, period), Shift.end_at <= now)
-        .group_by(Shift.staff_id)
+        .where(in_period(col(Shift.start_at), period), col(Shift.end_at) <= now)
+        .group_by(col(Shift.staff_id))
     ).all()
     out = {}
     for sid, n, scheduled, worked_s, n_late, n_early, n_no, n_out, late_s in rows:
@@ -58,14 +58,14 @@ def anomalies(session: Session, *, start: datetime, end: datetime, now: datetime
               overlapping: bool = False) -> list[dict]:
     """Shifts with something to say (late, early, no-show, no clock-out), oldest first."""
     late, early, no_show, no_out = _facts(grace)
-    span = (and_(Shift.start_at < end, Shift.end_at > start) if overlapping
-            else and_(Shift.start_at >= start, Shift.start_at < end))
+    span = (and_(col(Shift.start_at) < end, col(Shift.end_at) > start) if overlapping
+            else and_(col(Shift.start_at) >= start, col(Shift.start_at) < end))
     rows = session.execute(
-        select(Shift.id, Staff.handle, ShiftType.name, Shift.day, Shift.start_at, Shift.end_at,
-               Shift.clock_in_at, Shift.clock_out_at)
-        .join(Staff, Staff.id == Shift.staff_id).join(ShiftType, ShiftType.id == Shift.type_id)
-        .where(span, Shift.start_at < now, late | early | (Shift.end_at <= now) & (no_show | no_out))
-        .order_by(Shift.start_at, Staff.handle)
+        select(col(Shift.id), col(Staff.handle), col(ShiftType.name), col(Shift.day), col(Shift.start_at), col(Shift.end_at),
+               col(Shift.clock_in_at), col(Shift.clock_out_at))
+        .join(Staff, col(Staff.id) == col(Shift.staff_id)).join(ShiftType, col(ShiftType.id) == col(Shift.type_id))
+        .where(span, col(Shift.start_at) < now, late | early | (col(Shift.end_at) <= now) & (no_show | no_out))
+        .order_by(col(Shift.start_at), col(Staff.handle))
     ).all()
     out = []
     for sid, handle, type_name, day, s, e, ci, co in rows:
@@ -75,7 +75,8 @@ def anomalies(session: Session, *, start: datetime, end: datetime, now: datetime
     return out
 
 
-def describe(start, end, clock_in, clock_out, *, now: datetime, grace: timedelta) -> str:
+def describe(start: datetime, end: datetime, clock_in: datetime | None, clock_out: datetime | None, *,
+             now: datetime, grace: timedelta) -> str:
     """In words, what the clock-in/out of one shift say."""
     if clock_in is None:
         if now >= end:
@@ -95,7 +96,7 @@ def build(*, session: Session, now: datetime, config: Config, tz: tzinfo, period
     grace = config.duration("shift.grace")
     limit = common.as_of(period, now)
     facts = per_person(session, period=period, now=limit, grace=grace)
-    people = session.execute(select(Staff.id, Staff.handle, Staff.name, Staff.role, Staff.active)
+    people = session.execute(select(col(Staff.id), col(Staff.handle), col(Staff.name), col(Staff.role), col(Staff.active))
                              .order_by(Staff.handle)).all()
     rows = []
     for sid, handle, name, role, active in people:

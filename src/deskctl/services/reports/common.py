@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Float, and_, case, func, or_, select
+from sqlalchemy import Float, SQLColumnExpression, and_, case, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.domain import kpi
@@ -22,6 +22,11 @@ from deskctl.domain.periods import Period, between, day_period, parse_period
 from deskctl.domain.ticket_states import OPEN_STATUSES, PRIORITIES
 from deskctl.errors import InvalidInput
 from deskctl.store.tables import Ticket
+
+if TYPE_CHECKING:
+    from sqlalchemy.sql.compiler import SQLCompiler
+
+    from deskctl.domain.sla import Calendar
 
 SCHEMA_VERSION = 1
 
@@ -88,7 +93,7 @@ def as_of(period: Period, now: datetime) -> datetime:
 # --- SQL helpers ---------------------------------------------------------------------------
 
 
-class seconds_between(FunctionElement):  # noqa: N801 - reads as a SQL function
+class seconds_between(FunctionElement[float]):  # noqa: N801 - reads as a SQL function
     """Seconds from the first instant column to the second, as a float."""
 
     type = Float()
@@ -97,23 +102,23 @@ class seconds_between(FunctionElement):  # noqa: N801 - reads as a SQL function
 
 
 @compiles(seconds_between)
-def _seconds_default(element, compiler, **kw):
+def _seconds_default(element: seconds_between, compiler: SQLCompiler, **kw: Any) -> str:
     start, end = list(element.clauses)
     return f"EXTRACT(EPOCH FROM ({compiler.process(end, **kw)} - {compiler.process(start, **kw)}))"
 
 
 @compiles(seconds_between, "sqlite")
-def _seconds_sqlite(element, compiler, **kw):
+def _seconds_sqlite(element: seconds_between, compiler: SQLCompiler, **kw: Any) -> str:
     start, end = list(element.clauses)
     return (f"((julianday({compiler.process(end, **kw)}) - julianday({compiler.process(start, **kw)}))"
             " * 86400.0)")
 
 
-def in_period(column, period: Period) -> ColumnElement:
+def in_period(column: SQLColumnExpression[Any], period: Period) -> ColumnElement[bool]:
     return and_(column >= period.start, column < period.end)
 
 
-def count_if(condition) -> ColumnElement:
+def count_if(condition: SQLColumnExpression[bool]) -> ColumnElement[Any]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
@@ -121,12 +126,12 @@ def response_target_case(config: Config) -> ColumnElement:
     """The response target in seconds of each ticket's priority, as a SQL CASE."""
     targets = config.sla_targets()
     return case(
-        *[(Ticket.priority == p, targets[p][0].total_seconds()) for p in PRIORITIES],
+        *[(col(Ticket.priority) == p, targets[p][0].total_seconds()) for p in PRIORITIES],
         else_=targets["P4"][0].total_seconds(),
     )
 
 
-def calendar(config: Config, tz: tzinfo):
+def calendar(config: Config, tz: tzinfo) -> Calendar:
     from deskctl.services.tickets.sla import calendar_from_config
 
     return calendar_from_config(config, tz)
@@ -144,8 +149,8 @@ def duration_stats(
     *,
     config: Config,
     tz: tzinfo,
-    where: Iterable[ColumnElement],
-    group: ColumnElement | None,
+    where: Iterable[SQLColumnExpression[bool]],
+    group: SQLColumnExpression[Any] | None,
     kind: str,
 ) -> dict[Any, dict]:
     """Per group: how many tickets, the sum of their durations and of their capped ack ratios.
@@ -154,15 +159,15 @@ def duration_stats(
     On the 24×7 calendar this is one GROUP BY; on a business calendar the narrow rows are
     streamed and counted on the calendar (the counting cannot be done in SQL).
     """
-    end_col = Ticket.acknowledged_at if kind == "ack" else Ticket.resolved_at
+    end_col = col(Ticket.acknowledged_at) if kind == "ack" else col(Ticket.resolved_at)
     conditions = [*where, end_col.is_not(None)]
     keys = [group] if group is not None else []
     cal = calendar(config, tz)
     out: dict[Any, dict] = {}
     if getattr(cal, "name", "24x7") == "24x7":
-        seconds = seconds_between(Ticket.opened_at, end_col)
+        seconds: ColumnElement[Any] = seconds_between(Ticket.opened_at, end_col)
         if kind == "resolve":
-            seconds = seconds - Ticket.paused_seconds
+            seconds = seconds - col(Ticket.paused_seconds)
         seconds = case((seconds < 0, 0.0), else_=seconds)
         ratio = seconds / response_target_case(config)
         capped = case((ratio > kpi.ACK_RATIO_CAP, kpi.ACK_RATIO_CAP), else_=ratio)
@@ -176,17 +181,17 @@ def duration_stats(
                 out[k] = {"count": n, "total_seconds": float(total or 0), "ratio_sum": float(ratio_sum or 0)}
         return out
     targets = {p: config.sla_targets()[p][0].total_seconds() for p in PRIORITIES}
-    stmt = select(*keys, Ticket.opened_at, end_col, Ticket.paused_seconds, Ticket.priority).where(*conditions)
+    stmt = select(*keys, col(Ticket.opened_at), end_col, col(Ticket.paused_seconds), col(Ticket.priority)).where(*conditions)
     for row in session.execute(stmt.execution_options(yield_per=5000)):
         k = row[0] if keys else None
         opened, ended, paused, priority = row[-4:]
-        seconds = float(cal.seconds_between(opened, ended))
+        elapsed = float(cal.seconds_between(opened, ended))
         if kind == "resolve":
-            seconds = max(0.0, seconds - (paused or 0))
+            elapsed = max(0.0, elapsed - (paused or 0))
         agg = out.setdefault(k, _zero_stats())
         agg["count"] += 1
-        agg["total_seconds"] += seconds
-        agg["ratio_sum"] += kpi.capped_ack_ratio(seconds, targets.get(priority, targets["P4"]))
+        agg["total_seconds"] += elapsed
+        agg["ratio_sum"] += kpi.capped_ack_ratio(elapsed, targets.get(priority, targets["P4"]))
     return out
 
 
@@ -216,22 +221,22 @@ def open_at(instant: datetime, now: datetime) -> ColumnElement:
     """Tickets open at `instant`: by status when that is now, else rebuilt from the timestamps
     (opened before, not resolved and not closed or cancelled before)."""
     if instant >= now:
-        return Ticket.status.in_(OPEN_STATUSES)
+        return col(Ticket.status).in_(OPEN_STATUSES)
     # Led by closed-at (NULL, or after the instant): the few candidates among millions. The
     # opened-at bound goes through coalesce() so the planner does not scan its index instead.
     return and_(
-        or_(Ticket.closed_at.is_(None), Ticket.closed_at >= instant),
+        or_(col(Ticket.closed_at).is_(None), col(Ticket.closed_at) >= instant),
         func.coalesce(Ticket.opened_at, Ticket.opened_at) < instant,
-        or_(Ticket.resolved_at.is_(None), Ticket.resolved_at >= instant),
+        or_(col(Ticket.resolved_at).is_(None), col(Ticket.resolved_at) >= instant),
     )
 
 
 def backlog(session: Session, *, instant: datetime, now: datetime) -> dict:
     """Open tickets at `instant` by priority and by age (time since opening)."""
-    bucket_cases = []
+    bucket_cases: list[tuple[ColumnElement[bool], str]] = []
     for label, limit in AGE_BUCKETS:
         if limit is not None:
-            bucket_cases.append((Ticket.opened_at > instant - limit, label))
+            bucket_cases.append((col(Ticket.opened_at) > instant - limit, label))
     bucket = case(*bucket_cases, else_=AGE_BUCKETS[-1][0])
     # grouped by an expression, so the planner does not walk the priority index for the grouping
     priority = func.coalesce(Ticket.priority, "")
@@ -257,7 +262,7 @@ def backlog(session: Session, *, instant: datetime, now: datetime) -> dict:
 def to_plain(data: Any, tz: tzinfo) -> Any:
     """The view as JSON-ready values (instants ISO 8601 in the desk zone), for storing."""
 
-    def default(value):
+    def default(value: Any) -> str:
         if isinstance(value, datetime):
             return value.astimezone(tz).replace(microsecond=0).isoformat()
         if isinstance(value, date):

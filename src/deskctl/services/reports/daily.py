@@ -9,9 +9,10 @@ anomalies, and the handovers with whether they were taken over.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select
-from sqlmodel import Session
+from sqlalchemy import SQLColumnExpression, and_, func, or_, select
+from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.domain.periods import Period, days_period
@@ -28,15 +29,16 @@ TREND_DAYS = 7
 
 def _ticket_counts(session: Session, period: Period) -> dict:
     """Each count is a range on one indexed instant column (no other index tempts the planner)."""
-    def count(column):
-        return session.execute(select(func.count()).select_from(Ticket).where(in_period(column, period))).scalar_one()
+    def count(column: SQLColumnExpression[Any]) -> int:
+        n: int = session.execute(select(func.count()).select_from(Ticket).where(in_period(column, period))).scalar_one()
+        return n
 
     ended = dict(session.execute(
-        select(Ticket.status, func.count()).where(in_period(Ticket.closed_at, period)).group_by(Ticket.status)
+        select(col(Ticket.status), func.count()).where(in_period(col(Ticket.closed_at), period)).group_by(col(Ticket.status))
     ).all())
     return {
-        "opened": count(Ticket.opened_at),
-        "resolved": count(Ticket.resolved_at),
+        "opened": count(col(Ticket.opened_at)),
+        "resolved": count(col(Ticket.resolved_at)),
         "closed": ended.get("closed", 0),
         "cancelled": ended.get("cancelled", 0),
     }
@@ -62,12 +64,12 @@ def sla_breaches(session: Session, period: Period) -> list[dict]:
     open, so a ticket with one was not closed (or cancelled) before the period began: that
     bound lets the closed-at index pick the few candidates out of millions."""
     names = handles_by_id(session)
-    in_resp = in_period(Ticket.response_breached_at, period)
-    in_res = in_period(Ticket.resolution_breached_at, period)
+    in_resp = in_period(col(Ticket.response_breached_at), period)
+    in_res = in_period(col(Ticket.resolution_breached_at), period)
     rows = session.execute(
-        select(Ticket.id, Ticket.priority, Ticket.title, Ticket.status, Ticket.assignee_id,
-               Ticket.response_breached_at, Ticket.resolution_breached_at)
-        .where(or_(Ticket.closed_at.is_(None), Ticket.closed_at >= period.start), or_(in_resp, in_res))
+        select(col(Ticket.id), col(Ticket.priority), col(Ticket.title), col(Ticket.status), col(Ticket.assignee_id),
+               col(Ticket.response_breached_at), col(Ticket.resolution_breached_at))
+        .where(or_(col(Ticket.closed_at).is_(None), col(Ticket.closed_at) >= period.start), or_(in_resp, in_res))
     ).all()  # no ORDER BY id: SQLite would scan the table in id order instead of using the index
     out = []
     for tid, priority, title, status, assignee, resp_at, res_at in rows:
@@ -82,11 +84,11 @@ def sla_breaches(session: Session, period: Period) -> list[dict]:
 def on_duty(session: Session, period: Period, *, now: datetime, config: Config) -> list[dict]:
     grace = config.duration("shift.grace")
     rows = session.execute(
-        select(Staff.handle, Staff.name, ShiftType.name, Shift.start_at, Shift.end_at, Shift.clock_in_at,
-               Shift.clock_out_at)
-        .join(Staff, Staff.id == Shift.staff_id).join(ShiftType, ShiftType.id == Shift.type_id)
-        .where(Shift.start_at < period.end, Shift.end_at > period.start)
-        .order_by(Shift.start_at, Staff.handle)
+        select(col(Staff.handle), col(Staff.name), col(ShiftType.name), col(Shift.start_at), col(Shift.end_at), col(Shift.clock_in_at),
+               col(Shift.clock_out_at))
+        .join(Staff, col(Staff.id) == col(Shift.staff_id)).join(ShiftType, col(ShiftType.id) == col(Shift.type_id))
+        .where(col(Shift.start_at) < period.end, col(Shift.end_at) > period.start)
+        .order_by(col(Shift.start_at), col(Staff.handle))
     ).all()
     return [
         {"handle": h, "name": n, "type": t, "start_at": s, "end_at": e, "clock_in_at": ci, "clock_out_at": co,
@@ -99,7 +101,7 @@ def handovers(session: Session, period: Period, *, now: datetime, config: Config
     window = config.duration("shift.handover_window")
     names = handles_by_id(session)
     rows = session.execute(
-        select(Handover).where(in_period(Handover.created_at, period)).order_by(Handover.created_at)
+        select(Handover).where(in_period(col(Handover.created_at), period)).order_by(col(Handover.created_at))
     ).scalars().all()
     out = []
     for h in rows:

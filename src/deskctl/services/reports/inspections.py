@@ -9,9 +9,10 @@ report says so (`schedule_known: false`) and counts runs only.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
+from types import ModuleType
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.domain.periods import Period
@@ -28,7 +29,7 @@ from deskctl.store.tables import (
 RESOLVED = ("resolved", "closed")
 
 
-def _schedule():
+def _schedule() -> ModuleType | None:
     """The inspection schedule's functions, when that module provides them."""
     try:
         from deskctl.services.inspections import schedule as sched
@@ -42,9 +43,9 @@ def occurrences(session: Session, *, period: Period, now: datetime, tz: tzinfo) 
     """Per plan: runs and, when the schedule is known, every owed occurrence and its state."""
     plans = session.execute(select(InspectionPlan).order_by(InspectionPlan.name)).scalars().all()
     runs = session.execute(
-        select(InspectionRun.plan_id, InspectionRun.occurrence_at, InspectionRun.performed_at,
-               InspectionRun.performed_by_id, InspectionRun.id)
-        .where(in_period(InspectionRun.occurrence_at, period))
+        select(col(InspectionRun.plan_id), col(InspectionRun.occurrence_at), col(InspectionRun.performed_at),
+               col(InspectionRun.performed_by_id), col(InspectionRun.id))
+        .where(in_period(col(InspectionRun.occurrence_at), period))
     ).all()
     by_plan: dict[int, dict] = {
         p.id: {"plan": p, "runs": {}, "owed": None} for p in plans
@@ -117,15 +118,15 @@ def plan_rows(data: dict, *, now: datetime) -> tuple[list[dict], list[dict]]:
 def findings(session: Session, *, period: Period) -> list[dict]:
     """Failed checklist items of runs in the period, with their tickets' state."""
     rows = session.execute(
-        select(InspectionPlan.name, InspectionRun.id, InspectionRun.occurrence_at, InspectionItem.position,
-               InspectionItem.text, InspectionResult.note, InspectionResult.ticket_id, Ticket.status)
+        select(col(InspectionPlan.name), col(InspectionRun.id), col(InspectionRun.occurrence_at), col(InspectionItem.position),
+               col(InspectionItem.text), col(InspectionResult.note), col(InspectionResult.ticket_id), col(Ticket.status))
         .select_from(InspectionResult)
-        .join(InspectionRun, InspectionRun.id == InspectionResult.run_id)
-        .join(InspectionPlan, InspectionPlan.id == InspectionRun.plan_id)
-        .join(InspectionItem, InspectionItem.id == InspectionResult.item_id)
-        .outerjoin(Ticket, Ticket.id == InspectionResult.ticket_id)
-        .where(in_period(InspectionRun.occurrence_at, period), InspectionResult.result == "fail")
-        .order_by(InspectionRun.occurrence_at, InspectionItem.position)
+        .join(InspectionRun, col(InspectionRun.id) == col(InspectionResult.run_id))
+        .join(InspectionPlan, col(InspectionPlan.id) == col(InspectionRun.plan_id))
+        .join(InspectionItem, col(InspectionItem.id) == col(InspectionResult.item_id))
+        .outerjoin(Ticket, col(Ticket.id) == col(InspectionResult.ticket_id))
+        .where(in_period(col(InspectionRun.occurrence_at), period), col(InspectionResult.result) == "fail")
+        .order_by(col(InspectionRun.occurrence_at), col(InspectionItem.position))
     ).all()
     return [
         {"plan": plan, "run_id": run_id, "occurrence_at": at, "item": pos, "check": text, "note": note,

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, tzinfo
+from typing import Any
 
-from sqlalchemy import func, select, union
-from sqlmodel import Session
+from sqlalchemy import Select, func, select, union
+from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.domain import kpi
@@ -40,44 +41,44 @@ def _weights(config: Config) -> dict[str, float]:
     return {c: float(config.get(f"assessment.weights.{c}")) for c in kpi.COMPONENTS}
 
 
-def _resolved_by(session: Session, period: Period) -> dict[int, tuple]:
-    where = [in_period(Ticket.resolved_at, period), Ticket.resolved_by_id.is_not(None)]
-    clean = Ticket.response_breached_at.is_(None) & Ticket.resolution_breached_at.is_(None)
+def _resolved_by(session: Session, period: Period) -> dict[int, list]:
+    where = [in_period(col(Ticket.resolved_at), period), col(Ticket.resolved_by_id).is_not(None)]
+    clean = col(Ticket.response_breached_at).is_(None) & col(Ticket.resolution_breached_at).is_(None)
     return {
         pid: rest for pid, *rest in session.execute(
-            select(Ticket.resolved_by_id, func.count(), count_if(clean), count_if(Ticket.rating.is_not(None)),
-                   count_if(Ticket.rating >= 4), count_if(Ticket.reopen_count > 0))
-            .where(*where).group_by(Ticket.resolved_by_id)
+            select(col(Ticket.resolved_by_id), func.count(), count_if(clean), count_if(col(Ticket.rating).is_not(None)),
+                   count_if(col(Ticket.rating) >= 4), count_if(col(Ticket.reopen_count) > 0))
+            .where(*where).group_by(col(Ticket.resolved_by_id))
         )
     }
 
 
-def _taken_by(session: Session, period: Period) -> dict[int, tuple]:
-    where = [in_period(Ticket.opened_at, period), Ticket.opened_by_id.is_not(None), Ticket.status != "cancelled"]
-    first = Ticket.resolved_at.is_not(None) & (Ticket.resolved_tier == 1) & (Ticket.reassign_count == 0)
+def _taken_by(session: Session, period: Period) -> dict[int, list]:
+    where = [in_period(col(Ticket.opened_at), period), col(Ticket.opened_by_id).is_not(None), col(Ticket.status) != "cancelled"]
+    first = col(Ticket.resolved_at).is_not(None) & (col(Ticket.resolved_tier) == 1) & (col(Ticket.reassign_count) == 0)
     return {
         pid: rest for pid, *rest in session.execute(
-            select(Ticket.opened_by_id, func.count(), count_if(Ticket.resolved_at.is_not(None)), count_if(first))
-            .where(*where).group_by(Ticket.opened_by_id)
+            select(col(Ticket.opened_by_id), func.count(), count_if(col(Ticket.resolved_at).is_not(None)), count_if(first))
+            .where(*where).group_by(col(Ticket.opened_by_id))
         )
     }
 
 
 def _handled(session: Session, period: Period) -> dict[int, int]:
     """Distinct tickets each person took (opened) or resolved in the period."""
-    taken = select(Ticket.opened_by_id.label("person"), Ticket.id.label("ticket")).where(
-        in_period(Ticket.opened_at, period), Ticket.opened_by_id.is_not(None), Ticket.status != "cancelled")
-    resolved = select(Ticket.resolved_by_id.label("person"), Ticket.id.label("ticket")).where(
-        in_period(Ticket.resolved_at, period), Ticket.resolved_by_id.is_not(None))
+    taken: Select[Any, Any] = select(col(Ticket.opened_by_id).label("person"), col(Ticket.id).label("ticket")).where(
+        in_period(col(Ticket.opened_at), period), col(Ticket.opened_by_id).is_not(None), col(Ticket.status) != "cancelled")
+    resolved: Select[Any, Any] = select(col(Ticket.resolved_by_id).label("person"), col(Ticket.id).label("ticket")).where(
+        in_period(col(Ticket.resolved_at), period), col(Ticket.resolved_by_id).is_not(None))
     both = union(taken, resolved).subquery()
     return dict(session.execute(select(both.c.person, func.count()).group_by(both.c.person)).all())
 
 
 def _records(session: Session, period: Period) -> dict[int, tuple[int, int]]:
     rows = session.execute(
-        select(StaffRecord.staff_id, count_if(StaffRecord.kind.in_(kpi.NEGATIVE_KINDS)),
-               count_if(StaffRecord.kind == "commendation"))
-        .where(in_period(StaffRecord.at, period)).group_by(StaffRecord.staff_id)
+        select(col(StaffRecord.staff_id), count_if(col(StaffRecord.kind).in_(kpi.NEGATIVE_KINDS)),
+               count_if(col(StaffRecord.kind) == "commendation"))
+        .where(in_period(col(StaffRecord.at), period)).group_by(col(StaffRecord.staff_id))
     ).all()
     return {sid: (neg, com) for sid, neg, com in rows}
 
@@ -85,9 +86,9 @@ def _records(session: Session, period: Period) -> dict[int, tuple[int, int]]:
 def _inspections(session: Session, period: Period) -> dict[int, tuple[int, int]]:
     on_time = seconds_between(InspectionRun.occurrence_at, InspectionRun.performed_at) <= InspectionPlan.grace_seconds
     rows = session.execute(
-        select(InspectionRun.performed_by_id, func.count(), count_if(on_time))
-        .join(InspectionPlan, InspectionPlan.id == InspectionRun.plan_id)
-        .where(in_period(InspectionRun.occurrence_at, period)).group_by(InspectionRun.performed_by_id)
+        select(col(InspectionRun.performed_by_id), func.count(), count_if(on_time))
+        .join(InspectionPlan, col(InspectionPlan.id) == col(InspectionRun.plan_id))
+        .where(in_period(col(InspectionRun.occurrence_at), period)).group_by(col(InspectionRun.performed_by_id))
     ).all()
     return {sid: (n, ok) for sid, n, ok in rows}
 
@@ -98,8 +99,8 @@ def gather(*, session: Session, now: datetime, config: Config, tz: tzinfo, perio
     resolved = _resolved_by(session, period)
     taken = _taken_by(session, period)
     handled = _handled(session, period)
-    ack = duration_stats(session, config=config, tz=tz, group=Ticket.resolved_by_id, kind="ack",
-                         where=[in_period(Ticket.resolved_at, period), Ticket.resolved_by_id.is_not(None)])
+    ack = duration_stats(session, config=config, tz=tz, group=col(Ticket.resolved_by_id), kind="ack",
+                         where=[in_period(col(Ticket.resolved_at), period), col(Ticket.resolved_by_id).is_not(None)])
     shifts = attendance.per_person(session, period=period, now=limit, grace=config.duration("shift.grace"))
     records = _records(session, period)
     inspections = _inspections(session, period)
@@ -195,16 +196,18 @@ def flat_rows(view: dict) -> list[dict]:
 
 def snapshot(session: Session, label: str) -> dict | None:
     """The finalised report for a period label, exactly as signed off, or None."""
-    row = session.execute(select(AssessmentSnapshot).where(AssessmentSnapshot.period == label)).scalar_one_or_none()
+    row = session.execute(select(AssessmentSnapshot).where(col(AssessmentSnapshot.period) == label)).scalar_one_or_none()
     if row is None:
         return None
-    return json.loads(row.data)
+    signed: dict = json.loads(row.data)
+    return signed
 
 
 def finalize(*, session: Session, clock: Clock, actor: str, config: Config, tz: tzinfo, period: Period,
              comment: str = "", replace: bool = False) -> dict:
     """Store the period's report as signed off; later data changes do not alter it."""
     by = require_supervisor(session, actor)
+    assert by.id is not None  # a row read from the database
     now = clock.now()
     if period.label.endswith("..now"):
         raise InvalidInput("finalise a period with an end: --period, or --from with --to")
@@ -212,7 +215,7 @@ def finalize(*, session: Session, clock: Clock, actor: str, config: Config, tz: 
         raise Conflict(f"period {period.label} has not ended yet; finalise it after it ends")
     comment = (comment or "").strip()
     existing = session.execute(
-        select(AssessmentSnapshot).where(AssessmentSnapshot.period == period.label)
+        select(AssessmentSnapshot).where(col(AssessmentSnapshot.period) == period.label)
     ).scalar_one_or_none()
     if existing is not None and not replace:
         who = handles_by_id(session).get(existing.finalized_by_id)
@@ -234,4 +237,5 @@ def finalize(*, session: Session, clock: Clock, actor: str, config: Config, tz: 
     session.flush()
     audit.append(session, at=now, actor=by.handle, entity="assessment", entity_id=existing.id, kind=kind,
                  to_value=period.label, details={"comment": comment, "people": len(view["people"])})
-    return json.loads(data)
+    signed: dict = json.loads(data)
+    return signed

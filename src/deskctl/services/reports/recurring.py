@@ -11,7 +11,7 @@ import json
 from datetime import datetime, tzinfo
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.domain.periods import Period
@@ -20,7 +20,7 @@ from deskctl.services.reports import common
 from deskctl.services.reports.common import in_period
 from deskctl.store.tables import Improvement, Ticket
 
-DIMENSIONS = {"system": Ticket.system, "category": Ticket.category, "reporter": Ticket.reporter}
+DIMENSIONS = {"system": col(Ticket.system), "category": col(Ticket.category), "reporter": col(Ticket.reporter)}
 
 
 def build(*, session: Session, now: datetime, config: Config, tz: tzinfo, period: Period,
@@ -28,13 +28,13 @@ def build(*, session: Session, now: datetime, config: Config, tz: tzinfo, period
     limit = int(threshold if threshold is not None else config.get("recurring.threshold"))
     if limit < 2:
         raise InvalidInput(f"--threshold {limit}: a fault recurs from 2 tickets on")
-    where = [in_period(Ticket.opened_at, period), Ticket.status != "cancelled"]
+    where = [in_period(col(Ticket.opened_at), period), col(Ticket.status) != "cancelled"]
     links = _improvement_links(session)
     groups = []
-    for name, col in DIMENSIONS.items():
+    for name, column in DIMENSIONS.items():
         heads = session.execute(
-            select(col, func.count(), func.min(Ticket.opened_at), func.max(Ticket.opened_at))
-            .where(*where, col != "").group_by(col).having(func.count() >= limit)
+            select(column, func.count(), func.min(col(Ticket.opened_at)), func.max(col(Ticket.opened_at)))
+            .where(*where, column != "").group_by(column).having(func.count() >= limit)
         ).all()
         if not heads:
             continue
@@ -42,7 +42,7 @@ def build(*, session: Session, now: datetime, config: Config, tz: tzinfo, period
         keys = list(ids)
         for i in range(0, len(keys), 500):
             for key, tid in session.execute(
-                select(col, Ticket.id).where(*where, col.in_(keys[i:i + 500]))
+                select(column, col(Ticket.id)).where(*where, column.in_(keys[i:i + 500]))
             ):
                 ids[key].append(tid)
         for found in ids.values():
@@ -59,7 +59,7 @@ def build(*, session: Session, now: datetime, config: Config, tz: tzinfo, period
 
 def _improvement_links(session: Session) -> dict[int, list[int]]:
     out: dict[int, list[int]] = {}
-    for imp_id, raw in session.execute(select(Improvement.id, Improvement.ticket_ids)):
+    for imp_id, raw in session.execute(select(col(Improvement.id), col(Improvement.ticket_ids))):
         for tid in json.loads(raw or "[]"):
             out.setdefault(int(tid), []).append(imp_id)
     return out

@@ -8,10 +8,11 @@ breached); pending clocks are not judged yet.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, tzinfo
 
 from sqlalchemy import func, or_, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.domain.periods import Period
@@ -23,29 +24,29 @@ from deskctl.store.tables import Ticket
 
 
 def cohort(period: Period) -> list:
-    return [in_period(Ticket.opened_at, period), Ticket.status != "cancelled"]
+    return [in_period(col(Ticket.opened_at), period), col(Ticket.status) != "cancelled"]
 
 
 def build(*, session: Session, now: datetime, config: Config, tz: tzinfo, period: Period) -> dict:
     where = cohort(period)
-    resp_breached = Ticket.response_breached_at.is_not(None)
-    res_breached = Ticket.resolution_breached_at.is_not(None)
+    resp_breached = col(Ticket.response_breached_at).is_not(None)
+    res_breached = col(Ticket.resolution_breached_at).is_not(None)
     counts = {
         p: (0, 0, 0, 0, 0) for p in PRIORITIES
     }
     for priority, n, r_met, r_br, s_met, s_br in session.execute(
         select(
-            Ticket.priority,
+            col(Ticket.priority),
             func.count(),
-            count_if(Ticket.acknowledged_at.is_not(None) & ~resp_breached),
+            count_if(col(Ticket.acknowledged_at).is_not(None) & ~resp_breached),
             count_if(resp_breached),
-            count_if(Ticket.resolved_at.is_not(None) & ~res_breached),
+            count_if(col(Ticket.resolved_at).is_not(None) & ~res_breached),
             count_if(res_breached),
-        ).where(*where).group_by(Ticket.priority)
+        ).where(*where).group_by(col(Ticket.priority))
     ):
         counts[priority] = (n, r_met, r_br, s_met, s_br)
-    ack = duration_stats(session, config=config, tz=tz, where=where, group=Ticket.priority, kind="ack")
-    res = duration_stats(session, config=config, tz=tz, where=where, group=Ticket.priority, kind="resolve")
+    ack = duration_stats(session, config=config, tz=tz, where=where, group=col(Ticket.priority), kind="ack")
+    res = duration_stats(session, config=config, tz=tz, where=where, group=col(Ticket.priority), kind="resolve")
     targets = config.sla_targets()
     rows = []
     for p in PRIORITIES:
@@ -55,7 +56,8 @@ def build(*, session: Session, now: datetime, config: Config, tz: tzinfo, period
     totals = [sum(c[i] for c in counts.values()) for i in range(5)]
     all_ack = _merge(ack.values())
     all_res = _merge(res.values())
-    total_row = _row("all", *totals, all_ack, all_res, None, None)
+    n, r_met, r_br, s_met, s_br = totals
+    total_row = _row("all", n, r_met, r_br, s_met, s_br, all_ack, all_res, None, None)
     view = common.envelope("sla", period=period, now=now, tz=tz)
     view.update({
         "calendar": config.get("sla.calendar.mode"),
@@ -66,7 +68,7 @@ def build(*, session: Session, now: datetime, config: Config, tz: tzinfo, period
     return view
 
 
-def _merge(stats) -> dict:
+def _merge(stats: Iterable[dict]) -> dict:
     out = {"count": 0, "total_seconds": 0.0, "ratio_sum": 0.0}
     for s in stats:
         for k in out:
@@ -74,7 +76,8 @@ def _merge(stats) -> dict:
     return out
 
 
-def _row(priority, n, r_met, r_br, s_met, s_br, ack, res, resp_target, res_target) -> dict:
+def _row(priority: str, n: int, r_met: int, r_br: int, s_met: int, s_br: int, ack: dict | None, res: dict | None,
+         resp_target: int | None, res_target: int | None) -> dict:
     return {
         "priority": priority,
         "tickets": n,
@@ -97,11 +100,11 @@ def _row(priority, n, r_met, r_br, s_met, s_br, ack, res, resp_target, res_targe
 def breaches(session: Session, *, period: Period, where: list) -> list[dict]:
     """Every recorded breach of a ticket in the cohort: one row per clock."""
     names = handles_by_id(session)
-    rows = session.execute(
-        select(Ticket.id, Ticket.priority, Ticket.title, Ticket.status, Ticket.assignee_id,
-               Ticket.response_breached_at, Ticket.resolution_breached_at)
-        .where(*where, or_(Ticket.response_breached_at.is_not(None), Ticket.resolution_breached_at.is_not(None)))
-    ).all()  # sorted here: an ORDER BY id would make SQLite scan the whole table in id order
+    rows = list(session.execute(
+        select(col(Ticket.id), col(Ticket.priority), col(Ticket.title), col(Ticket.status), col(Ticket.assignee_id),
+               col(Ticket.response_breached_at), col(Ticket.resolution_breached_at))
+        .where(*where, or_(col(Ticket.response_breached_at).is_not(None), col(Ticket.resolution_breached_at).is_not(None)))
+    ).all())  # sorted here: an ORDER BY id would make SQLite scan the whole table in id order
     rows.sort(key=lambda r: r[0])
     out = []
     for tid, priority, title, status, assignee, resp_at, res_at in rows:

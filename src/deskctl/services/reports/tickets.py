@@ -6,11 +6,13 @@ and lists every day of the period, zeros included (that is what the bar chart dr
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from collections.abc import Sequence
+from datetime import date, datetime, tzinfo
+from typing import Any
 
-from sqlalchemy import String, and_, case, func, select, values
+from sqlalchemy import CTE, ColumnElement, String, and_, case, func, select, values
 from sqlalchemy.sql import column
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.domain.periods import Period, day_bounds
@@ -33,25 +35,25 @@ def check_dimension(by: str) -> str:
 
 
 def _aggregates(where: list) -> list:
-    ever_resolved = Ticket.resolved_at.is_not(None) | (Ticket.reopen_count > 0)
+    ever_resolved = col(Ticket.resolved_at).is_not(None) | (col(Ticket.reopen_count) > 0)
     return [
         func.count(),
-        count_if(Ticket.resolved_at.is_not(None)),
-        count_if(Ticket.status.in_(OPEN_STATUSES)),
-        count_if(Ticket.status == "cancelled"),
-        count_if(Ticket.reopen_count > 0),
+        count_if(col(Ticket.resolved_at).is_not(None)),
+        count_if(col(Ticket.status).in_(OPEN_STATUSES)),
+        count_if(col(Ticket.status) == "cancelled"),
+        count_if(col(Ticket.reopen_count) > 0),
         count_if(ever_resolved),
     ]
 
 
 def build(*, session: Session, now: datetime, config: Config, tz: tzinfo, period: Period, by: str) -> dict:
     by = check_dimension(by)
-    where = [in_period(Ticket.opened_at, period)]
+    where = [in_period(col(Ticket.opened_at), period)]
     if by == "day":
         groups = _by_day(session, config=config, tz=tz, period=period)
     else:
-        key = {"system": Ticket.system, "category": Ticket.category, "priority": Ticket.priority,
-               "assignee": Ticket.assignee_id, "channel": Ticket.channel}[by]
+        key = {"system": col(Ticket.system), "category": col(Ticket.category), "priority": col(Ticket.priority),
+               "assignee": col(Ticket.assignee_id), "channel": col(Ticket.channel)}[by]
         rows = session.execute(select(key, *_aggregates(where)).where(*where).group_by(key)).all()
         ttr = duration_stats(session, config=config, tz=tz, where=where, group=key, kind="resolve")
         names = handles_by_id(session) if by == "assignee" else {}
@@ -67,7 +69,7 @@ def build(*, session: Session, now: datetime, config: Config, tz: tzinfo, period
     return view
 
 
-def _row(key, agg, ttr) -> dict:
+def _row(key: Any, agg: Sequence[Any], ttr: dict | None) -> dict:
     opened, resolved, open_, cancelled, reopened, ever_resolved = agg
     return {
         "key": key,
@@ -81,7 +83,7 @@ def _row(key, agg, ttr) -> dict:
     }
 
 
-def day_table(period: Period, tz: tzinfo):
+def day_table(period: Period, tz: tzinfo) -> tuple[CTE, list[tuple[date, datetime, datetime]]]:
     """The local days of the period as a VALUES table (day, start, end) to join on."""
     bounds = day_bounds(period, tz)
     table = values(
@@ -94,7 +96,7 @@ def day_table(period: Period, tz: tzinfo):
 def _by_day(session: Session, *, config: Config, tz: tzinfo, period: Period) -> list[dict]:
     days, bounds = day_table(period, tz)
     join = and_(Ticket.opened_at >= days.c.d_start, Ticket.opened_at < days.c.d_end)
-    where = [in_period(Ticket.opened_at, period)]
+    where = [in_period(col(Ticket.opened_at), period)]
     found = {
         d: agg for d, *agg in session.execute(
             select(days.c.day, *_aggregates(where)).select_from(days).join(Ticket, join).group_by(days.c.day)
@@ -104,19 +106,20 @@ def _by_day(session: Session, *, config: Config, tz: tzinfo, period: Period) -> 
     return [_row(d.isoformat(), found.get(d.isoformat(), [0] * 6), ttr.get(d.isoformat())) for d, _, _ in bounds]
 
 
-def _ttr_by_day(session, *, config, tz, bounds, days, join) -> dict:
+def _ttr_by_day(session: Session, *, config: Config, tz: tzinfo, bounds: list[tuple[date, datetime, datetime]],
+                days: CTE, join: ColumnElement[bool]) -> dict:
     if common.calendar(config, tz).name == "24x7":
         seconds = common.seconds_between(Ticket.opened_at, Ticket.resolved_at) - Ticket.paused_seconds
         seconds = case((seconds < 0, 0.0), else_=seconds)
         rows = session.execute(
             select(days.c.day, func.count(), func.sum(seconds)).select_from(days).join(Ticket, join)
-            .where(Ticket.resolved_at.is_not(None)).group_by(days.c.day)
+            .where(col(Ticket.resolved_at).is_not(None)).group_by(days.c.day)
         ).all()
         return {d: {"count": n, "total_seconds": float(t or 0), "ratio_sum": 0.0} for d, n, t in rows}
-    out = {}
+    out: dict[str, dict] = {}
     for day, start, end in bounds:
         span = Period(start, end, day.isoformat(), day, day)
-        stats = duration_stats(session, config=config, tz=tz, where=[in_period(Ticket.opened_at, span)],
+        stats = duration_stats(session, config=config, tz=tz, where=[in_period(col(Ticket.opened_at), span)],
                                group=None, kind="resolve")
         if None in stats:
             out[day.isoformat()] = stats[None]

@@ -3,10 +3,10 @@ overdue (past `training.interval` since the last passed training) as of the peri
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.domain.periods import Period, local_date
@@ -16,20 +16,20 @@ from deskctl.services.reports.common import count_if
 from deskctl.store.tables import TrainingRecord
 
 
-def as_of_day(period: Period, now: datetime, tz: tzinfo):
+def as_of_day(period: Period, now: datetime, tz: tzinfo) -> date:
     """The last local day the report judges: the period's last day, or today."""
     return local_date(common.as_of(period, now) - timedelta(microseconds=1), tz)
 
 
 def build(*, session: Session, now: datetime, config: Config, tz: tzinfo, period: Period) -> dict:
     today = as_of_day(period, now, tz)
-    in_days = (TrainingRecord.on >= period.first_day, TrainingRecord.on < period.end_day)
+    in_days = (col(TrainingRecord.on) >= period.first_day, col(TrainingRecord.on) < period.end_day)
     sums = {
         sid: (n, float(h or 0), passed)
         for sid, n, h, passed in session.execute(
-            select(TrainingRecord.staff_id, func.count(), func.sum(TrainingRecord.hours),
-                   count_if(TrainingRecord.result == "pass"))
-            .where(*in_days).group_by(TrainingRecord.staff_id)
+            select(col(TrainingRecord.staff_id), func.count(), func.sum(col(TrainingRecord.hours)),
+                   count_if(col(TrainingRecord.result) == "pass"))
+            .where(*in_days).group_by(col(TrainingRecord.staff_id))
         )
     }
     rows = []
