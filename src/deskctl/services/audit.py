@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskctl.store import audit
 from deskctl.store.tables import Event
@@ -35,13 +35,13 @@ def audit_log(
     limit: int = 100,
 ) -> list[dict]:
     """The newest events first (up to `limit`), shown oldest first."""
-    query = select(Event).order_by(Event.id.desc()).limit(limit)
+    query = select(Event).order_by(col(Event.id).desc()).limit(limit)
     if since is not None:
-        query = query.where(Event.at >= since)
+        query = query.where(col(Event.at) >= since)
     if entity:
-        query = query.where(Event.entity == entity)
+        query = query.where(col(Event.entity) == entity)
     if actor:
-        query = query.where(Event.actor == actor)
+        query = query.where(col(Event.actor) == actor)
     rows = list(session.execute(query).scalars())
     rows.reverse()
     return [event_view(e) for e in rows]

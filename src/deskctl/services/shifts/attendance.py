@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.errors import Conflict, InvalidInput
@@ -63,18 +63,19 @@ def clock_in(
     now = clock.now()
     by, person, at, correcting, reason = _who(session, actor, for_handle, at, reason, shift_id, now, tz)
     window = config.duration("shift.clock_window")
+    shift: Shift | None
     if shift_id is not None:
         shift = _own(session, shift_id, person)
     else:
         shift = session.execute(
             select(Shift)
             .where(
-                Shift.staff_id == person.id,
-                Shift.start_at <= at + window,
-                Shift.start_at > at - MAX_SHIFT,
-                Shift.end_at > at,
+                col(Shift.staff_id) == person.id,
+                col(Shift.start_at) <= at + window,
+                col(Shift.start_at) > at - MAX_SHIFT,
+                col(Shift.end_at) > at,
             )
-            .order_by(Shift.start_at)
+            .order_by(col(Shift.start_at))
             .limit(1)
         ).scalar()
         if shift is None:
@@ -121,18 +122,19 @@ def clock_out(
     now = clock.now()
     by, person, at, correcting, reason = _who(session, actor, for_handle, at, reason, shift_id, now, tz)
     window = config.duration("shift.clock_window")
+    shift: Shift | None
     if shift_id is not None:
         shift = _own(session, shift_id, person)
     elif correcting:
         shift = session.execute(
             select(Shift)
             .where(
-                Shift.staff_id == person.id,
-                Shift.start_at <= at,
-                Shift.start_at > at - MAX_SHIFT - window,
-                Shift.end_at >= at - window,
+                col(Shift.staff_id) == person.id,
+                col(Shift.start_at) <= at,
+                col(Shift.start_at) > at - MAX_SHIFT - window,
+                col(Shift.end_at) >= at - window,
             )
-            .order_by(Shift.start_at.desc())
+            .order_by(col(Shift.start_at).desc())
             .limit(1)
         ).scalar()
         if shift is None:
@@ -141,13 +143,13 @@ def clock_out(
         shift = session.execute(
             select(Shift)
             .where(
-                Shift.staff_id == person.id,
-                Shift.clock_in_at.is_not(None),
-                Shift.clock_out_at.is_(None),
-                Shift.start_at <= now + window,
-                Shift.start_at > now - MAX_SHIFT - window,
+                col(Shift.staff_id) == person.id,
+                col(Shift.clock_in_at).is_not(None),
+                col(Shift.clock_out_at).is_(None),
+                col(Shift.start_at) <= now + window,
+                col(Shift.start_at) > now - MAX_SHIFT - window,
             )
-            .order_by(Shift.start_at.desc())
+            .order_by(col(Shift.start_at).desc())
             .limit(1)
         ).scalar()
         if shift is None:

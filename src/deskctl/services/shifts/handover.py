@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any
 
 from sqlalchemy import or_, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.domain.ticket_states import OPEN_STATUSES
@@ -22,7 +23,7 @@ from deskctl.services.inspections import plans as inspections
 from deskctl.services.people.staff import handles_by_id, require_actor
 from deskctl.services.shifts.views import MAX_SHIFT
 from deskctl.store import audit
-from deskctl.store.tables import Handover, Shift, ShiftType, Staff, Ticket
+from deskctl.store.tables import Handover, Shift, ShiftType, Staff, Ticket, pk
 from deskctl.timeparse import Clock
 
 PRIORITY_ORDER = {"P1": 1, "P2": 2, "P3": 3, "P4": 4}
@@ -34,7 +35,7 @@ def _iso(value: datetime | None) -> str | None:
 
 def _open_tickets(session: Session, handles: dict[int, str]) -> list[dict]:
     rows = session.execute(
-        select(Ticket).where(Ticket.status.in_(OPEN_STATUSES)).order_by(Ticket.priority, Ticket.opened_at)
+        select(Ticket).where(col(Ticket.status).in_(OPEN_STATUSES)).order_by(col(Ticket.priority), col(Ticket.opened_at))
     ).scalars()
     return [
         {
@@ -53,10 +54,10 @@ def _open_tickets(session: Session, handles: dict[int, str]) -> list[dict]:
 def _sla_deadlines(session: Session, start: datetime, end: datetime) -> list[dict]:
     rows = session.execute(
         select(Ticket).where(
-            Ticket.status.in_(OPEN_STATUSES),
+            col(Ticket.status).in_(OPEN_STATUSES),
             or_(
-                Ticket.response_due_at.between(start, end) & Ticket.acknowledged_at.is_(None),
-                Ticket.resolution_due_at.between(start, end) & (Ticket.status != "waiting"),
+                col(Ticket.response_due_at).between(start, end) & col(Ticket.acknowledged_at).is_(None),
+                col(Ticket.resolution_due_at).between(start, end) & (col(Ticket.status) != "waiting"),
             ),
         )
     ).scalars()
@@ -82,15 +83,15 @@ def _inspections_due(session: Session, tz: tzinfo, start: datetime, end: datetim
 
 
 def _my_shift(session: Session, me: Staff, now: datetime, window: timedelta) -> Shift:
-    shift = session.execute(
+    shift: Shift | None = session.execute(
         select(Shift)
         .where(
-            Shift.staff_id == me.id,
-            Shift.start_at <= now,
-            Shift.start_at > now - MAX_SHIFT - window,
-            Shift.end_at > now - window,
+            col(Shift.staff_id) == me.id,
+            col(Shift.start_at) <= now,
+            col(Shift.start_at) > now - MAX_SHIFT - window,
+            col(Shift.end_at) > now - window,
         )
-        .order_by(Shift.start_at.desc())
+        .order_by(col(Shift.start_at).desc())
         .limit(1)
     ).scalar()
     if shift is None:
@@ -105,33 +106,33 @@ def handover(
     now = clock.now()
     window = config.duration("shift.handover_window")
     shift = _my_shift(session, me, now, window)
-    done = session.execute(select(Handover).where(Handover.shift_id == shift.id)).scalar()
+    done = session.execute(select(Handover).where(col(Handover.shift_id) == shift.id)).scalar()
     if done is not None:
         raise Conflict(
             f"you handed shift {shift.id} over at {done.created_at.astimezone(tz):%H:%M} already; "
             "see it with `deskctl shift handover --show`"
         )
     note = clean_text(note, "the handover note", config)
-    incoming = session.execute(
-        select(Shift, Staff.handle)
-        .join(Staff, Shift.staff_id == Staff.id)
+    candidates = session.execute(
+        select(Shift, col(Staff.handle))
+        .join(Staff, col(Shift.staff_id) == col(Staff.id))
         .where(
-            Shift.staff_id != me.id,
-            Shift.start_at > shift.start_at,
-            Shift.start_at <= shift.end_at + config.duration("shift.clock_window"),
+            col(Shift.staff_id) != me.id,
+            col(Shift.start_at) > shift.start_at,
+            col(Shift.start_at) <= shift.end_at + config.duration("shift.clock_window"),
         )
-        .order_by(Shift.start_at, Staff.handle)
+        .order_by(col(Shift.start_at), col(Staff.handle))
     ).all()
-    first_start = incoming[0][0].start_at if incoming else None
-    incoming = [(s, h) for s, h in incoming if s.start_at == first_start]
+    first_start = candidates[0][0].start_at if candidates else None
+    incoming = [(s, h) for s, h in candidates if s.start_at == first_start]
     if incoming:
         next_start = max(now, incoming[0][0].start_at)
         next_end = max(s.end_at for s, _ in incoming)
     else:
         next_start, next_end = now, max(now, shift.end_at) + (shift.end_at - shift.start_at)
     handles = handles_by_id(session)
-    type_names = dict(session.execute(select(ShiftType.id, ShiftType.name)).all())
-    summary = {
+    type_names = dict(session.execute(select(col(ShiftType.id), col(ShiftType.name))).all())
+    summary: dict[str, Any] = {
         "shift": {"id": shift.id, "type": type_names.get(shift.type_id), "start_at": _iso(shift.start_at),
                   "end_at": _iso(shift.end_at)},
         "next_shift": {
@@ -144,7 +145,7 @@ def handover(
         "inspections_due": _inspections_due(session, tz, next_start, next_end),
     }
     row = Handover(
-        shift_id=shift.id, from_staff_id=me.id,
+        shift_id=shift.id, from_staff_id=pk(me),
         to_staff_id=incoming[0][0].staff_id if incoming else None,
         note=note, summary=json.dumps(summary, ensure_ascii=False), created_at=now,
     )
@@ -166,8 +167,8 @@ def takeover(*, session: Session, clock: Clock, actor: str, config: Config) -> d
     now = clock.now()
     recent = session.execute(
         select(Handover)
-        .where(Handover.from_staff_id != me.id)
-        .order_by(Handover.created_at.desc(), Handover.id.desc())
+        .where(col(Handover.from_staff_id) != me.id)
+        .order_by(col(Handover.created_at).desc(), col(Handover.id).desc())
         .limit(20)
     ).scalars()
     last = next((h for h in recent if _meant_for(h, me)), None)
@@ -196,13 +197,13 @@ def _meant_for(row: Handover, me: Staff) -> bool:
 
 
 def last_handover(*, session: Session) -> dict:
-    row = session.execute(select(Handover).order_by(Handover.created_at.desc(), Handover.id.desc()).limit(1)).scalar()
+    row = session.execute(select(Handover).order_by(col(Handover.created_at).desc(), col(Handover.id).desc()).limit(1)).scalar()
     if row is None:
         raise NotFound("no handover on record yet; the outgoing officer runs `deskctl shift handover`")
     return handover_view(row, handles_by_id(session))
 
 
-def _instants(value):
+def _instants(value: Any) -> Any:
     """Summary instants were stored as ISO text; give them back as datetimes for display."""
     if isinstance(value, dict):
         return {

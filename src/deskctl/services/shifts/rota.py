@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, tzinfo
 
 from sqlalchemy import delete, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.domain.rota import Slot, Tally, plan_rota
@@ -15,7 +15,7 @@ from deskctl.services.people.staff import get_staff, require_supervisor
 from deskctl.services.shifts.types import get_type, wall
 from deskctl.services.shifts.views import MAX_SHIFT, get_shift, view_of
 from deskctl.store import audit
-from deskctl.store.tables import Handover, Shift, ShiftType, Staff, SwapRequest
+from deskctl.store.tables import Handover, Shift, ShiftType, Staff, SwapRequest, pk
 from deskctl.timeparse import Clock, format_duration, local_text
 
 MAX_PLAN_DAYS = 731
@@ -32,15 +32,15 @@ def check_fits(
     exclude_id: int | None = None,
 ) -> None:
     """Refuse (exit 4) a shift that would double-book `staff` or cut their rest short."""
-    query = select(Shift.id, Shift.start_at, Shift.end_at).where(
-        Shift.staff_id == staff.id,
-        Shift.start_at < end + rest,
-        Shift.start_at > start - rest - MAX_SHIFT,
-        Shift.end_at > start - rest,
+    query = select(col(Shift.id), col(Shift.start_at), col(Shift.end_at)).where(
+        col(Shift.staff_id) == staff.id,
+        col(Shift.start_at) < end + rest,
+        col(Shift.start_at) > start - rest - MAX_SHIFT,
+        col(Shift.end_at) > start - rest,
     )
     if exclude_id is not None:
-        query = query.where(Shift.id != exclude_id)
-    for other_id, s, e in session.execute(query.order_by(Shift.start_at)).all():
+        query = query.where(col(Shift.id) != exclude_id)
+    for other_id, s, e in session.execute(query.order_by(col(Shift.start_at))).all():
         if s < end and e > start:
             raise Conflict(
                 f"{staff.handle} already has shift {other_id} ({local_text(s, tz)}–{local_text(e, tz)}) at that "
@@ -71,7 +71,7 @@ def _active_type(session: Session, name: str) -> ShiftType:
 
 def cancel_pending_swaps(session: Session, shift: Shift, *, at: datetime, actor: str, why: str) -> None:
     pending = session.execute(
-        select(SwapRequest).where(SwapRequest.shift_id == shift.id, SwapRequest.status == "pending")
+        select(SwapRequest).where(col(SwapRequest.shift_id) == shift.id, col(SwapRequest.status) == "pending")
     ).scalars()
     for req in pending:
         req.status = "cancelled"
@@ -129,7 +129,7 @@ def plan(
 
     type_ids = {t.id for t in type_rows}
     existing = session.execute(
-        select(Shift).where(Shift.type_id.in_(type_ids), Shift.day >= first, Shift.day <= last)
+        select(Shift).where(col(Shift.type_id).in_(type_ids), col(Shift.day) >= first, col(Shift.day) <= last)
     ).scalars().all()
     removable = [s for s in existing if replace and s.start_at > now and s.clock_in_at is None]
     removable_ids = {s.id for s in removable}
@@ -144,7 +144,7 @@ def plan(
     counted: dict[str, Tally] = {p.handle: Tally() for p in people}
     nearby = session.execute(
         select(Shift).where(
-            Shift.staff_id.in_(handle_of), Shift.start_at < hi, Shift.start_at > lo, Shift.end_at > lo
+            col(Shift.staff_id).in_(handle_of), col(Shift.start_at) < hi, col(Shift.start_at) > lo, col(Shift.end_at) > lo
         )
     ).scalars()
     for s in nearby:
@@ -167,13 +167,13 @@ def plan(
                 from_value=_handle(session, s.staff_id), details={"day": s.day, "why": "replanned"},
             )
         if removable_ids:
-            session.execute(delete(SwapRequest).where(SwapRequest.shift_id.in_(removable_ids)))
-            session.execute(delete(Shift).where(Shift.id.in_(removable_ids)))
+            session.execute(delete(SwapRequest).where(col(SwapRequest.shift_id).in_(removable_ids)))
+            session.execute(delete(Shift).where(col(Shift.id).in_(removable_ids)))
         type_by_name = {t.name: t for t in type_rows}
         staff_by_handle = {p.handle: p for p in people}
         for a in result.assignments:
             row = Shift(
-                type_id=type_by_name[a.slot.type_name].id, staff_id=staff_by_handle[a.member].id,
+                type_id=pk(type_by_name[a.slot.type_name]), staff_id=pk(staff_by_handle[a.member]),
                 day=a.slot.day, start_at=a.slot.start, end_at=a.slot.end, created_at=now,
             )
             session.add(row)
@@ -228,7 +228,8 @@ def plan(
 
 
 def _handle(session: Session, staff_id: int) -> str:
-    return session.execute(select(Staff.handle).where(Staff.id == staff_id)).scalar_one()
+    handle: str = session.execute(select(col(Staff.handle)).where(col(Staff.id) == staff_id)).scalar_one()
+    return handle
 
 
 # --- single slots ---------------------------------------------------------------------------
@@ -244,7 +245,7 @@ def assign(
     check_fits(session, staff=member, start=slot.start, end=slot.end, rest=config.duration("shift.rest"), tz=tz)
     now = clock.now()
     shift = Shift(
-        type_id=row.id, staff_id=member.id, day=day, start_at=slot.start, end_at=slot.end, created_at=now
+        type_id=pk(row), staff_id=pk(member), day=day, start_at=slot.start, end_at=slot.end, created_at=now
     )
     session.add(shift)
     session.flush()
@@ -258,8 +259,8 @@ def assign(
 def find_shift(session: Session, *, day: date, type_name: str, handle: str) -> Shift:
     row = get_type(session, type_name)
     member = get_staff(session, handle)
-    shift = session.execute(
-        select(Shift).where(Shift.day == day, Shift.type_id == row.id, Shift.staff_id == member.id)
+    shift: Shift | None = session.execute(
+        select(Shift).where(col(Shift.day) == day, col(Shift.type_id) == row.id, col(Shift.staff_id) == member.id)
     ).scalar_one_or_none()
     if shift is None:
         raise NotFound(f"{handle} has no {type_name} shift on {day} (see `deskctl shift list`)")
@@ -277,7 +278,7 @@ def unassign(
             f"shift {shift.id} has started, so it stays on record; "
             f"put someone else on it with `deskctl shift cover {shift.id} --by HANDLE`"
         )
-    if session.execute(select(Handover.id).where(Handover.shift_id == shift.id)).first():
+    if session.execute(select(col(Handover.id)).where(col(Handover.shift_id) == shift.id)).first():
         raise Conflict(f"shift {shift.id} has a handover on record and cannot be removed")
     view = view_of(session, shift, now=now, tz=tz, config=config)
     cancel_pending_swaps(session, shift, at=now, actor=by.handle, why="unassigned")
@@ -285,7 +286,7 @@ def unassign(
         session, at=now, actor=by.handle, entity="shift", entity_id=shift.id, kind="unassigned",
         from_value=view["who"], details={"day": shift.day, "type": view["type"]},
     )
-    session.execute(delete(SwapRequest).where(SwapRequest.shift_id == shift.id))
+    session.execute(delete(SwapRequest).where(col(SwapRequest.shift_id) == shift.id))
     session.delete(shift)
     return view
 
@@ -312,7 +313,7 @@ def cover(
         rest=config.duration("shift.rest"), tz=tz, exclude_id=shift.id,
     )
     cancel_pending_swaps(session, shift, at=now, actor=by.handle, why=f"covered by {handle}")
-    shift.staff_id = member.id
+    shift.staff_id = pk(member)
     audit.append(
         session, at=now, actor=by.handle, entity="shift", entity_id=shift.id, kind="covered",
         from_value=old, to_value=member.handle, details={"day": shift.day},

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import tzinfo
 
 from sqlalchemy import or_, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -17,14 +17,15 @@ from deskctl.services.people.staff import handles_by_id, require_actor
 from deskctl.services.shifts.rota import active_member, check_fits
 from deskctl.services.shifts.views import get_shift
 from deskctl.store import audit
-from deskctl.store.tables import Shift, ShiftType, Staff, SwapRequest
+from deskctl.store.tables import Shift, ShiftType, Staff, SwapRequest, pk
 from deskctl.timeparse import Clock
 
 
 def _view(session: Session, req: SwapRequest) -> dict:
     handles = handles_by_id(session)
     shift = session.get(Shift, req.shift_id)
-    type_name = session.execute(select(ShiftType.name).where(ShiftType.id == shift.type_id)).scalar_one()
+    assert shift is not None  # shift_id is a foreign key
+    type_name = session.execute(select(col(ShiftType.name)).where(col(ShiftType.id) == shift.type_id)).scalar_one()
     return {
         "id": req.id,
         "shift_id": req.shift_id,
@@ -56,7 +57,7 @@ def request_swap(
     if shift.start_at <= now:
         raise Conflict(f"shift {shift_id} has started; ask a supervisor to `deskctl shift cover` it")
     pending = session.execute(
-        select(SwapRequest.id).where(SwapRequest.shift_id == shift.id, SwapRequest.status == "pending")
+        select(col(SwapRequest.id)).where(col(SwapRequest.shift_id) == shift.id, col(SwapRequest.status) == "pending")
     ).scalar()
     if pending is not None:
         raise Conflict(f"swap request {pending} for shift {shift_id} is still pending; wait for its answer")
@@ -64,7 +65,7 @@ def request_swap(
         session, staff=target, start=shift.start_at, end=shift.end_at,
         rest=config.duration("shift.rest"), tz=tz, exclude_id=shift.id,
     )
-    req = SwapRequest(shift_id=shift.id, requester_id=me.id, target_id=target.id, created_at=now)
+    req = SwapRequest(shift_id=pk(shift), requester_id=me.id, target_id=pk(target), created_at=now)
     session.add(req)
     session.flush()
     audit.append(
@@ -101,7 +102,8 @@ def accept_swap(
         rest=config.duration("shift.rest"), tz=tz, exclude_id=shift.id,
     )
     requester = session.get(Staff, req.requester_id)
-    shift.staff_id = me.id
+    assert requester is not None  # requester_id is a foreign key
+    shift.staff_id = pk(me)
     req.status = "accepted"
     req.decided_at = now
     audit.append(
@@ -128,12 +130,12 @@ def decline_swap(*, session: Session, clock: Clock, actor: str, request_id: int)
 
 
 def list_swaps(*, session: Session, actor: str, everyone: bool = False, pending_only: bool = True) -> list[dict]:
-    query = select(SwapRequest).order_by(SwapRequest.id)
+    query = select(SwapRequest).order_by(col(SwapRequest.id))
     if not everyone:
-        me_id = session.execute(select(Staff.id).where(Staff.handle == actor)).scalar()
+        me_id = session.execute(select(col(Staff.id)).where(col(Staff.handle) == actor)).scalar()
         if me_id is None:
             return []
         query = query.where(or_(SwapRequest.requester_id == me_id, SwapRequest.target_id == me_id))
     if pending_only:
-        query = query.where(SwapRequest.status == "pending")
+        query = query.where(col(SwapRequest.status) == "pending")
     return [_view(session, r) for r in session.execute(query).scalars()]

@@ -6,7 +6,7 @@ import re
 from datetime import time
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskctl.domain.shift_time import crosses_midnight, is_night
 from deskctl.errors import Conflict, InvalidInput, NotFound
@@ -41,7 +41,7 @@ def type_view(t: ShiftType) -> dict:
 
 
 def get_type(session: Session, name: str) -> ShiftType:
-    found = session.execute(select(ShiftType).where(ShiftType.name == name)).scalar_one_or_none()
+    found: ShiftType | None = session.execute(select(ShiftType).where(col(ShiftType.name) == name)).scalar_one_or_none()
     if found is None:
         raise NotFound(f"no shift type {name!r} (see `deskctl shift type list`)")
     return found
@@ -70,7 +70,7 @@ def add_type(
     name = _check_name(name)
     start_t, end_t = wall(start), wall(end)
     min_staff = _check_min_staff(min_staff)
-    if session.execute(select(ShiftType.id).where(ShiftType.name == name)).first():
+    if session.execute(select(col(ShiftType.id)).where(col(ShiftType.name) == name)).first():
         raise Conflict(f"shift type {name!r} exists; change it with `deskctl shift type edit {name}`")
     row = ShiftType(
         name=name, start_local=f"{start_t:%H:%M}", end_local=f"{end_t:%H:%M}", min_staff=min_staff
@@ -88,7 +88,7 @@ def add_type(
 def list_types(*, session: Session, include_inactive: bool = True) -> list[dict]:
     query = select(ShiftType).order_by(ShiftType.start_local, ShiftType.name)
     if not include_inactive:
-        query = query.where(ShiftType.active.is_(True))
+        query = query.where(col(ShiftType.active).is_(True))
     return [type_view(t) for t in session.execute(query).scalars()]
 
 
@@ -110,7 +110,7 @@ def edit_type(
     changes: dict[str, list] = {}
     if new_name is not None and new_name != row.name:
         new_name = _check_name(new_name)
-        if session.execute(select(ShiftType.id).where(ShiftType.name == new_name)).first():
+        if session.execute(select(col(ShiftType.id)).where(col(ShiftType.name) == new_name)).first():
             raise Conflict(f"shift type {new_name!r} exists; pick another name")
         changes["name"] = [row.name, new_name]
     if start is not None:
@@ -137,7 +137,7 @@ def remove_type(*, session: Session, clock: Clock, actor: str, name: str) -> dic
     """Delete a type that no shift uses; one with history can only be made inactive."""
     by = require_supervisor(session, actor)
     row = get_type(session, name)
-    used = session.execute(select(func.count()).select_from(Shift).where(Shift.type_id == row.id)).scalar_one()
+    used = session.execute(select(func.count()).select_from(Shift).where(col(Shift.type_id) == row.id)).scalar_one()
     if used:
         raise Conflict(
             f"{used} shift(s) use type {name!r}; unassign them first, or retire the type with "

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
+from typing import TypeVar
 
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlalchemy import Select, select
+from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.domain.rota import Need, find_gaps
@@ -28,6 +29,8 @@ from deskctl.services.people.staff import handles_by_id
 from deskctl.services.shifts.types import wall
 from deskctl.store.tables import Handover, Shift, ShiftType, Staff
 from deskctl.timeparse import parse_date, parse_instant
+
+Query = TypeVar("Query", bound=Select)
 
 # Longest a shift can be (24 h type plus a DST hour): bounds index range scans on start_at.
 MAX_SHIFT = timedelta(hours=26)
@@ -104,26 +107,26 @@ def parse_window(
     return Window(lo, hi)
 
 
-def in_window(query, window: Window):
+def in_window(query: Query, window: Window) -> Query:
     """Shifts of the window's rota days, or overlapping its instants."""
     if window.first_day is None:
         return overlapping(query, window.start, window.end)
     return query.where(
-        Shift.day >= window.first_day,
-        Shift.day <= window.last_day,
-        Shift.start_at >= window.start - MAX_SHIFT,
-        Shift.start_at < window.end + MAX_SHIFT,
+        col(Shift.day) >= window.first_day,
+        col(Shift.day) <= window.last_day,
+        col(Shift.start_at) >= window.start - MAX_SHIFT,
+        col(Shift.start_at) < window.end + MAX_SHIFT,
     )
 
 
 # --- views --------------------------------------------------------------------------------
 
 
-def shift_query():
+def shift_query() -> Select[Shift, str, str]:
     return (
-        select(Shift, ShiftType.name, Staff.handle)
-        .join(ShiftType, Shift.type_id == ShiftType.id)
-        .join(Staff, Shift.staff_id == Staff.id)
+        select(Shift, col(ShiftType.name), col(Staff.handle))
+        .join(ShiftType, col(Shift.type_id) == col(ShiftType.id))
+        .join(Staff, col(Shift.staff_id) == col(Staff.id))
     )
 
 
@@ -165,13 +168,13 @@ def get_shift(session: Session, shift_id: int) -> Shift:
 
 
 def view_of(session: Session, shift: Shift, *, now: datetime, tz: tzinfo, config: Config) -> dict:
-    row = session.execute(shift_query().where(Shift.id == shift.id)).one()
+    row = session.execute(shift_query().where(col(Shift.id) == shift.id)).one()
     return views([row], now=now, tz=tz, config=config)[0]
 
 
-def overlapping(query, start: datetime, end: datetime):
+def overlapping(query: Query, start: datetime, end: datetime) -> Query:
     """Shifts overlapping [start, end); the lower bound on start_at keeps it an index range."""
-    return query.where(Shift.start_at < end, Shift.start_at > start - MAX_SHIFT, Shift.end_at > start)
+    return query.where(col(Shift.start_at) < end, col(Shift.start_at) > start - MAX_SHIFT, col(Shift.end_at) > start)
 
 
 def list_shifts(
@@ -187,18 +190,18 @@ def list_shifts(
     query = in_window(shift_query(), window)
     if who:
         staff_id = _staff_id(session, who)
-        query = query.where(Shift.staff_id == staff_id)
+        query = query.where(col(Shift.staff_id) == staff_id)
     if type_name:
-        type_id = session.execute(select(ShiftType.id).where(ShiftType.name == type_name)).scalar()
+        type_id = session.execute(select(col(ShiftType.id)).where(col(ShiftType.name) == type_name)).scalar()
         if type_id is None:
             raise NotFound(f"no shift type {type_name!r} (see `deskctl shift type list`)")
         query = query.where(Shift.type_id == type_id)
-    rows = session.execute(query.order_by(Shift.start_at, ShiftType.name, Staff.handle)).all()
+    rows = session.execute(query.order_by(col(Shift.start_at), col(ShiftType.name), col(Staff.handle))).all()
     return views(rows, now=now, tz=tz, config=config)
 
 
 def _staff_id(session: Session, handle: str) -> int:
-    staff_id = session.execute(select(Staff.id).where(Staff.handle == handle)).scalar()
+    staff_id: int | None = session.execute(select(col(Staff.id)).where(col(Staff.handle) == handle)).scalar()
     if staff_id is None:
         raise NotFound(f"no staff member with handle {handle!r} (see `deskctl staff list`)")
     return staff_id
@@ -211,8 +214,8 @@ def on_duty_at(*, session: Session, at: datetime) -> list[Staff]:
     """Staff whose shift covers instant `at` (start ≤ at < end), by handle."""
     query = (
         select(Staff)
-        .join(Shift, Shift.staff_id == Staff.id)
-        .where(Shift.start_at <= at, Shift.start_at > at - MAX_SHIFT, Shift.end_at > at)
+        .join(Shift, col(Shift.staff_id) == col(Staff.id))
+        .where(col(Shift.start_at) <= at, col(Shift.start_at) > at - MAX_SHIFT, col(Shift.end_at) > at)
         .order_by(Staff.handle)
         .distinct()
     )
@@ -223,13 +226,13 @@ def duty_now(*, session: Session, now: datetime, tz: tzinfo, config: Config) -> 
     """Who is on duty now, since and until when, the next handover and who takes over."""
     current_rows = session.execute(
         shift_query()
-        .where(Shift.start_at <= now, Shift.start_at > now - MAX_SHIFT, Shift.end_at > now)
-        .order_by(Shift.end_at, Staff.handle)
+        .where(col(Shift.start_at) <= now, col(Shift.start_at) > now - MAX_SHIFT, col(Shift.end_at) > now)
+        .order_by(col(Shift.end_at), col(Staff.handle))
     ).all()
     upcoming_rows = session.execute(
         shift_query()
-        .where(Shift.start_at > now, Shift.start_at <= now + timedelta(days=7))
-        .order_by(Shift.start_at, Staff.handle)
+        .where(col(Shift.start_at) > now, col(Shift.start_at) <= now + timedelta(days=7))
+        .order_by(col(Shift.start_at), col(Staff.handle))
         .limit(50)
     ).all()
     current = views(current_rows, now=now, tz=tz, config=config)
@@ -272,11 +275,12 @@ def coverage_gaps(*, session: Session, tz: tzinfo, window: Window) -> list[dict]
     no active type covers and nobody is on duty (type empty). A window of rota days is 24 h a
     day from the earliest type start: with day 08:00 and night 20:00, `--from 2026-12-01 --to
     2026-12-31` is 12-01 08:00 to 01-01 08:00."""
-    types = session.execute(select(ShiftType).where(ShiftType.active.is_(True))).scalars().all()
+    types = session.execute(select(ShiftType).where(col(ShiftType.active).is_(True))).scalars().all()
     walls = [(t, wall(t.start_local), wall(t.end_local)) for t in types]
     start, end = window.start, window.end
     if window.first_day is not None and walls:
         day_start = min(s_t for _, s_t, _ in walls)
+        assert window.last_day is not None  # given together with first_day
         start = shift_instants(window.first_day, day_start, day_start, tz)[0]
         end = shift_instants(window.last_day + timedelta(days=1), day_start, day_start, tz)[0]
     needs = []
@@ -289,7 +293,7 @@ def coverage_gaps(*, session: Session, tz: tzinfo, window: Window) -> list[dict]
             day += timedelta(days=1)
     rows = session.execute(
         overlapping(
-            select(ShiftType.name, Shift.start_at, Shift.end_at).join(ShiftType, Shift.type_id == ShiftType.id),
+            select(col(ShiftType.name), col(Shift.start_at), col(Shift.end_at)).join(ShiftType, col(Shift.type_id) == col(ShiftType.id)),
             start,
             end,
         )
@@ -328,8 +332,8 @@ def export_ics(
     if window is not None:
         query = in_window(query, window)
     if who:
-        query = query.where(Shift.staff_id == _staff_id(session, who))
-    rows = session.execute(query.order_by(Shift.start_at, Staff.handle)).all()
+        query = query.where(col(Shift.staff_id) == _staff_id(session, who))
+    rows = session.execute(query.order_by(col(Shift.start_at), col(Staff.handle))).all()
     cal = Calendar()
     cal.add("prodid", "-//deskctl//duty rota//EN")
     cal.add("version", "2.0")
@@ -378,7 +382,7 @@ def status_section(*, session: Session, now: datetime, actor: str, config: Confi
         "takes_over": ", ".join(r["who"] for r in duty["takes_over"]) or "nobody planned",
     }
     window = config.duration("shift.handover_window")
-    last = session.execute(select(Handover).order_by(Handover.created_at.desc(), Handover.id.desc()).limit(1)).scalar()
+    last = session.execute(select(Handover).order_by(col(Handover.created_at).desc(), col(Handover.id).desc()).limit(1)).scalar()
     pending = []
     if last is not None and last.taken_over_at is None and handover_flagged(
         last.created_at, None, now=now, window=window
