@@ -8,8 +8,10 @@ left open so `deskctl inspect due` has something to show.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from deskctl.services.demo.staff import OFFICERS
 from deskctl.services.inspections import plans as inspections
@@ -18,7 +20,10 @@ from deskctl.services.inspections.schedule import OwnerResolver, get_plan, recur
 from deskctl.store.tables import Staff
 from deskctl.timeparse import Clock
 
-PLANS = [
+if TYPE_CHECKING:
+    from deskctl.services.demo import DemoContext
+
+PLANS: list[dict[str, Any]] = [
     dict(name="core-network", target="核心交换机", every="daily 09:00", grace="1h", owner="on-duty",
          priority="P2", items=["CPU < 70%", "所有端口状态正常", "电源冗余正常"]),
     dict(name="machine-room", target="机房环境", every="every 4h", grace="30m", owner="on-duty",
@@ -39,13 +44,13 @@ FAILURES = [
 MISSED = ("core-network", 8)  # nobody ran the core-network inspection eight days ago
 
 
-def seed(ctx) -> None:
+def seed(ctx: DemoContext) -> None:
     session, tz, now, rng = ctx.session, ctx.tz, ctx.now, ctx.rng
     start = now - timedelta(days=30)
     for spec in PLANS:
         inspections.add_plan(session=session, clock=Clock(start), actor="lead", config=ctx.config, tz=tz,
                              start=start, **spec)
-    officers = list(session.execute(select(Staff.handle).where(Staff.handle.in_(OFFICERS))).scalars())
+    officers = list(session.execute(select(col(Staff.handle)).where(col(Staff.handle).in_(OFFICERS))).scalars())
     owner_of = OwnerResolver(session)
     runs = findings = 0
     failed_days: set[tuple[str, int]] = set()
@@ -59,7 +64,7 @@ def seed(ctx) -> None:
             if (plan.name, days_ago) == MISSED:
                 continue
             performer = owner_of("on-duty", at)
-            if performer not in officers:
+            if performer is None or performer not in officers:
                 performer = rng.choice(officers)
             fail = {(n, note) for p, d, n, note in FAILURES
                     if p == plan.name and d == days_ago and (p, d) not in failed_days}

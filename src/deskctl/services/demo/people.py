@@ -8,12 +8,17 @@ Everything goes through the real services, acting as the supervisor `lead`.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from deskctl.services.people import improvements, records, reviews, training
 from deskctl.store.tables import Staff, Ticket
 from deskctl.timeparse import Clock
+
+if TYPE_CHECKING:
+    from deskctl.services.demo import DemoContext
 
 SUPERVISOR = "lead"
 TOPICS = [
@@ -28,10 +33,10 @@ OVERDUE = "chen"  # last passed training 200 days ago
 DUE_SOON = "wu"  # last passed 170 days ago: due within the next two weeks
 
 
-def seed(ctx) -> None:
+def seed(ctx: DemoContext) -> None:
     session, tz, config = ctx.session, ctx.tz, ctx.config
     today = ctx.now.astimezone(tz).date()
-    handles = [h for (h,) in session.execute(select(Staff.handle).order_by(Staff.id))]
+    handles = [h for (h,) in session.execute(select(col(Staff.handle)).order_by(col(Staff.id)))]
     n_training = 0
     for handle in handles:
         if handle == OVERDUE:
@@ -67,9 +72,9 @@ def seed(ctx) -> None:
     for area, score, finding, handle in review_rows:
         reviews.add_review(session=session, clock=ctx.clock, actor=SUPERVISOR, config=config, area=area,
                           score=score, finding=finding, handle=handle if handle in handles else None)
-    vpn = list(session.execute(select(Ticket.id).where(Ticket.system == "vpn").order_by(Ticket.id).limit(7)).scalars())
+    vpn = list(session.execute(select(col(Ticket.id)).where(col(Ticket.system) == "vpn").order_by(col(Ticket.id)).limit(7)).scalars())
     printer = list(session.execute(
-        select(Ticket.id).where(Ticket.system == "printer").order_by(Ticket.id).limit(4)).scalars())
+        select(col(Ticket.id)).where(col(Ticket.system) == "printer").order_by(col(Ticket.id)).limit(4)).scalars())
     month_ago = Clock(fixed=ctx.now - timedelta(days=30))
     owner = "li" if "li" in handles else SUPERVISOR
     done = improvements.add_improvement(

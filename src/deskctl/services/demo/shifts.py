@@ -7,8 +7,10 @@ Everything goes through the shift services, with the clock set to when each thin
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from deskctl.services.demo.staff import OFFICERS
 from deskctl.services.shifts import attendance as shift_attendance
@@ -18,11 +20,14 @@ from deskctl.services.shifts import types as shift_types
 from deskctl.store.tables import Shift, Staff
 from deskctl.timeparse import Clock
 
+if TYPE_CHECKING:
+    from deskctl.services.demo import DemoContext
+
 SUPERVISOR = "lead"
 LATE_SHIFTS = 4  # past shifts whose officer clocks in beyond the grace
 
 
-def seed(ctx) -> None:
+def seed(ctx: DemoContext) -> None:
     for name, start, end in (("day", "08:00", "20:00"), ("night", "20:00", "08:00")):
         shift_types.add_type(
             session=ctx.session, clock=ctx.clock, actor=SUPERVISOR, name=name, start=start, end=end, min_staff=1
@@ -39,18 +44,18 @@ def seed(ctx) -> None:
     ctx.counts["handovers"] = _handovers(ctx)
 
 
-def _started(ctx) -> list[tuple[Shift, str]]:
+def _started(ctx: DemoContext) -> list[tuple[Shift, str]]:
     return list(
         ctx.session.execute(
-            select(Shift, Staff.handle)
-            .join(Staff, Shift.staff_id == Staff.id)
-            .where(Shift.start_at <= ctx.now)
-            .order_by(Shift.start_at)
+            select(Shift, col(Staff.handle))
+            .join(Staff, col(Shift.staff_id) == col(Staff.id))
+            .where(col(Shift.start_at) <= ctx.now)
+            .order_by(col(Shift.start_at))
         ).all()
     )
 
 
-def _attendance(ctx) -> dict[str, int]:
+def _attendance(ctx: DemoContext) -> dict[str, int]:
     """Clock everybody in and out around their shifts; a few come late, one never comes."""
     started = _started(ctx)
     ended = [i for i, (s, _) in enumerate(started) if s.end_at <= ctx.now]
@@ -79,7 +84,7 @@ def _attendance(ctx) -> dict[str, int]:
     return counts
 
 
-def _handovers(ctx) -> int:
+def _handovers(ctx: DemoContext) -> int:
     """The last three finished shifts were handed over; the newest is not taken over yet."""
     ended = [(s, h) for s, h in _started(ctx) if s.end_at <= ctx.now and s.clock_in_at is not None][-3:]
     notes = [

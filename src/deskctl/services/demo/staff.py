@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import func, select
 from sqlmodel import Session
 
 from deskctl.services.people.staff import add_staff
 from deskctl.store.tables import Staff
+
+if TYPE_CHECKING:
+    from deskctl.services.demo import DemoContext
 
 STAFF = [
     ("lead", "王主管", "supervisor", 1, "13800000001"),
@@ -26,10 +31,11 @@ TECHNICIANS = {2: ["li", "zhou", "wu"], 3: ["maria", "kumar"]}
 
 
 def desk_is_empty(session: Session) -> bool:
-    return session.execute(select(func.count()).select_from(Staff)).scalar_one() == 0
+    members: int = session.execute(select(func.count()).select_from(Staff)).scalar_one()
+    return members == 0
 
 
-def seed(ctx) -> None:
+def seed(ctx: DemoContext) -> None:
     for handle, name, role, tier, phone in STAFF:
         add_staff(
             session=ctx.session, clock=ctx.clock, actor="lead", config=ctx.config, handle=handle, name=name,

@@ -7,7 +7,10 @@ instant; steps of all tickets run in time order, so the audit trail reads like a
 from __future__ import annotations
 
 import heapq
-from datetime import timedelta
+import random
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from deskctl.errors import DeskError
 from deskctl.services.context import Unit
@@ -15,6 +18,9 @@ from deskctl.services.demo.staff import OFFICERS, TECHNICIANS
 from deskctl.services.tickets import lifecycle as svc
 from deskctl.services.tickets.sweep import sweep
 from deskctl.timeparse import Clock
+
+if TYPE_CHECKING:
+    from deskctl.services.demo import DemoContext
 
 FAULTS = [
     ("VPN 无法连接", "vpn", "network"),
@@ -49,16 +55,16 @@ PRIORITY_WEIGHTS = [("P1", 3), ("P2", 12), ("P3", 55), ("P4", 30)]
 TICKETS = 320
 
 
-def _pick_priority(rng) -> str:
+def _pick_priority(rng: random.Random) -> str:
     return rng.choices([p for p, _ in PRIORITY_WEIGHTS], weights=[w for _, w in PRIORITY_WEIGHTS])[0]
 
 
-def _plan(rng, opened, now):
+def _plan(rng: random.Random, opened: datetime, now: datetime) -> list[tuple[timedelta, str, str, dict[str, Any]]]:
     """The steps of one ticket's life as (offset from opening, action, kwargs)."""
     tier = rng.choices([1, 2, 3], weights=[45, 45, 10])[0]
     worker = rng.choice(OFFICERS) if tier == 1 else rng.choice(TECHNICIANS[tier])
     dispatcher = rng.choice(OFFICERS)
-    steps = []
+    steps: list[tuple[timedelta, str, str, dict[str, Any]]] = []
     t = timedelta(minutes=rng.randint(2, 40))
     if rng.random() < 0.04:
         steps.append((t, "cancel", dispatcher, {"reason": "reported twice by the same user"}))
@@ -100,7 +106,7 @@ def _plan(rng, opened, now):
     return steps
 
 
-ACTIONS = {
+ACTIONS: dict[str, Callable[..., dict]] = {
     "assign": svc.assign_ticket,
     "ack": svc.ack_ticket,
     "note": svc.add_note,
@@ -112,7 +118,7 @@ ACTIONS = {
     "reopen": svc.reopen_ticket,
     "cancel": svc.cancel_ticket,
 }
-def seed(ctx) -> None:
+def seed(ctx: DemoContext) -> None:
     rng, now = ctx.rng, ctx.now
     start = now - timedelta(days=30)
     queue: list = []
