@@ -9,7 +9,8 @@ from __future__ import annotations
 import errno
 import os
 import sys
-from typing import Annotated
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer import _click as click
@@ -18,6 +19,9 @@ from deskctl import __version__
 from deskctl.cli import admin
 from deskctl.cli.state import AppState, set_state
 from deskctl.errors import DeskError, ExitCode
+
+if TYPE_CHECKING:
+    from typer._click.shell_completion import CompletionItem
 
 # Command groups built only when used: a run of `deskctl ticket list` builds the ticket group
 # alone, and the root help lists them from here. The help is each group's first line (a test
@@ -58,7 +62,7 @@ class DeskGroup(typer.core.TyperGroup):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [*super().list_commands(ctx), *(n for n in LAZY_GROUPS if n not in self.commands)]
 
-    def get_command(self, ctx: click.Context, cmd_name: str):
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         cmd = super().get_command(ctx, cmd_name)
         if cmd is not None or cmd_name not in LAZY_GROUPS:
             return cmd
@@ -66,7 +70,9 @@ class DeskGroup(typer.core.TyperGroup):
             return typer.core.TyperGroup(name=cmd_name, help=LAZY_GROUPS[cmd_name][2])
         return self.load(cmd_name)
 
-    def resolve_command(self, ctx: click.Context, args: list[str]):
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
         try:
             return super().resolve_command(ctx, args)
         except click.exceptions.UsageError as exc:
@@ -79,7 +85,7 @@ class DeskGroup(typer.core.TyperGroup):
                 exc.message = f"{message}. Did you mean {', '.join(map(repr, close))}?" if close else f"{message}."
             raise
 
-    def load(self, name: str):
+    def load(self, name: str) -> click.Command:
         """Build one lazy group (its module imported now) and keep it."""
         module, attr, _ = LAZY_GROUPS[name]
         # __import__ rather than importlib.import_module: the same import, but one that
@@ -96,21 +102,29 @@ class DeskGroup(typer.core.TyperGroup):
                 self.load(name)
         return self
 
-    def format_help(self, ctx: click.Context, formatter) -> None:
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         self._listing = True
         try:
             super().format_help(ctx, formatter)
         finally:
             self._listing = False
 
-    def shell_complete(self, ctx: click.Context, incomplete: str):
+    def shell_complete(self, ctx: click.Context, incomplete: str) -> list[CompletionItem]:
         self._listing = True
         try:
             return super().shell_complete(ctx, incomplete)
         finally:
             self._listing = False
 
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> int:
         from deskctl import render
 
         code: int = ExitCode.OK
@@ -120,6 +134,7 @@ class DeskGroup(typer.core.TyperGroup):
                 prog_name=prog_name or "deskctl",
                 complete_var=complete_var,
                 standalone_mode=False,
+                windows_expand_args=windows_expand_args,
                 **extra,
             )
             code = rv if isinstance(rv, int) else ExitCode.OK

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from deskctl.cli.options import FormatOpt, JsonOpt, LimitOpt, SinceOpt, command_group, output_format
 from deskctl.cli.state import state
 from deskctl.errors import Conflict, ExitCode, InvalidInput
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from rich.table import Table
+
+    from deskctl.config import Config
 
 config_app = command_group("Show and change the configuration.")
 db_app = command_group("Database upkeep: upgrade, backup, restore, check.")
@@ -73,7 +80,7 @@ def demo(
         )
 
 
-def _status_tables(view: dict[str, Any]):
+def _status_tables(view: dict[str, Any]) -> Iterator[Table]:
     from deskctl import render
 
     head = [(k, v) for k, v in view.items() if not isinstance(v, (list, dict))]
@@ -121,7 +128,7 @@ def config_show(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
     render.emit(rows, out, columns=[render.Col("key", style="bold"), render.Col("value"), render.Col("source"), render.Col("help")])
 
 
-def _in_file(cfg, key: str) -> bool:
+def _in_file(cfg: Config, key: str) -> bool:
     node: Any = cfg.data
     for part in key.split("."):
         if not isinstance(node, dict) or part not in node:

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from deskctl.cli.options import FormatOpt, JsonOpt, command_group, id_number, output_format
 from deskctl.cli.state import state
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from rich.table import Table
+
+    from deskctl.render import Col
+
 app = command_group("Improvement actions: problems, actions, owners, outcomes.")
 
 
-def _columns():
+def _columns() -> list[Col]:
     from deskctl.render import Col
 
     return [
@@ -93,7 +100,7 @@ def improve_show(
     with state().read() as r:
         view = r.call(svc.show_improvement, improvement_id=improvement_id)
 
-    def tables(v):
+    def tables(v: dict) -> Iterator[Table]:
         yield render.kv_table([(k, val) for k, val in v.items() if k != "linked_tickets"],
                               title=f"improvement {v['id']}")
         if v["linked_tickets"]:

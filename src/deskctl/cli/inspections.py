@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -22,6 +22,15 @@ from deskctl.cli.options import (
 from deskctl.cli.state import state
 from deskctl.errors import ExitCode, InvalidInput
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from datetime import datetime
+
+    from rich.table import Table
+
+    from deskctl.render import Col
+    from deskctl.services.context import Unit
+
 app = command_group("Periodic inspections: plans, what is due, runs and findings.")
 plan_app = command_group("Inspection plans: checklist, recurrence, owner (supervisor only).")
 app.add_typer(plan_app, name="plan")
@@ -33,7 +42,7 @@ EveryOpt = Annotated[
 ]
 
 
-def _plan_columns():
+def _plan_columns() -> list[Col]:
     from deskctl.render import Col
 
     return [Col("name", style="bold"), Col("target"), Col("schedule"), Col("owner"), Col("priority"),
@@ -41,20 +50,20 @@ def _plan_columns():
             Col("last_run_at", "last run")]
 
 
-def _due_columns():
+def _due_columns() -> list[Col]:
     from deskctl.render import Col
 
-    def state_style(value):
+    def state_style(value: Any) -> str | None:
         return "bold red" if value == "overdue" else "yellow"
 
     return [Col("plan", style="bold"), Col("target"), Col("due_at", "due"), Col("state", style_of=state_style),
             Col("overdue_at", "overdue after"), Col("owner"), Col("priority")]
 
 
-def _history_columns():
+def _history_columns() -> list[Col]:
     from deskctl.render import Col
 
-    def state_style(value):
+    def state_style(value: Any) -> str | None:
         return {"missed": "bold red", "late": "yellow"}.get(value)
 
     return [Col("occurrence_at", "occurrence"), Col("plan", style="bold"), Col("target"),
@@ -63,7 +72,7 @@ def _history_columns():
             Col("tickets"), Col("run", justify="right")]
 
 
-def _result_columns():
+def _result_columns() -> list[Col]:
     from deskctl.render import Col
 
     return [Col("n", justify="right"), Col("item"), Col("result"), Col("note"), Col("value"),
@@ -71,7 +80,7 @@ def _result_columns():
             Col("ticket_status", "ticket status")]
 
 
-def _plan_tables(view: dict[str, Any]):
+def _plan_tables(view: dict[str, Any]) -> Iterator[Table]:
     from deskctl import render
 
     head = [(k, v) for k, v in view.items() if k not in ("checklist", "upcoming", "recent_runs", "open")]
@@ -86,7 +95,7 @@ def _plan_tables(view: dict[str, Any]):
         yield render.rows_table(view["recent_runs"], _history_columns(), title="recent runs")
 
 
-def _run_tables(view: dict[str, Any]):
+def _run_tables(view: dict[str, Any]) -> Iterator[Table]:
     from deskctl import render
 
     head = [(k, v) for k, v in view.items() if k not in ("results", "findings")]
@@ -94,12 +103,12 @@ def _run_tables(view: dict[str, Any]):
     yield render.rows_table(view["results"], _result_columns(), title="results")
 
 
-def _when(value) -> str:
+def _when(value: datetime) -> str:
     """An instant as a short local time, for messages and table cells."""
     return value.astimezone(state().tz).strftime("%Y-%m-%d %H:%M")
 
 
-def _instant(text: str | None, r) -> Any:
+def _instant(text: str | None, r: Unit) -> Any:
     from deskctl.timeparse import parse_instant
 
     return parse_instant(text, tz=r.tz, now=r.clock.now()) if text else None

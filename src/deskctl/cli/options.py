@@ -81,7 +81,7 @@ def ask(label: str, value: str | None, *, required: bool = True) -> str | None:
     if value is not None and value.strip():
         return value
     if interactive():
-        answer = typer.prompt(label, default="" if not required else None, show_default=False)
+        answer: str = typer.prompt(label, default="" if not required else None, show_default=False)
         if answer.strip() or not required:
             return answer
     if required:

@@ -5,15 +5,22 @@ Registered on the staff app by `register`; `records_for` and `show_tables` serve
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from deskctl.cli.options import FormatOpt, JsonOpt, output_format
 from deskctl.cli.state import state
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
-def register(app) -> None:
+    from rich.table import Table
+
+    from deskctl.services.context import Unit
+
+
+def register(app: typer.Typer) -> None:
     """Add `record` to the staff app."""
     app.command("record")(record)
 
@@ -39,14 +46,14 @@ def record(
     render.emit(view, out, title=f"{view['kind']} recorded for {view['handle']}")
 
 
-def records_for(unit, handle: str) -> list[dict]:
+def records_for(unit: Unit, handle: str) -> list[dict]:
     """The member's discipline and commendation records, oldest first."""
     from deskctl.services.people import records as svc
 
     return svc.records_for(session=unit.session, handle=handle)
 
 
-def show_tables(view: dict[str, Any]):
+def show_tables(view: dict[str, Any]) -> Iterator[Table]:
     from deskctl import render
 
     fields = {k: v for k, v in view.items() if k != "records"}

@@ -7,7 +7,7 @@ Services compute the view; this module only chooses how it looks.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -22,6 +22,11 @@ from deskctl.cli.options import (
 )
 from deskctl.cli.state import state
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from rich.table import Table
+
 app = command_group("Reports and performance assessment.")
 
 ReportFormatOpt = Annotated[
@@ -35,7 +40,7 @@ def _format(fmt: str, as_json: bool) -> str:
 
 
 def _build(build: Callable[..., dict], period: str | None, from_: str | None, to: str | None, *,
-           date_: str | None = None, default: str = "month", **extra) -> dict:
+           date_: str | None = None, default: str = "month", **extra: Any) -> dict:
     """Resolve the period in the desk zone and run one report's `build`."""
     from deskctl.services.reports.common import resolve_period
 
@@ -51,7 +56,7 @@ def _build(build: Callable[..., dict], period: str | None, from_: str | None, to
 TABLE_LIMIT = 50  # rows of a detail list shown on a terminal; json/csv/md have them all
 
 
-def _rows(rows: list[dict], title: str, keys: Iterable[str] | None = None, limit: int | None = None):
+def _rows(rows: list[dict], title: str, keys: Iterable[str] | None = None, limit: int | None = None) -> Table:
     from deskctl import render
 
     if not rows:
@@ -62,13 +67,13 @@ def _rows(rows: list[dict], title: str, keys: Iterable[str] | None = None, limit
     return render.rows_table(rows, render.auto_columns(rows, keys), title=title)
 
 
-def _kv(pairs: dict, title: str):
+def _kv(pairs: dict, title: str) -> Table:
     from deskctl import render
 
     return render.kv_table([(render.header_for(k), render.shown(k, v)) for k, v in pairs.items()], title=title)
 
 
-def _head(view: dict):
+def _head(view: dict) -> Table:
     from deskctl import render
 
     p = view["period"]
@@ -100,7 +105,7 @@ def _emit(view: dict, out: str, *, rows_key: str, sections: list[tuple[str, Any]
         render.emit({"rows": rows}, out, rows_key="rows", columns=cols)
         return
 
-    def default_tables(v):
+    def default_tables(v: dict) -> Iterator[Table]:
         yield _head(v)
         for i, (title, data) in enumerate(sections):
             detail = i > 0  # the first section is the report's summary: always whole
@@ -143,7 +148,7 @@ def daily(
         ("handovers", view["handovers"]),
     ]
 
-    def tables(v):
+    def tables(v: dict) -> Iterator[Table]:
         yield _head(v)
         yield _kv(v["tickets"], "tickets")
         yield render.bar_chart([(d["day"][5:], d["opened"]) for d in v["tickets_per_day"]], "tickets opened per day")
@@ -188,7 +193,7 @@ def tickets(
     view = _build(tickets_report.build, period, from_, to, by=by)
     sections = [(f"tickets by {by}", view["groups"]), ("total", view["total"])]
 
-    def tables(v):
+    def tables(v: dict) -> Iterator[Table]:
         yield _head(v)
         if by == "day":
             yield render.bar_chart([(g["key"], g["opened"]) for g in v["groups"]], "tickets opened per day")
@@ -289,6 +294,7 @@ def performance(
     st = state()
     now = st.clock.now()
     span = resolve_period(period=period, from_=from_, to=to, tz=st.tz, now=now)
+    view: dict | None
     if finalize:
         with st.write() as w:
             view = w.call(svc.finalize, period=span, comment=comment, replace=replace)
@@ -305,7 +311,7 @@ def performance(
     if fin:
         sections.append(("finalised", fin))
 
-    def tables(v):
+    def tables(v: dict) -> Iterator[Table]:
         yield _head(v)
         yield _rows(rows, "performance (0-100; score = weighted mean of the components)")
         yield _kv({**v["weights"], "min_tickets": v["min_tickets"],

@@ -5,13 +5,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from deskctl.cli.options import FormatOpt, JsonOpt, id_number, output_format
 from deskctl.cli.state import state
 from deskctl.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from rich.table import Table
+    from rich.text import Text
 
 ForOpt = Annotated[str | None, typer.Option("--for", help="Supervisor: record for this person (a correction).")]
 AtOpt = Annotated[str | None, typer.Option("--at", help="Supervisor: when it really happened (a correction).")]
@@ -29,7 +35,8 @@ def register(app: typer.Typer) -> None:
 # --- attendance -----------------------------------------------------------------------------
 
 
-def _clock(kind: str, for_: str | None, at: str | None, reason: str | None, shift_id: int | None, fmt: str, as_json: bool):
+def _clock(kind: str, for_: str | None, at: str | None, reason: str | None, shift_id: int | None, fmt: str,
+           as_json: bool) -> None:
     from deskctl import render
     from deskctl.services.shifts import attendance as svc
     from deskctl.timeparse import parse_instant
@@ -66,7 +73,7 @@ def clock_out(
 # --- handover -------------------------------------------------------------------------------
 
 
-def _handover_tables(view: dict[str, Any]):
+def _handover_tables(view: dict[str, Any]) -> Iterator[Table | Text]:
     from deskctl import render
 
     nxt = view.get("next_shift") or {}

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from deskctl.cli.options import FormatOpt, JsonOpt, command_group, output_format
 from deskctl.cli.state import state
 
+if TYPE_CHECKING:
+    from deskctl.render import Col
+
 app = command_group("Shift types: local start and end, minimum staffing.")
 
 
-def _type_columns():
+def _type_columns() -> list[Col]:
     from deskctl.render import Col
 
     return [

@@ -7,7 +7,7 @@ and `shift swap list` (requests to and from you).
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -24,6 +24,14 @@ from deskctl.cli.options import (
 from deskctl.cli.state import state
 from deskctl.errors import ExitCode, InvalidInput
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from rich.table import Table
+    from rich.text import Text
+
+    from deskctl.render import Col
+
 app = command_group("Duty rota: shift types, planning, on duty now, swaps, gaps, attendance, handover.")
 app.add_typer(shift_types.app, name="type")
 
@@ -34,7 +42,7 @@ def _split(values: list[str] | None) -> list[str]:
     return [part.strip() for v in values or [] for part in v.split(",") if part.strip()]
 
 
-def shift_columns():
+def shift_columns() -> list[Col]:
     from deskctl.render import Col
 
     return [
@@ -48,7 +56,7 @@ def shift_columns():
 # --- planning -------------------------------------------------------------------------------
 
 
-def _plan_tables(view: dict[str, Any]):
+def _plan_tables(view: dict[str, Any]) -> Iterator[Table]:
     from deskctl import render
 
     head = [(k, v) for k, v in view.items() if not isinstance(v, list) or k in ("types", "members")]
@@ -208,7 +216,7 @@ def mine(
     render.emit(rows, out, columns=shift_columns())
 
 
-def _now_tables(view: dict[str, Any]):
+def _now_tables(view: dict[str, Any]) -> Iterator[Table | Text]:
     from deskctl import render
 
     cols = [render.Col(k) for k in ("who", "type", "since", "until", "clocked_in_at", "attendance")]
@@ -275,7 +283,7 @@ def _duration(seconds: Any) -> str:
 # --- swaps ----------------------------------------------------------------------------------
 
 
-def _swap_columns():
+def _swap_columns() -> list[Col]:
     from deskctl.render import Col
 
     return [Col(k) for k in ("id", "shift_id", "day", "type", "start_at", "from", "to", "status", "created_at")]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -10,10 +10,13 @@ from deskctl.cli import records
 from deskctl.cli.options import FormatOpt, JsonOpt, command_group, output_format
 from deskctl.cli.state import state
 
+if TYPE_CHECKING:
+    from deskctl.render import Col
+
 app = command_group("Staff: supervisors, duty officers and technicians.")
 
 
-def _columns():
+def _columns() -> list[Col]:
     from deskctl.render import Col
 
     return [

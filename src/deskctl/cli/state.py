@@ -34,7 +34,7 @@ class AppState:
     as_option: str | None = None
     tz_option: str | None = None
     debug: bool = False
-    _db: Any = field(default=None, repr=False)
+    _db: Database | None = field(default=None, repr=False)
 
     @cached_property
     def config(self) -> config_mod.Config:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -22,13 +22,20 @@ from deskctl.cli.options import (
 from deskctl.cli.state import state
 from deskctl.errors import InvalidInput
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from rich.table import Table
+
+    from deskctl.render import Col
+
 app = command_group("Tickets: open, dispatch tier by tier, resolve, confirm.")
 
 IdArg = Annotated[int, typer.Argument(help="Ticket number.", parser=id_number)]
 ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (kept in the timeline).")]
 
 
-def _list_columns():
+def _list_columns() -> list[Col]:
     from deskctl.render import Col
 
     prio_style = {"P1": "bold red", "P2": "yellow", "P3": "", "P4": "dim"}
@@ -124,7 +131,7 @@ def list_(
     render.emit(rows, out, columns=_list_columns())
 
 
-def _show_tables(view: dict):
+def _show_tables(view: dict) -> Iterator[Table]:
     from deskctl import render
     from deskctl.timeparse import format_duration
 

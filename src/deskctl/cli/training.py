@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -10,10 +10,13 @@ from deskctl.cli.options import FormatOpt, JsonOpt, command_group, output_format
 from deskctl.cli.state import state
 from deskctl.errors import ExitCode
 
+if TYPE_CHECKING:
+    from deskctl.render import Col
+
 app = command_group("Training records and who is overdue.")
 
 
-def _columns():
+def _columns() -> list[Col]:
     from deskctl.render import Col
 
     return [Col("id", justify="right"), Col("handle", style="bold"), Col("on"), Col("topic"),
