@@ -315,7 +315,8 @@ def in_process(env: dict) -> dict[str, float]:
         st = AppState()
         now = st.clock.now()
         out = {}
-        for name, mod, spec in (("daily", daily, "today"), ("sla", sla, "month"), ("performance", performance, "month")):
+        for name, mod, spec in (("daily", daily, "today"), ("sla", sla, "month"),
+                                ("performance", performance, "month")):
             period = resolve_period(period=spec, from_=None, to=None, tz=st.tz, now=now)
             best = None
             for _ in range(3):

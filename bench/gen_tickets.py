@@ -439,7 +439,8 @@ def generate(db_path: Path, n: int, *, seed: int, n_open: int, years: float, bat
     staff_rows = make_staff(rng, now - timedelta(days=int(years * 365) + 30))
     handles = {s["id"]: s["handle"] for s in staff_rows}
     officers = [s["id"] for s in staff_rows if s["role"] in ("officer", "supervisor")]
-    techs = {tier: [s["id"] for s in staff_rows if s["role"] == "technician" and s["tier"] == tier] for tier in (1, 2, 3)}
+    techs = {tier: [s["id"] for s in staff_rows if s["role"] == "technician" and s["tier"] == tier]
+             for tier in (1, 2, 3)}
     ctx = {"handles": handles, "techs": techs}
 
     window = min(n, max(n_open * 4, 1))

@@ -182,7 +182,8 @@ def report(results: dict[int, dict[str, Sample]], runs: int, warmup: int,
         "are shown too, as they suffer less from other work on a shared machine. Load average",
         f"(1 min) before / after: {load[0]:.2f} / {load[1]:.2f}.",
         "",
-        "| command | tickets | deskctl ms | floor ms | deskctl/floor | target | | CPU ms deskctl / floor | CPU ratio | peak MiB |",
+        "| command | tickets | deskctl ms | floor ms | deskctl/floor | target | "
+        "| CPU ms deskctl / floor | CPU ratio | peak MiB |",
         "|---|---:|---:|---:|---:|---:|---|---:|---:|---:|",
     ]
     data: dict = {"runs": runs, "warmup": warmup, "load": load, "sizes": {}}

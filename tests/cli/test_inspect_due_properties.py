@@ -43,7 +43,8 @@ def test_due_is_idempotent_and_consistent(_template_db, tmp_path_factory, steps)
     config = Config(path=tmp_path_factory.mktemp("cfg") / "config.toml", data={})
     try:
         with db.write() as s:
-            staff.add_staff(session=s, clock=Clock(START), actor="lead", config=Config(path=Path("unused.toml")), handle="lead", name="L", role="supervisor")
+            staff.add_staff(session=s, clock=Clock(START), actor="lead", config=Config(path=Path("unused.toml")),
+                            handle="lead", name="L", role="supervisor")
             for name, every, grace in PLANS:
                 inspections.add_plan(session=s, clock=Clock(START), actor="lead", config=config, tz=TZ,
                                      name=name, target=name, every=every, items=["a", "b"], grace=grace)

@@ -54,7 +54,8 @@ def test_run_failure_after_ticket_closed_opens_a_new_ticket(staffed):
 
 def test_run_no_ticket_records_failure_without_ticket(staffed):
     add_core(staffed)
-    view = staffed.json("--as", "zhang", "inspect", "run", "core-network", "--ok", "all", "--fail", "2:x", "--no-ticket")
+    view = staffed.json("--as", "zhang", "inspect", "run", "core-network", "--ok", "all", "--fail", "2:x",
+                        "--no-ticket")
     assert view["failed"] == 1 and view["findings"][0]["ticket_id"] is None
     assert count(staffed, "ticket") == 0
 

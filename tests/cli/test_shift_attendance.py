@@ -96,7 +96,8 @@ def test_correction_by_supervisor_with_reason_is_audited(rota):
     assert res.exit_code == 0, res.stderr
     assert res.json()["clock_in_at"] == "2026-11-23T08:02:00+08:00"
     assert res.json()["late_seconds"] is None
-    rota.ok("--as", "lead", "shift", "clock-in", "--for", "zhang", "--at", "today 08:30", "--reason", "video shows 08:30")
+    rota.ok("--as", "lead", "shift", "clock-in", "--for", "zhang", "--at", "today 08:30",
+            "--reason", "video shows 08:30")
     events = [e for e in rota.json("audit", "log", "--entity", "shift") if e["kind"] == "clock_in_corrected"]
     assert len(events) == 2
     latest = max(events, key=lambda e: e["id"])
@@ -127,7 +128,8 @@ def test_correction_without_reason_exits_2(rota):
 
 
 def test_correction_in_the_future_or_before_clock_in_exits_2(rota):
-    assert rota.run("--as", "lead", "shift", "clock-in", "--for", "zhang", "--at", "+1h", "--reason", "x").exit_code == 2
+    assert rota.run("--as", "lead", "shift", "clock-in", "--for", "zhang", "--at", "+1h",
+                    "--reason", "x").exit_code == 2
     rota.ok("--as", "lead", "shift", "clock-in", "--for", "zhang", "--at", "today 08:30", "--reason", "x")
     res = rota.run("--as", "lead", "shift", "clock-out", "--for", "zhang", "--at", "today 08:10", "--reason", "x")
     assert res.exit_code == 2

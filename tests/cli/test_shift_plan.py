@@ -15,7 +15,8 @@ def rota(staffed):
     for handle, name in (("zhao", "赵六"), ("sun", "孙七")):
         staffed.ok("--as", "lead", "staff", "add", handle, "--name", name, "--role", "officer")
     staffed.ok("--as", "lead", "shift", "type", "add", "day", "--start", "08:00", "--end", "20:00", "--min-staff", "1")
-    staffed.ok("--as", "lead", "shift", "type", "add", "night", "--start", "20:00", "--end", "08:00", "--min-staff", "1")
+    staffed.ok("--as", "lead", "shift", "type", "add", "night", "--start", "20:00", "--end", "08:00",
+               "--min-staff", "1")
     return staffed
 
 

@@ -94,7 +94,8 @@ def test_recurrence_weekly_short_form_and_rrule_agree():
     b = parse_schedule("FREQ=WEEKLY;BYDAY=TH,MO;BYHOUR=10", start=START, tz=SHANGHAI)
     window = (datetime(2026, 6, 1, tzinfo=UTC), datetime(2026, 7, 1, tzinfo=UTC))
     assert a.between(*window, SHANGHAI) == b.between(*window, SHANGHAI)
-    assert {t.astimezone(SHANGHAI).strftime("%a %H:%M") for t in a.between(*window, SHANGHAI)} == {"Mon 10:00", "Thu 10:00"}
+    assert {t.astimezone(SHANGHAI).strftime("%a %H:%M") for t in a.between(*window, SHANGHAI)} == {
+        "Mon 10:00", "Thu 10:00"}
 
 
 def test_recurrence_normalised_text_spells_out_defaults():

@@ -22,7 +22,8 @@ schedules = st.one_of(
     st.integers(1, 12).map(lambda n: f"every {n}h"),
     st.sampled_from([10, 15, 30, 45, 90]).map(lambda n: f"every {n}m"),
     st.builds(lambda h: f"FREQ=HOURLY;INTERVAL=2;BYHOUR={2 * h}", st.integers(0, 11)),
-    st.builds(lambda h, m: f"FREQ=MINUTELY;INTERVAL=20;BYHOUR={h};BYMINUTE={m}", st.integers(0, 23), st.sampled_from([0, 20, 40])),
+    st.builds(lambda h, m: f"FREQ=MINUTELY;INTERVAL=20;BYHOUR={h};BYMINUTE={m}",
+              st.integers(0, 23), st.sampled_from([0, 20, 40])),
 )
 instants = st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2028, 12, 31)).map(
     lambda d: d.replace(tzinfo=UTC)

@@ -129,7 +129,8 @@ def test_gaps_none_when_fully_covered():
 
 def test_gaps_one_missing_night():
     start, end = window(date(2026, 12, 1), 7)
-    shifts = [s for s in covered(date(2026, 11, 30), 9) if s[1] != shift_instants(date(2026, 12, 3), *TYPES["night"], TZ)[0]]
+    shifts = [s for s in covered(date(2026, 11, 30), 9)
+              if s[1] != shift_instants(date(2026, 12, 3), *TYPES["night"], TZ)[0]]
     gaps = find_gaps(needs_for(date(2026, 11, 30), 9), shifts, start, end)
     assert len(gaps) == 1
     g = gaps[0]

@@ -125,7 +125,8 @@ def config_show(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
         {"key": k, "value": v, "source": "file" if _in_file(cfg, k) else "default", "help": SCHEMA[k].help}
         for k, v in cfg.effective().items()
     ]
-    render.emit(rows, out, columns=[render.Col("key", style="bold"), render.Col("value"), render.Col("source"), render.Col("help")])
+    render.emit(rows, out, columns=[render.Col("key", style="bold"), render.Col("value"), render.Col("source"),
+                                    render.Col("help")])
 
 
 def _in_file(cfg: Config, key: str) -> bool:

@@ -41,7 +41,9 @@ def _ids(values: list[str] | None) -> list[int]:
     return out
 
 
-TicketOpt = Annotated[list[str] | None, typer.Option("--ticket", "-t", help="Linked ticket id (repeat or comma-separate).")]
+TicketOpt = Annotated[
+    list[str] | None, typer.Option("--ticket", "-t", help="Linked ticket id (repeat or comma-separate).")
+]
 
 
 @app.command("add")
@@ -64,7 +66,8 @@ def improve_add(
     st = state()
     day = parse_date(due, tz=st.tz, now=st.clock.now())
     with st.write() as w:
-        view = w.call(svc.add_improvement, title=title, problem=problem, action=action, owner=owner, due=day, ticket_ids=_ids(ticket))
+        view = w.call(svc.add_improvement, title=title, problem=problem, action=action, owner=owner, due=day,
+                      ticket_ids=_ids(ticket))
     render.emit(view, out, title=f"improvement {view['id']} added")
 
 
@@ -135,7 +138,9 @@ def improve_update(
     st = state()
     day = parse_date(due, tz=st.tz, now=st.clock.now()) if due else None
     with st.write() as w:
-        view = w.call(svc.update_improvement, improvement_id=improvement_id, title=title, problem=problem, action=action, owner=owner, due=day, add_tickets=_ids(ticket), remove_tickets=_ids(untick), status=status, outcome=outcome)
+        view = w.call(svc.update_improvement, improvement_id=improvement_id, title=title, problem=problem,
+                      action=action, owner=owner, due=day, add_tickets=_ids(ticket), remove_tickets=_ids(untick),
+                      status=status, outcome=outcome)
     render.emit(view, out, title=f"improvement {view['id']} updated")
 
 

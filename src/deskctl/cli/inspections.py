@@ -124,7 +124,9 @@ def plan_add(
     every: EveryOpt,
     item: Annotated[list[str], typer.Option("--item", help="A checklist item, in order (repeat).")],
     grace: Annotated[str, typer.Option("--grace", help="How long after the due time it becomes overdue.")] = "1h",
-    owner: Annotated[str, typer.Option("--owner", help="A staff handle, or on-duty (whoever is on shift).")] = "on-duty",
+    owner: Annotated[
+        str, typer.Option("--owner", help="A staff handle, or on-duty (whoever is on shift).")
+    ] = "on-duty",
     priority: Annotated[str, typer.Option("--priority", help="Priority of tickets for findings, P1-P4.")] = "P3",
     start: Annotated[str | None, typer.Option("--start", help="Owes occurrences from this time (default now).")] = None,
     fmt: FormatOpt = "table",
@@ -136,7 +138,8 @@ def plan_add(
 
     out = output_format(fmt, as_json)
     with state().write() as w:
-        view = w.call(svc.add_plan, name=name, target=target, every=every, items=item, grace=grace, owner=owner, priority=priority, start=_instant(start, w))
+        view = w.call(svc.add_plan, name=name, target=target, every=every, items=item, grace=grace, owner=owner,
+                      priority=priority, start=_instant(start, w))
     render.emit(view, out, table=_plan_tables, rows_key="checklist")
 
 
@@ -192,7 +195,8 @@ def plan_edit(
 
     out = output_format(fmt, as_json)
     with state().write() as w:
-        view = w.call(svc.edit_plan, name=name, new_name=new_name, target=target, every=every, items=item or None, add_items=add_item or None, grace=grace, owner=owner, priority=priority)
+        view = w.call(svc.edit_plan, name=name, new_name=new_name, target=target, every=every, items=item or None,
+                      add_items=add_item or None, grace=grace, owner=owner, priority=priority)
     render.emit(view, out, table=_plan_tables, rows_key="checklist")
 
 
@@ -233,7 +237,9 @@ def plan_remove(name: Annotated[str, typer.Argument(help="Plan name.")], fmt: Fo
 
 @app.command("due")
 def due(
-    within: Annotated[str | None, typer.Option("--within", help="Also list occurrences this far ahead, e.g. 2h.")] = None,
+    within: Annotated[
+        str | None, typer.Option("--within", help="Also list occurrences this far ahead, e.g. 2h.")
+    ] = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
 ) -> None:
@@ -306,7 +312,9 @@ def run(
     plan: Annotated[str, typer.Argument(help="Plan name.")],
     at: Annotated[str | None, typer.Option("--at", help="The occurrence to record (default: the open one).")] = None,
     ok: Annotated[list[str] | None, typer.Option("--ok", help="Items that passed: 1,3 (or all for the rest).")] = None,
-    fail: Annotated[list[str] | None, typer.Option("--fail", help="A failed item with a note: 2:\"Gi0/12 down\" (repeat).")] = None,
+    fail: Annotated[
+        list[str] | None, typer.Option("--fail", help="A failed item with a note: 2:\"Gi0/12 down\" (repeat).")
+    ] = None,
     skip: Annotated[list[str] | None, typer.Option("--skip", help="Items skipped: 4,5.")] = None,
     results: Annotated[str | None, typer.Option("--results", help="JSON results file, or - for stdin.")] = None,
     no_ticket: Annotated[bool, typer.Option("--no-ticket", help="Do not open tickets for failed items.")] = False,
@@ -374,7 +382,9 @@ def history(
     since: SinceOpt = None,
     until: UntilOpt = None,
     state_: Annotated[str | None, typer.Option("--state", help="Only on_time, late or missed.")] = None,
-    limit: Annotated[int | None, typer.Option("--limit", "-n", help="At most this many rows.", parser=id_number)] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", help="At most this many rows.", parser=id_number)
+    ] = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
 ) -> None:
@@ -384,5 +394,6 @@ def history(
 
     out = output_format(fmt, as_json)
     with state().read() as r:
-        rows = r.call(svc.history, plan=plan, since=_instant(since, r), until=_instant(until, r), state=state_, limit=limit)
+        rows = r.call(svc.history, plan=plan, since=_instant(since, r), until=_instant(until, r), state=state_,
+                      limit=limit)
     render.emit(rows, out, columns=_history_columns())

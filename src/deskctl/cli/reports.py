@@ -109,7 +109,8 @@ def _emit(view: dict, out: str, *, rows_key: str, sections: list[tuple[str, Any]
         yield _head(v)
         for i, (title, data) in enumerate(sections):
             detail = i > 0  # the first section is the report's summary: always whole
-            yield _kv(data, title) if isinstance(data, dict) else _rows(data, title, limit=TABLE_LIMIT if detail else None)
+            yield (_kv(data, title) if isinstance(data, dict)
+                   else _rows(data, title, limit=TABLE_LIMIT if detail else None))
 
     render.emit(view, out, rows_key=rows_key, table=table or default_tables, document=_document(view, sections))
 
@@ -252,8 +253,11 @@ def training(period: PeriodOpt = None, from_: FromOpt = None, to: ToOpt = None,
 
 @app.command("recurring")
 def recurring(
-    threshold: Annotated[int | None, typer.Option("--threshold", parser=id_number, help="Tickets that make a recurring fault "
-                                                  "(default: config recurring.threshold).")] = None,
+    threshold: Annotated[
+        int | None,
+        typer.Option("--threshold", parser=id_number,
+                     help="Tickets that make a recurring fault (default: config recurring.threshold)."),
+    ] = None,
     period: PeriodOpt = None, from_: FromOpt = None, to: ToOpt = None,
     fmt: ReportFormatOpt = "table", as_json: JsonOpt = False,
 ) -> None:

@@ -14,7 +14,9 @@ app = command_group("Supervisor reviews.")
 
 @app.command("add")
 def review_add(
-    area: Annotated[str, typer.Option("--area", help="workflow, attitude, discipline, inspections, handover or other.")],
+    area: Annotated[
+        str, typer.Option("--area", help="workflow, attitude, discipline, inspections, handover or other.")
+    ],
     score: Annotated[int, typer.Option("--score", help="1 (poor) to 5 (excellent).")],
     finding: Annotated[str, typer.Option("--finding", help="What the supervisor found.")],
     staff: Annotated[str | None, typer.Option("--staff", help="The person the finding is about, if any.")] = None,

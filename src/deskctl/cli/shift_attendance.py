@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 ForOpt = Annotated[str | None, typer.Option("--for", help="Supervisor: record for this person (a correction).")]
 AtOpt = Annotated[str | None, typer.Option("--at", help="Supervisor: when it really happened (a correction).")]
 ReasonOpt = Annotated[str | None, typer.Option("--reason", help="Why the correction (kept in the audit trail).")]
-ShiftIdOpt = Annotated[int | None, typer.Option("--shift", help="Supervisor: the shift to correct, by ID.", parser=id_number)]
+ShiftIdOpt = Annotated[
+    int | None, typer.Option("--shift", help="Supervisor: the shift to correct, by ID.", parser=id_number)
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -80,11 +82,18 @@ def _handover_tables(view: dict[str, Any]) -> Iterator[Table | Text]:
     head = [(k, view[k]) for k in ("id", "from", "to", "created_at", "taken_over_at", "taken_over_by", "note")]
     head.append(("next shift", f"{', '.join(nxt.get('who') or []) or 'nobody planned'}"))
     yield render.kv_table(head, title="handover")
-    yield render.rows_table(view["open_tickets"], [render.Col(k) for k in ("id", "priority", "status", "title", "system", "assignee", "opened_at")], title="open tickets") if view["open_tickets"] else render.safe("open tickets: none")
+    yield render.rows_table(
+        view["open_tickets"],
+        [render.Col(k) for k in ("id", "priority", "status", "title", "system", "assignee", "opened_at")],
+        title="open tickets",
+    ) if view["open_tickets"] else render.safe("open tickets: none")
     if view["sla_deadlines"]:
-        yield render.rows_table(view["sla_deadlines"], [render.Col(k) for k in ("ticket", "priority", "deadline", "due_at", "title")], title="SLA deadlines in the next shift")
+        yield render.rows_table(view["sla_deadlines"],
+                                [render.Col(k) for k in ("ticket", "priority", "deadline", "due_at", "title")],
+                                title="SLA deadlines in the next shift")
     if view["inspections_due"]:
-        yield render.rows_table(view["inspections_due"], [render.Col(k) for k in view["inspections_due"][0]], title="inspections due in the next shift")
+        yield render.rows_table(view["inspections_due"], [render.Col(k) for k in view["inspections_due"][0]],
+                                title="inspections due in the next shift")
 
 
 def handover(

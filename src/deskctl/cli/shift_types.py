@@ -67,7 +67,8 @@ def type_edit(
     end: Annotated[str | None, typer.Option("--end", help="New local end, HH:MM.")] = None,
     min_staff: Annotated[int | None, typer.Option("--min-staff", help="New minimum staffing.")] = None,
     active: Annotated[
-        bool | None, typer.Option("--active/--inactive", help="Retire the type (no planning, no gaps) or bring it back.")
+        bool | None,
+        typer.Option("--active/--inactive", help="Retire the type (no planning, no gaps) or bring it back."),
     ] = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
@@ -78,7 +79,8 @@ def type_edit(
 
     out = output_format(fmt, as_json)
     with state().write() as w:
-        view = w.call(svc.edit_type, name=name, new_name=new_name, start=start, end=end, min_staff=min_staff, active=active)
+        view = w.call(svc.edit_type, name=name, new_name=new_name, start=start, end=end, min_staff=min_staff,
+                      active=active)
     render.emit(view, out, title=f"edited shift type {view['name']}")
 
 

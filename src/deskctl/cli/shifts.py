@@ -102,7 +102,8 @@ def plan(
     st = state()
     with st.read() if dry_run else st.write() as w:
         now = w.clock.now()
-        view = w.call(svc.plan, first=parse_date(from_, tz=w.tz, now=now), last=parse_date(to, tz=w.tz, now=now), types=_split(types), members=_split(members), dry_run=dry_run, replace=replace)
+        view = w.call(svc.plan, first=parse_date(from_, tz=w.tz, now=now), last=parse_date(to, tz=w.tz, now=now),
+                      types=_split(types), members=_split(members), dry_run=dry_run, replace=replace)
     render.emit(view, out, table=_plan_tables, rows_key="shifts")
     missing = sum(u["missing"] for u in view["unfilled"])
     if missing:
@@ -291,10 +292,18 @@ def _swap_columns() -> list[Col]:
 
 @app.command("swap")
 def swap(
-    what: Annotated[str, typer.Argument(metavar="ID|accept|decline|list", help="A shift ID to give away, or accept / decline / list.")],
-    request: Annotated[int | None, typer.Argument(metavar="REQ", help="Swap request number (with accept or decline).", parser=id_number)] = None,
+    what: Annotated[
+        str,
+        typer.Argument(metavar="ID|accept|decline|list", help="A shift ID to give away, or accept / decline / list."),
+    ],
+    request: Annotated[
+        int | None,
+        typer.Argument(metavar="REQ", help="Swap request number (with accept or decline).", parser=id_number),
+    ] = None,
     with_: Annotated[str | None, typer.Option("--with", help="Colleague asked to take the shift.")] = None,
-    everyone: Annotated[bool, typer.Option("--all", help="With list: every request, not just yours and pending.")] = False,
+    everyone: Annotated[
+        bool, typer.Option("--all", help="With list: every request, not just yours and pending.")
+    ] = False,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
 ) -> None:

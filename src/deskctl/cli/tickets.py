@@ -55,7 +55,8 @@ def _list_columns() -> list[Col]:
 
 def _summary(view: dict, verb: str) -> str:
     who = f", {view['assignee']}" if view.get("assignee") else ""
-    return f"ticket {view['id']} {verb}: {view['priority']} {view['status'].replace('_', ' ')}, tier {view['tier']}{who}"
+    return (f"ticket {view['id']} {verb}: {view['priority']} {view['status'].replace('_', ' ')}, "
+            f"tier {view['tier']}{who}")
 
 
 def _act(service: Callable[..., dict], verb: str, fmt: str, as_json: bool, **kwargs: Any) -> None:
@@ -77,10 +78,14 @@ def open_(
     contact: Annotated[str, typer.Option("--contact", help="How to reach the reporter.")] = "",
     system: Annotated[str, typer.Option("--system", help="Affected system, e.g. vpn.")] = "",
     category: Annotated[str, typer.Option("--category", help="Fault category, e.g. network.")] = "",
-    priority: Annotated[str | None, typer.Option("--priority", "-p", help="P1..P4 (else from impact × urgency).")] = None,
+    priority: Annotated[
+        str | None, typer.Option("--priority", "-p", help="P1..P4 (else from impact × urgency).")
+    ] = None,
     impact: Annotated[str | None, typer.Option("--impact", help="high, medium or low.")] = None,
     urgency: Annotated[str | None, typer.Option("--urgency", help="high, medium or low.")] = None,
-    channel: Annotated[str, typer.Option("--channel", help="phone, email, walk-in, monitoring or inspection.")] = "phone",
+    channel: Annotated[
+        str, typer.Option("--channel", help="phone, email, walk-in, monitoring or inspection.")
+    ] = "phone",
     description: Annotated[str, typer.Option("--description", "-d", help="Details.")] = "",
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
@@ -127,7 +132,8 @@ def list_(
     since_at = parse_instant(since, tz=st.tz, now=now) if since else None
     until_at = parse_instant(until, tz=st.tz, now=now) if until else None
     with st.read() as r:
-        rows = r.call(list_tickets, statuses=status, priority=priority, assignee=r.actor if mine else assignee, system=system, since=since_at, until=until_at, breached=breached, search=search, limit=limit)
+        rows = r.call(list_tickets, statuses=status, priority=priority, assignee=r.actor if mine else assignee,
+                      system=system, since=since_at, until=until_at, breached=breached, search=search, limit=limit)
     render.emit(rows, out, columns=_list_columns())
 
 
@@ -241,7 +247,9 @@ def resume(ticket_id: IdArg, fmt: FormatOpt = "table", as_json: JsonOpt = False)
 def escalate(
     ticket_id: IdArg,
     reason: ReasonOpt,
-    to: Annotated[str | None, typer.Option("--to", help="Who takes it (default: least-loaded technician of the next tier).")] = None,
+    to: Annotated[
+        str | None, typer.Option("--to", help="Who takes it (default: least-loaded technician of the next tier).")
+    ] = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
 ) -> None:
@@ -267,7 +275,9 @@ def resolve(
 @app.command("confirm")
 def confirm(
     ticket_id: IdArg,
-    rating: Annotated[int, typer.Option("--rating", help="The user's satisfaction, 1 (poor) to 5 (excellent).", min=1, max=5)],
+    rating: Annotated[
+        int, typer.Option("--rating", help="The user's satisfaction, 1 (poor) to 5 (excellent).", min=1, max=5)
+    ],
     comment: Annotated[str, typer.Option("--comment", help="The user's words.")] = "",
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
@@ -290,7 +300,9 @@ def reopen(ticket_id: IdArg, reason: ReasonOpt, fmt: FormatOpt = "table", as_jso
 def close(
     ticket_id: IdArg,
     reason: ReasonOpt,
-    unconfirmed: Annotated[bool, typer.Option("--unconfirmed", help="Required: close without the user's confirmation.")] = False,
+    unconfirmed: Annotated[
+        bool, typer.Option("--unconfirmed", help="Required: close without the user's confirmation.")
+    ] = False,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
 ) -> None:
@@ -309,7 +321,9 @@ def close(
 def cancel(
     ticket_id: IdArg,
     reason: ReasonOpt,
-    duplicate_of: Annotated[int | None, typer.Option("--duplicate-of", help="The ticket this one duplicates.", parser=id_number)] = None,
+    duplicate_of: Annotated[
+        int | None, typer.Option("--duplicate-of", help="The ticket this one duplicates.", parser=id_number)
+    ] = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
 ) -> None:

@@ -68,7 +68,9 @@ def list_(
 
 @app.command("due")
 def due(
-    within: Annotated[str | None, typer.Option("--within", help="Also list who falls due within this (e.g. 30d).")] = None,
+    within: Annotated[
+        str | None, typer.Option("--within", help="Also list who falls due within this (e.g. 30d).")
+    ] = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
 ) -> None:

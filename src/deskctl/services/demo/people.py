@@ -72,7 +72,8 @@ def seed(ctx: DemoContext) -> None:
     for area, score, finding, handle in review_rows:
         reviews.add_review(session=session, clock=ctx.clock, actor=SUPERVISOR, config=config, area=area,
                           score=score, finding=finding, handle=handle if handle in handles else None)
-    vpn = list(session.execute(select(col(Ticket.id)).where(col(Ticket.system) == "vpn").order_by(col(Ticket.id)).limit(7)).scalars())
+    vpn = list(session.execute(
+        select(col(Ticket.id)).where(col(Ticket.system) == "vpn").order_by(col(Ticket.id)).limit(7)).scalars())
     printer = list(session.execute(
         select(col(Ticket.id)).where(col(Ticket.system) == "printer").order_by(col(Ticket.id)).limit(4)).scalars())
     month_ago = Clock(fixed=ctx.now - timedelta(days=30))
@@ -83,14 +84,17 @@ def seed(ctx: DemoContext) -> None:
         action="replace the worn feed rollers and stock spare toner", owner=owner,
         due=today - timedelta(days=14), ticket_ids=printer)
     improvements.complete_improvement(session=session, clock=ctx.clock, actor=SUPERVISOR, config=config, tz=tz,
-                                      improvement_id=done["id"], outcome="no paper jams reported since the rollers were replaced")
+                                      improvement_id=done["id"],
+                                      outcome="no paper jams reported since the rollers were replaced")
     improvements.add_improvement(
         session=session, clock=month_ago, actor=SUPERVISOR, config=config, tz=tz,
         title="交接记录过短", problem="handover notes often miss open P2 tickets",
-        action="handover checklist: open P1/P2, SLA deadlines, inspections due", owner="wang" if "wang" in handles else owner,
+        action="handover checklist: open P1/P2, SLA deadlines, inspections due",
+        owner="wang" if "wang" in handles else owner,
         due=today - timedelta(days=5))
     improvements.add_improvement(
         session=session, clock=ctx.clock, actor=SUPERVISOR, config=config, tz=tz,
         title="VPN 反复故障", problem=f"{len(vpn)} VPN faults in a month", action="replace the VPN concentrator",
         owner=owner, due=today + timedelta(days=21), ticket_ids=vpn)
-    ctx.counts.update({"training": n_training, "records": len(record_rows), "reviews": len(review_rows), "improvements": 3})
+    ctx.counts.update({"training": n_training, "records": len(record_rows), "reviews": len(review_rows),
+                       "improvements": 3})

@@ -75,7 +75,10 @@ def _plan(rng: random.Random, opened: datetime, now: datetime) -> list[tuple[tim
     t += timedelta(minutes=rng.randint(1, 90) if rng.random() < 0.85 else rng.randint(120, 600))
     steps.append((t, "ack", worker, {}))
     t += timedelta(minutes=rng.randint(10, 120))
-    steps.append((t, "note", worker, {"text": "已联系用户，正在排查" if rng.random() < 0.5 else "Checked logs, investigating", "to_user": rng.random() < 0.5}))
+    steps.append((t, "note", worker, {
+        "text": "已联系用户，正在排查" if rng.random() < 0.5 else "Checked logs, investigating",
+        "to_user": rng.random() < 0.5,
+    }))
     if rng.random() < 0.03:
         return steps  # stuck in progress: the resolution clock runs out
     if rng.random() < 0.2:

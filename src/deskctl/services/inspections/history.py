@@ -109,8 +109,9 @@ def compliance(*, session: Session, now: datetime, tz: tzinfo, start: datetime, 
     tickets' current state (for `report inspections` and the daily report)."""
     rows = history(session=session, now=now, tz=tz, since=start, until=end)
     ticket_ids = sorted({t for r in rows for t in r["tickets"]})
-    states = dict(session.execute(select(col(Ticket.id), col(Ticket.status)).where(col(Ticket.id).in_(ticket_ids))).all()) \
-        if ticket_ids else {}
+    states = dict(session.execute(
+        select(col(Ticket.id), col(Ticket.status)).where(col(Ticket.id).in_(ticket_ids))
+    ).all()) if ticket_ids else {}
     out: dict[str, dict] = {}
     for r in rows:
         p = out.setdefault(r["plan"], {"plan": r["plan"], "target": r["target"], "owed": 0, "on_time": 0,

@@ -93,7 +93,8 @@ def results_from_document(text: str) -> list[dict]:
         n = entry.get("n")
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
             raise InvalidInput(f"{where}: \"n\" must be an item number from 1 (got {n!r})")
-        result = RESULTS.get(str(entry.get("result", "")).strip().lower()) if isinstance(entry.get("result"), str) else None
+        result = (RESULTS.get(str(entry.get("result", "")).strip().lower())
+                  if isinstance(entry.get("result"), str) else None)
         if result is None:
             raise InvalidInput(f"{where}: \"result\" must be ok, fail or skip (got {entry.get('result')!r})")
         note, value = entry.get("note", ""), entry.get("value", "")
@@ -160,11 +161,13 @@ def resolve_occurrence(session: Session, plan: InspectionPlan, *, now: datetime,
         current = current_occurrence(plan, now, tz)
         if current is not None and not run_keys(session, [(plan.id, current)]):
             return current
-        when = f"; the next is at {local_text(nxt, tz)} (record it early with --at '{local_text(nxt, tz)}')" if nxt else ""
+        when = (f"; the next is at {local_text(nxt, tz)} (record it early with --at '{local_text(nxt, tz)}')"
+                if nxt else "")
         last = f"its latest occurrence at {local_text(current, tz)} is recorded" if current else "nothing is owed yet"
         raise Conflict(f"nothing is open for plan {plan.name!r}: {last}{when}")
     rec = recurrence(plan)
-    if at < plan.starts_at or not rec.is_occurrence(at, tz) or (nxt is not None and at > nxt) or (nxt is None and at > now):
+    if (at < plan.starts_at or not rec.is_occurrence(at, tz) or (nxt is not None and at > nxt)
+            or (nxt is None and at > now)):
         before = rec.previous(at, tz)
         after = rec.following(at, tz)
         near = ", ".join(local_text(t, tz) for t in (before, after) if t is not None and t >= plan.starts_at)

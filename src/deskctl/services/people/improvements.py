@@ -124,8 +124,12 @@ def show_improvement(*, session: Session, clock: Clock, tz: tzinfo, improvement_
     row = _get(session, improvement_id)
     view = _view(row, handles_by_id(session), _today(clock, tz))
     ids = view["tickets"]
-    states = dict(session.execute(select(col(Ticket.id), col(Ticket.status)).where(col(Ticket.id).in_(ids))).all()) if ids else {}
-    titles = dict(session.execute(select(col(Ticket.id), col(Ticket.title)).where(col(Ticket.id).in_(ids))).all()) if ids else {}
+    states = dict(session.execute(
+        select(col(Ticket.id), col(Ticket.status)).where(col(Ticket.id).in_(ids))
+    ).all()) if ids else {}
+    titles = dict(session.execute(
+        select(col(Ticket.id), col(Ticket.title)).where(col(Ticket.id).in_(ids))
+    ).all()) if ids else {}
     view["linked_tickets"] = [{"id": i, "status": states.get(i), "title": titles.get(i)} for i in ids]
     return view
 
@@ -182,7 +186,8 @@ def update_improvement(
             if who.role != "supervisor":
                 raise PermissionDenied("only the supervisor may drop an improvement")
             changes["status"] = [row.status, "dropped"]
-            changes["outcome"] = [row.outcome, clean_text(outcome, "--outcome (why it is dropped)", config, required=True)]
+            changes["outcome"] = [row.outcome,
+                                  clean_text(outcome, "--outcome (why it is dropped)", config, required=True)]
             changes["closed_at"] = [None, now]
     elif outcome is not None:
         changes["outcome"] = [row.outcome, clean_text(outcome, "--outcome", config)]
@@ -229,7 +234,9 @@ def status_section(*, session: Session, now: datetime, actor: str, config: Confi
     today = now.astimezone(tz).date()
     names = handles_by_id(session)
     rows = session.execute(
-        select(Improvement).where(col(Improvement.status) == "open", col(Improvement.due) < today).order_by(col(Improvement.due))
+        select(Improvement)
+        .where(col(Improvement.status) == "open", col(Improvement.due) < today)
+        .order_by(col(Improvement.due))
     ).scalars()
     return {"improvements_overdue": [
         {"id": r.id, "title": r.title, "owner": names.get(r.owner_id), "due": r.due,

@@ -46,7 +46,9 @@ def add_record(*, session: Session, clock: Clock, actor: str, config: Config, ha
 def records_for(*, session: Session, handle: str) -> list[dict]:
     member = get_staff(session, handle)
     rows = session.execute(
-        select(StaffRecord).where(col(StaffRecord.staff_id) == member.id).order_by(col(StaffRecord.at), col(StaffRecord.id))
+        select(StaffRecord)
+        .where(col(StaffRecord.staff_id) == member.id)
+        .order_by(col(StaffRecord.at), col(StaffRecord.id))
     ).scalars()
     names = handles_by_id(session)
     return [record_view(r, names) for r in rows]

@@ -39,8 +39,8 @@ def per_person(session: Session, *, period: Period, now: datetime, grace: timede
     ), 0.0)
     late_secs = func.coalesce(func.sum(case((late, seconds_between(Shift.start_at, ci)), else_=0.0)), 0.0)
     rows = session.execute(
-        select(col(Shift.staff_id), func.count(), func.sum(seconds_between(col(Shift.start_at), col(Shift.end_at))), worked,
-               count_if(late), count_if(early), count_if(no_show), count_if(no_out), late_secs)
+        select(col(Shift.staff_id), func.count(), func.sum(seconds_between(col(Shift.start_at), col(Shift.end_at))),
+               worked, count_if(late), count_if(early), count_if(no_show), count_if(no_out), late_secs)
         .where(in_period(col(Shift.start_at), period), col(Shift.end_at) <= now)
         .group_by(col(Shift.staff_id))
     ).all()
@@ -61,8 +61,8 @@ def anomalies(session: Session, *, start: datetime, end: datetime, now: datetime
     span = (and_(col(Shift.start_at) < end, col(Shift.end_at) > start) if overlapping
             else and_(col(Shift.start_at) >= start, col(Shift.start_at) < end))
     rows = session.execute(
-        select(col(Shift.id), col(Staff.handle), col(ShiftType.name), col(Shift.day), col(Shift.start_at), col(Shift.end_at),
-               col(Shift.clock_in_at), col(Shift.clock_out_at))
+        select(col(Shift.id), col(Staff.handle), col(ShiftType.name), col(Shift.day), col(Shift.start_at),
+               col(Shift.end_at), col(Shift.clock_in_at), col(Shift.clock_out_at))
         .join(Staff, col(Staff.id) == col(Shift.staff_id)).join(ShiftType, col(ShiftType.id) == col(Shift.type_id))
         .where(span, col(Shift.start_at) < now, late | early | (col(Shift.end_at) <= now) & (no_show | no_out))
         .order_by(col(Shift.start_at), col(Staff.handle))
@@ -96,8 +96,10 @@ def build(*, session: Session, now: datetime, config: Config, tz: tzinfo, period
     grace = config.duration("shift.grace")
     limit = common.as_of(period, now)
     facts = per_person(session, period=period, now=limit, grace=grace)
-    people = session.execute(select(col(Staff.id), col(Staff.handle), col(Staff.name), col(Staff.role), col(Staff.active))
-                             .order_by(Staff.handle)).all()
+    people = session.execute(
+        select(col(Staff.id), col(Staff.handle), col(Staff.name), col(Staff.role), col(Staff.active))
+        .order_by(Staff.handle)
+    ).all()
     rows = []
     for sid, handle, name, role, active in people:
         f = facts.get(sid)

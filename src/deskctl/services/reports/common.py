@@ -181,7 +181,9 @@ def duration_stats(
                 out[k] = {"count": n, "total_seconds": float(total or 0), "ratio_sum": float(ratio_sum or 0)}
         return out
     targets = {p: config.sla_targets()[p][0].total_seconds() for p in PRIORITIES}
-    stmt = select(*keys, col(Ticket.opened_at), end_col, col(Ticket.paused_seconds), col(Ticket.priority)).where(*conditions)
+    stmt = select(
+        *keys, col(Ticket.opened_at), end_col, col(Ticket.paused_seconds), col(Ticket.priority)
+    ).where(*conditions)
     for row in session.execute(stmt.execution_options(yield_per=5000)):
         k = row[0] if keys else None
         opened, ended, paused, priority = row[-4:]

@@ -34,7 +34,9 @@ def _ticket_counts(session: Session, period: Period) -> dict:
         return n
 
     ended = dict(session.execute(
-        select(col(Ticket.status), func.count()).where(in_period(col(Ticket.closed_at), period)).group_by(col(Ticket.status))
+        select(col(Ticket.status), func.count())
+        .where(in_period(col(Ticket.closed_at), period))
+        .group_by(col(Ticket.status))
     ).all())
     return {
         "opened": count(col(Ticket.opened_at)),
@@ -84,8 +86,8 @@ def sla_breaches(session: Session, period: Period) -> list[dict]:
 def on_duty(session: Session, period: Period, *, now: datetime, config: Config) -> list[dict]:
     grace = config.duration("shift.grace")
     rows = session.execute(
-        select(col(Staff.handle), col(Staff.name), col(ShiftType.name), col(Shift.start_at), col(Shift.end_at), col(Shift.clock_in_at),
-               col(Shift.clock_out_at))
+        select(col(Staff.handle), col(Staff.name), col(ShiftType.name), col(Shift.start_at), col(Shift.end_at),
+               col(Shift.clock_in_at), col(Shift.clock_out_at))
         .join(Staff, col(Staff.id) == col(Shift.staff_id)).join(ShiftType, col(ShiftType.id) == col(Shift.type_id))
         .where(col(Shift.start_at) < period.end, col(Shift.end_at) > period.start)
         .order_by(col(Shift.start_at), col(Staff.handle))

@@ -118,8 +118,9 @@ def plan_rows(data: dict, *, now: datetime) -> tuple[list[dict], list[dict]]:
 def findings(session: Session, *, period: Period) -> list[dict]:
     """Failed checklist items of runs in the period, with their tickets' state."""
     rows = session.execute(
-        select(col(InspectionPlan.name), col(InspectionRun.id), col(InspectionRun.occurrence_at), col(InspectionItem.position),
-               col(InspectionItem.text), col(InspectionResult.note), col(InspectionResult.ticket_id), col(Ticket.status))
+        select(col(InspectionPlan.name), col(InspectionRun.id), col(InspectionRun.occurrence_at),
+               col(InspectionItem.position), col(InspectionItem.text), col(InspectionResult.note),
+               col(InspectionResult.ticket_id), col(Ticket.status))
         .select_from(InspectionResult)
         .join(InspectionRun, col(InspectionRun.id) == col(InspectionResult.run_id))
         .join(InspectionPlan, col(InspectionPlan.id) == col(InspectionRun.plan_id))

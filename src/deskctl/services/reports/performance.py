@@ -54,11 +54,13 @@ def _resolved_by(session: Session, period: Period) -> dict[int, list]:
 
 
 def _taken_by(session: Session, period: Period) -> dict[int, list]:
-    where = [in_period(col(Ticket.opened_at), period), col(Ticket.opened_by_id).is_not(None), col(Ticket.status) != "cancelled"]
+    where = [in_period(col(Ticket.opened_at), period), col(Ticket.opened_by_id).is_not(None),
+             col(Ticket.status) != "cancelled"]
     first = col(Ticket.resolved_at).is_not(None) & (col(Ticket.resolved_tier) == 1) & (col(Ticket.reassign_count) == 0)
     return {
         pid: rest for pid, *rest in session.execute(
-            select(col(Ticket.opened_by_id), func.count(), count_if(col(Ticket.resolved_at).is_not(None)), count_if(first))
+            select(col(Ticket.opened_by_id), func.count(), count_if(col(Ticket.resolved_at).is_not(None)),
+                   count_if(first))
             .where(*where).group_by(col(Ticket.opened_by_id))
         )
     }
@@ -67,9 +69,11 @@ def _taken_by(session: Session, period: Period) -> dict[int, list]:
 def _handled(session: Session, period: Period) -> dict[int, int]:
     """Distinct tickets each person took (opened) or resolved in the period."""
     taken: Select[Any, Any] = select(col(Ticket.opened_by_id).label("person"), col(Ticket.id).label("ticket")).where(
-        in_period(col(Ticket.opened_at), period), col(Ticket.opened_by_id).is_not(None), col(Ticket.status) != "cancelled")
-    resolved: Select[Any, Any] = select(col(Ticket.resolved_by_id).label("person"), col(Ticket.id).label("ticket")).where(
-        in_period(col(Ticket.resolved_at), period), col(Ticket.resolved_by_id).is_not(None))
+        in_period(col(Ticket.opened_at), period), col(Ticket.opened_by_id).is_not(None),
+        col(Ticket.status) != "cancelled")
+    resolved: Select[Any, Any] = select(
+        col(Ticket.resolved_by_id).label("person"), col(Ticket.id).label("ticket")
+    ).where(in_period(col(Ticket.resolved_at), period), col(Ticket.resolved_by_id).is_not(None))
     both = union(taken, resolved).subquery()
     return dict(session.execute(select(both.c.person, func.count()).group_by(both.c.person)).all())
 
@@ -196,7 +200,9 @@ def flat_rows(view: dict) -> list[dict]:
 
 def snapshot(session: Session, label: str) -> dict | None:
     """The finalised report for a period label, exactly as signed off, or None."""
-    row = session.execute(select(AssessmentSnapshot).where(col(AssessmentSnapshot.period) == label)).scalar_one_or_none()
+    row = session.execute(
+        select(AssessmentSnapshot).where(col(AssessmentSnapshot.period) == label)
+    ).scalar_one_or_none()
     if row is None:
         return None
     signed: dict = json.loads(row.data)

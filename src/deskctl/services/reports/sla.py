@@ -103,7 +103,8 @@ def breaches(session: Session, *, period: Period, where: list) -> list[dict]:
     rows = list(session.execute(
         select(col(Ticket.id), col(Ticket.priority), col(Ticket.title), col(Ticket.status), col(Ticket.assignee_id),
                col(Ticket.response_breached_at), col(Ticket.resolution_breached_at))
-        .where(*where, or_(col(Ticket.response_breached_at).is_not(None), col(Ticket.resolution_breached_at).is_not(None)))
+        .where(*where, or_(col(Ticket.response_breached_at).is_not(None),
+                           col(Ticket.resolution_breached_at).is_not(None)))
     ).all())  # sorted here: an ORDER BY id would make SQLite scan the whole table in id order
     rows.sort(key=lambda r: r[0])
     out = []

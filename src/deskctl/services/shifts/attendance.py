@@ -44,7 +44,9 @@ def _who(session: Session, actor: str, for_handle: str | None, at: datetime | No
 def _own(session: Session, shift_id: int, person: Staff) -> Shift:
     shift = get_shift(session, shift_id)
     if shift.staff_id != person.id:
-        raise InvalidInput(f"shift {shift_id} is not {person.handle}'s (see `deskctl shift list --who {person.handle}`)")
+        raise InvalidInput(
+            f"shift {shift_id} is not {person.handle}'s (see `deskctl shift list --who {person.handle}`)"
+        )
     return shift
 
 
@@ -89,7 +91,9 @@ def clock_in(
             "at the end, `deskctl shift clock-out`"
         )
     if shift.clock_out_at is not None and at > shift.clock_out_at:
-        raise InvalidInput(f"clock-in {local_text(at, tz)} would be after the clock-out {local_text(shift.clock_out_at, tz)}")
+        raise InvalidInput(
+            f"clock-in {local_text(at, tz)} would be after the clock-out {local_text(shift.clock_out_at, tz)}"
+        )
     old = shift.clock_in_at
     shift.clock_in_at = at
     audit.append(
@@ -101,9 +105,11 @@ def clock_in(
     view = view_of(session, shift, now=now, tz=tz, config=config)
     grace = config.duration("shift.grace")
     if view["late_seconds"]:
-        view["note"] = f"clocked in {format_duration(view['late_seconds'])} late (beyond the {format_duration(grace)} grace): recorded as late"
+        view["note"] = (f"clocked in {format_duration(view['late_seconds'])} late "
+                        f"(beyond the {format_duration(grace)} grace): recorded as late")
     else:
-        view["note"] = f"clocked in on shift {shift.id} ({view['type']}, {local_text(shift.start_at, tz)}–{local_text(shift.end_at, tz)})"
+        view["note"] = (f"clocked in on shift {shift.id} "
+                        f"({view['type']}, {local_text(shift.start_at, tz)}–{local_text(shift.end_at, tz)})")
     return view
 
 
@@ -162,7 +168,9 @@ def clock_out(
     if shift.clock_in_at is None:
         raise Conflict(f"shift {shift.id} has no clock-in; record the clock-in first (`shift clock-in --for … --at …`)")
     if at < shift.clock_in_at:
-        raise InvalidInput(f"clock-out {local_text(at, tz)} would be before the clock-in {local_text(shift.clock_in_at, tz)}")
+        raise InvalidInput(
+            f"clock-out {local_text(at, tz)} would be before the clock-in {local_text(shift.clock_in_at, tz)}"
+        )
     old = shift.clock_out_at
     shift.clock_out_at = at
     audit.append(
@@ -173,7 +181,8 @@ def clock_out(
     )
     view = view_of(session, shift, now=now, tz=tz, config=config)
     if view["early_leave_seconds"]:
-        view["note"] = f"clocked out {format_duration(view['early_leave_seconds'])} before the end: recorded as early leave"
+        view["note"] = (f"clocked out {format_duration(view['early_leave_seconds'])} before the end: "
+                        "recorded as early leave")
     else:
         view["note"] = f"clocked out of shift {shift.id}"
     return view

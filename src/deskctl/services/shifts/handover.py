@@ -35,7 +35,9 @@ def _iso(value: datetime | None) -> str | None:
 
 def _open_tickets(session: Session, handles: dict[int, str]) -> list[dict]:
     rows = session.execute(
-        select(Ticket).where(col(Ticket.status).in_(OPEN_STATUSES)).order_by(col(Ticket.priority), col(Ticket.opened_at))
+        select(Ticket)
+        .where(col(Ticket.status).in_(OPEN_STATUSES))
+        .order_by(col(Ticket.priority), col(Ticket.opened_at))
     ).scalars()
     return [
         {
@@ -197,7 +199,9 @@ def _meant_for(row: Handover, me: Staff) -> bool:
 
 
 def last_handover(*, session: Session) -> dict:
-    row = session.execute(select(Handover).order_by(col(Handover.created_at).desc(), col(Handover.id).desc()).limit(1)).scalar()
+    row = session.execute(
+        select(Handover).order_by(col(Handover.created_at).desc(), col(Handover.id).desc()).limit(1)
+    ).scalar()
     if row is None:
         raise NotFound("no handover on record yet; the outgoing officer runs `deskctl shift handover`")
     return handover_view(row, handles_by_id(session))

@@ -144,7 +144,8 @@ def plan(
     counted: dict[str, Tally] = {p.handle: Tally() for p in people}
     nearby = session.execute(
         select(Shift).where(
-            col(Shift.staff_id).in_(handle_of), col(Shift.start_at) < hi, col(Shift.start_at) > lo, col(Shift.end_at) > lo
+            col(Shift.staff_id).in_(handle_of), col(Shift.start_at) < hi, col(Shift.start_at) > lo,
+            col(Shift.end_at) > lo,
         )
     ).scalars()
     for s in nearby:

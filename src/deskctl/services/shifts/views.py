@@ -293,7 +293,8 @@ def coverage_gaps(*, session: Session, tz: tzinfo, window: Window) -> list[dict]
             day += timedelta(days=1)
     rows = session.execute(
         overlapping(
-            select(col(ShiftType.name), col(Shift.start_at), col(Shift.end_at)).join(ShiftType, col(Shift.type_id) == col(ShiftType.id)),
+            select(col(ShiftType.name), col(Shift.start_at), col(Shift.end_at))
+            .join(ShiftType, col(Shift.type_id) == col(ShiftType.id)),
             start,
             end,
         )
@@ -382,7 +383,9 @@ def status_section(*, session: Session, now: datetime, actor: str, config: Confi
         "takes_over": ", ".join(r["who"] for r in duty["takes_over"]) or "nobody planned",
     }
     window = config.duration("shift.handover_window")
-    last = session.execute(select(Handover).order_by(col(Handover.created_at).desc(), col(Handover.id).desc()).limit(1)).scalar()
+    last = session.execute(
+        select(Handover).order_by(col(Handover.created_at).desc(), col(Handover.id).desc()).limit(1)
+    ).scalar()
     pending = []
     if last is not None and last.taken_over_at is None and handover_flagged(
         last.created_at, None, now=now, window=window

@@ -91,7 +91,9 @@ def import_tickets(
     for number, row in enumerate(progress(rows), start=1):
         unknown = sorted(set(row) - set(FIELDS))
         if unknown:
-            raise InvalidInput(f"row {number}: unknown field(s) {', '.join(map(str, unknown))} (known: {', '.join(FIELDS)})")
+            raise InvalidInput(
+                f"row {number}: unknown field(s) {', '.join(map(str, unknown))} (known: {', '.join(FIELDS)})"
+            )
         values = {k: ("" if v is None else str(v)) for k, v in row.items()}
         opened_at = None
         if values.get("opened_at"):
