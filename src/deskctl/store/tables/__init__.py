@@ -48,7 +48,6 @@ __all__ = [
     "Ticket",
     "TrainingRecord",
     "load_all",
-    "pk",
 ]
 
 
