@@ -5,7 +5,7 @@ Revises:
 """
 
 import sqlalchemy as sa
-import sqlmodel.sql.sqltypes
+import sqlmodel
 from alembic import op
 
 import deskctl.store.types
