@@ -146,6 +146,7 @@ def daily(
         ("inspections missed or overdue", view["inspections_missed"]),
         ("findings", view["findings"]),
         ("on duty", [{k: d[k] for k in duty_keys} for d in view["on_duty"]]),
+        ("attendance (shifts that started in the period and have ended)", view["attendance"]),
         ("handovers", view["handovers"]),
     ]
 

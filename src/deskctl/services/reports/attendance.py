@@ -2,8 +2,11 @@
 
 The same rules as the rota (docs/design.md §4): late = clocked in more than `shift.grace` after the
 start; early = clocked out more than the grace before the end; no-show = no clock-in by the
-end of the shift. Counted over shifts that started in the period and had ended by the time of
-the report (a shift still running is listed as on duty, not judged).
+end of the shift. A shift belongs to the period in which it **starts**, and counts once it has
+ended by the time of the report (`now`, not the period's end: a night that starts on the last
+evening of a week ends in the next one and still counts in the week it started). A shift still
+running is listed as on duty, not judged. The daily page and `report performance` count with
+`per_person` too, so the three agree.
 """
 
 from __future__ import annotations
@@ -31,7 +34,8 @@ def _facts(grace: timedelta) -> tuple[ColumnElement[bool], ...]:
 
 
 def per_person(session: Session, *, period: Period, now: datetime, grace: timedelta) -> dict[int, dict]:
-    """staff id → completed shifts and their attendance facts, one GROUP BY."""
+    """staff id → shifts that started in the period and ended by `now` (the time of the report),
+    with their attendance facts, one GROUP BY."""
     late, early, no_show, no_out = _facts(grace)
     ci, co = Shift.clock_in_at, Shift.clock_out_at
     worked = func.coalesce(func.sum(
@@ -56,7 +60,8 @@ def per_person(session: Session, *, period: Period, now: datetime, grace: timede
 
 def anomalies(session: Session, *, start: datetime, end: datetime, now: datetime, grace: timedelta,
               overlapping: bool = False) -> list[dict]:
-    """Shifts with something to say (late, early, no-show, no clock-out), oldest first."""
+    """Ended shifts with something to say (late, early, no-show, no clock-out), oldest first:
+    the shifts `per_person` counts."""
     late, early, no_show, no_out = _facts(grace)
     span = (and_(col(Shift.start_at) < end, col(Shift.end_at) > start) if overlapping
             else and_(col(Shift.start_at) >= start, col(Shift.start_at) < end))
@@ -64,7 +69,7 @@ def anomalies(session: Session, *, start: datetime, end: datetime, now: datetime
         select(col(Shift.id), col(Staff.handle), col(ShiftType.name), col(Shift.day), col(Shift.start_at),
                col(Shift.end_at), col(Shift.clock_in_at), col(Shift.clock_out_at))
         .join(Staff, col(Staff.id) == col(Shift.staff_id)).join(ShiftType, col(ShiftType.id) == col(Shift.type_id))
-        .where(span, col(Shift.start_at) < now, late | early | (col(Shift.end_at) <= now) & (no_show | no_out))
+        .where(span, col(Shift.end_at) <= now, late | early | no_show | no_out)
         .order_by(col(Shift.start_at), col(Staff.handle))
     ).all()
     out = []
@@ -94,8 +99,7 @@ def describe(start: datetime, end: datetime, clock_in: datetime | None, clock_ou
 
 def build(*, session: Session, now: datetime, config: Config, tz: tzinfo, period: Period) -> dict:
     grace = config.duration("shift.grace")
-    limit = common.as_of(period, now)
-    facts = per_person(session, period=period, now=limit, grace=grace)
+    facts = per_person(session, period=period, now=now, grace=grace)
     people = session.execute(
         select(col(Staff.id), col(Staff.handle), col(Staff.name), col(Staff.role), col(Staff.active))
         .order_by(Staff.handle)
@@ -116,6 +120,6 @@ def build(*, session: Session, now: datetime, config: Config, tz: tzinfo, period
         "people": rows,
         "total": {k: sum(r[k] for r in rows) for k in
                   ("shifts", "scheduled_seconds", "worked_seconds", "late", "early", "no_show", "no_clock_out")},
-        "anomalies": anomalies(session, start=period.start, end=period.end, now=limit, grace=grace),
+        "anomalies": anomalies(session, start=period.start, end=period.end, now=now, grace=grace),
     })
     return view

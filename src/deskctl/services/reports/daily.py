@@ -99,6 +99,16 @@ def on_duty(session: Session, period: Period, *, now: datetime, config: Config) 
     ]
 
 
+def attendance_by_person(session: Session, period: Period, *, now: datetime, config: Config) -> list[dict]:
+    """The day's attendance as `report attendance` counts it: shifts that started in the period
+    and had ended by now, per person (only people with such a shift)."""
+    names = handles_by_id(session)
+    facts = attendance.per_person(session, period=period, now=now, grace=config.duration("shift.grace"))
+    keys = ("shifts", "late", "early", "no_show", "no_clock_out")
+    rows = [{"handle": names.get(sid), **{k: f[k] for k in keys}} for sid, f in facts.items()]
+    return sorted(rows, key=lambda r: r["handle"] or "")
+
+
 def handovers(session: Session, period: Period, *, now: datetime, config: Config) -> list[dict]:
     window = config.duration("shift.handover_window")
     names = handles_by_id(session)
@@ -141,7 +151,11 @@ def build(*, session: Session, now: datetime, config: Config, tz: tzinfo, period
         "inspections_missed": missing,
         "findings": found,
         "on_duty": duty,
-        "attendance_anomalies": [d for d in duty if d["attendance"] not in ("ok", "upcoming", "")],
+        "attendance": attendance_by_person(session, period, now=now, config=config),
+        # a shift belongs to the period it starts in: a night from the evening before is on duty
+        # this morning, but its anomalies are that evening's page's
+        "attendance_anomalies": [d for d in duty if period.contains(d["start_at"])
+                                 and d["attendance"] not in ("ok", "upcoming", "")],
         "handovers": handovers(session, period, now=now, config=config),
     })
     return view
@@ -156,6 +170,8 @@ def summary_rows(view: dict) -> list[dict]:
     rows.append({"metric": "sla_breaches", "value": len(view["sla_breaches"])})
     rows += [{"metric": f"inspections.{k}", "value": v} for k, v in view["inspections"].items()]
     rows.append({"metric": "on_duty", "value": len(view["on_duty"])})
+    rows += [{"metric": f"attendance.{k}", "value": sum(r[k] for r in view["attendance"])}
+             for k in ("shifts", "late", "early", "no_show", "no_clock_out")]
     rows.append({"metric": "attendance_anomalies", "value": len(view["attendance_anomalies"])})
     rows.append({"metric": "handovers", "value": len(view["handovers"])})
     rows.append({"metric": "handovers.not_taken_over",

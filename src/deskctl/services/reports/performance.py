@@ -99,13 +99,12 @@ def _inspections(session: Session, period: Period) -> dict[int, tuple[int, int]]
 
 def gather(*, session: Session, now: datetime, config: Config, tz: tzinfo, period: Period) -> list[dict]:
     """Every assessed person's raw inputs (no formulas applied yet)."""
-    limit = common.as_of(period, now)
     resolved = _resolved_by(session, period)
     taken = _taken_by(session, period)
     handled = _handled(session, period)
     ack = duration_stats(session, config=config, tz=tz, group=col(Ticket.resolved_by_id), kind="ack",
                          where=[in_period(col(Ticket.resolved_at), period), col(Ticket.resolved_by_id).is_not(None)])
-    shifts = attendance.per_person(session, period=period, now=limit, grace=config.duration("shift.grace"))
+    shifts = attendance.per_person(session, period=period, now=now, grace=config.duration("shift.grace"))
     records = _records(session, period)
     inspections = _inspections(session, period)
     training = {row["_id"]: row for row in training_status(
