@@ -236,8 +236,10 @@ def test_report_performance_inputs_by_hand(october):
     # team median handled per shift: zhang 6/4 = 1.5, wang 1/3 → (1.5 + 0.3333) / 2
     assert view["baseline"]["team_median_handled_per_shift"] == pytest.approx(0.916667, abs=1e-5)
     # efficiency (66.667 + 62.5 + 100) / 3 = 76.4; quality (66.667 + 66.667 + 60) / 3 = 64.4
-    # discipline (50 + 90 + 0 + 50) / 4 = 47.5; score .4 × 76.389 + .4 × 64.444 + .2 × 47.5 = 65.8
-    assert (z["efficiency"], z["quality"], z["discipline"], z["score"]) == (76.4, 64.4, 47.5, 65.8)
+    # 10 min late, 10 min early on 12 h shifts: 20/720 lost; attendance 100 × (1 − (20/720)/4) = 99.306
+    assert d["shifts_lost"] == pytest.approx(20 / 720)
+    # discipline (99.306 + 90 + 0 + 50) / 4 = 59.8; score .4 × 76.389 + .4 × 64.444 + .2 × 59.826 = 68.3
+    assert (z["efficiency"], z["quality"], z["discipline"], z["score"]) == (76.4, 64.4, 59.8, 68.3)
 
 
 def test_report_performance_marks_too_little_data(october):
@@ -270,8 +272,9 @@ def _docs_score(person: dict, median: float | None, w: dict) -> float | None:
         100 * q["first_contact"] / q["taken_resolved"] if q["taken_resolved"] else None,
     ])
     disc = avg([
-        100 * max(0, 1 - (d["late"] + d["early"] + 3 * d["no_show"]) / d["shifts"]) if d["shifts"] else None,
-        min(100, max(0, 100 - 20 * d["negative_records"] + 10 * d["commendations"])),
+        100 * max(0, 1 - d["shifts_lost"] / d["shifts"]) if d["shifts"] else None,
+        min(100, max(0, 100 - 20 * d["negative_records"] + 10 * d["commendations"]))
+        if d["negative_records"] or d["commendations"] else None,
         100 if d["training_up_to_date"] else 0,
         100 * d["inspections_on_time"] / d["inspections_done"] if d["inspections_done"] else None,
     ])
@@ -311,7 +314,7 @@ def test_report_performance_finalize_survives_later_changes(october):
     october.ok("--as", "lead", "staff", "record", "zhang", "--kind", "violation", "--note", "late report",
                "--at", "2026-10-20 10:00")
     again = october.json("report", "performance", "--period", "2026-10")
-    assert _by(again["people"], "handle", "zhang")["score"] == 65.8
+    assert _by(again["people"], "handle", "zhang")["score"] == 68.3
     assert again["finalized"]["by"] == "lead"
     live = october.json("report", "performance", "--period", "2026-10", "--live")
     assert _by(live["people"], "handle", "zhang")["inputs"]["discipline"]["negative_records"] == 2

@@ -15,7 +15,8 @@ def _inputs(**over):
                        "shifts": 4},
         "quality": {"resolved": 3, "rated": 3, "rated_4_5": 2, "reopened": 1, "taken_resolved": 5,
                     "first_contact": 3},
-        "discipline": {"shifts": 4, "late": 1, "early": 1, "no_show": 0, "negative_records": 1,
+        # 10 min late and 10 min early on 12 h shifts: 20/720 of a shift lost
+        "discipline": {"shifts": 4, "late": 1, "early": 1, "no_show": 0, "shifts_lost": 20 / 720, "negative_records": 1,
                        "commendations": 1, "training_up_to_date": False, "inspections_done": 2,
                        "inspections_on_time": 1},
     }
@@ -47,14 +48,18 @@ def test_kpi_quality_by_hand():
 
 def test_kpi_discipline_by_hand():
     d = kpi.discipline(_inputs()["discipline"])
-    assert d["parts"] == {"attendance": 50.0, "conduct": 90.0, "training": 0.0, "inspections": 50.0}
-    assert d["score"] == pytest.approx(47.5)
+    # attendance 100 × (1 − (20/720)/4) = 99.3056; (99.3056 + 90 + 0 + 50) / 4 = 59.8264
+    assert d["parts"] == pytest.approx({"attendance": 99.30556, "conduct": 90.0, "training": 0.0, "inspections": 50.0})
+    assert d["score"] == pytest.approx(59.8264, abs=1e-4)
 
 
-def test_kpi_no_show_weighs_three_and_attendance_never_negative():
-    assert kpi.discipline(_inputs(discipline__no_show=1, discipline__late=0, discipline__early=0)["discipline"])[
-        "parts"]["attendance"] == pytest.approx(25.0)
-    assert kpi.discipline(_inputs(discipline__no_show=3)["discipline"])["parts"]["attendance"] == 0.0
+def test_kpi_no_show_loses_the_shift_and_attendance_never_negative():
+    assert kpi.shift_lost(scheduled_seconds=43200, no_show=True) == 1.0
+    assert kpi.shift_lost(scheduled_seconds=43200, no_show=False, late_seconds=1200, early_seconds=1800) == \
+        pytest.approx(50 / 720)
+    assert kpi.discipline(_inputs(discipline__no_show=1, discipline__shifts_lost=1.0)["discipline"])[
+        "parts"]["attendance"] == pytest.approx(75.0)
+    assert kpi.discipline(_inputs(discipline__shifts_lost=4.0)["discipline"])["parts"]["attendance"] == 0.0
 
 
 def test_kpi_conduct_is_clamped():
@@ -66,9 +71,9 @@ def test_kpi_conduct_is_clamped():
 def test_kpi_assess_weighted_score_by_hand():
     r = kpi.assess(_inputs(), team_median_per_shift=1.0,
                    weights={"efficiency": 40, "quality": 40, "discipline": 20}, min_tickets=5)
-    # (40 × 76.3889 + 40 × 64.4444 + 20 × 47.5) / 100 = 65.8333
-    assert r["score"] == 65.8
-    assert (r["efficiency"], r["quality"], r["discipline"]) == (76.4, 64.4, 47.5)
+    # (40 × 76.3889 + 40 × 64.4444 + 20 × 59.8264) / 100 = 68.2986
+    assert r["score"] == 68.3
+    assert (r["efficiency"], r["quality"], r["discipline"]) == (76.4, 64.4, 59.8)
     assert r["insufficient_data"] is False
 
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
-FORMULA_VERSION = "1"
+FORMULA_VERSION = "2"  # 2: attendance per shift (a no-show loses the shift), conduct and training need data
 ACK_RATIO_CAP = 2.0  # an acknowledgement slower than 2× its target counts as 2×
-NO_SHOW_WEIGHT = 3  # a no-show weighs as much as three late arrivals
 NEGATIVE_RECORD_POINTS = 20  # per late / absent / violation record
 COMMENDATION_POINTS = 10  # per commendation
 COMPONENTS = ("efficiency", "quality", "discipline")
@@ -79,15 +78,30 @@ def quality(q: Mapping) -> dict:
     return {"parts": parts, "score": mean(parts.values())}
 
 
+def shift_lost(*, scheduled_seconds: float, no_show: bool, late_seconds: float = 0.0,
+               early_seconds: float = 0.0) -> float:
+    """The share of one shift a person missed, 0..1: a no-show misses the whole shift; lateness
+    and early leave (beyond the grace, counted whole) the part of the shift they took away."""
+    if no_show:
+        return 1.0
+    if scheduled_seconds <= 0:
+        return 0.0
+    return min(1.0, (late_seconds + early_seconds) / scheduled_seconds)
+
+
 def discipline(d: Mapping) -> dict:
-    """Attendance, conduct records, training up to date, inspections on time."""
+    """Attendance, conduct records, training up to date, inspections on time.
+
+    A part without data is not measurable (None) and does not lift the component: no shifts,
+    no attendance; no discipline or commendation records, no conduct; no inspections, none."""
     attendance = None
     if d["shifts"]:
-        misses = d["late"] + d["early"] + NO_SHOW_WEIGHT * d["no_show"]
-        attendance = 100.0 * max(0.0, 1 - misses / d["shifts"])
-    conduct = clamp(
-        100.0 - NEGATIVE_RECORD_POINTS * d["negative_records"] + COMMENDATION_POINTS * d["commendations"]
-    )
+        attendance = 100.0 * max(0.0, 1 - d["shifts_lost"] / d["shifts"])
+    conduct = None
+    if d["negative_records"] or d["commendations"]:
+        conduct = clamp(
+            100.0 - NEGATIVE_RECORD_POINTS * d["negative_records"] + COMMENDATION_POINTS * d["commendations"]
+        )
     training = 100.0 if d["training_up_to_date"] else 0.0
     inspections = pct(d["inspections_on_time"], d["inspections_done"])
     parts = {"attendance": attendance, "conduct": conduct, "training": training, "inspections": inspections}
@@ -144,3 +158,10 @@ def training_due_on(last_passed: date | None, joined: date, interval: timedelta)
 def training_overdue(due_on: date, today: date) -> bool:
     """Overdue from the day after the due day."""
     return today > due_on
+
+
+def training_up_to_date(last_passed: date | None, due_on: date, today: date) -> bool:
+    """For the assessment: a passed training, and not past the interval since it. Someone never
+    trained (or who never passed) is not up to date, whatever the grace a new joiner has in the
+    training report."""
+    return last_passed is not None and not training_overdue(due_on, today)

@@ -41,19 +41,27 @@ def per_person(session: Session, *, period: Period, now: datetime, grace: timede
     worked = func.coalesce(func.sum(
         func.coalesce(seconds_between(ci, co), 0.0)
     ), 0.0)
-    late_secs = func.coalesce(func.sum(case((late, seconds_between(Shift.start_at, ci)), else_=0.0)), 0.0)
+    late_part = case((late, seconds_between(col(Shift.start_at), ci)), else_=0.0)
+    early_part = case((early, seconds_between(co, col(Shift.end_at))), else_=0.0)
+    length = seconds_between(col(Shift.start_at), col(Shift.end_at))
+    # kpi.shift_lost in SQL: a no-show loses the shift, lateness and early leave their share of it
+    share = case((length > 0, (late_part + early_part) / length), else_=0.0)
+    lost = case((no_show, 1.0), (share > 1.0, 1.0), else_=share)
     rows = session.execute(
-        select(col(Shift.staff_id), func.count(), func.sum(seconds_between(col(Shift.start_at), col(Shift.end_at))),
-               worked, count_if(late), count_if(early), count_if(no_show), count_if(no_out), late_secs)
+        select(col(Shift.staff_id), func.count(), func.sum(length), worked,
+               count_if(late), count_if(early), count_if(no_show), count_if(no_out),
+               func.coalesce(func.sum(late_part), 0.0), func.coalesce(func.sum(early_part), 0.0),
+               func.coalesce(func.sum(lost), 0.0))
         .where(in_period(col(Shift.start_at), period), col(Shift.end_at) <= now)
         .group_by(col(Shift.staff_id))
     ).all()
     out = {}
-    for sid, n, scheduled, worked_s, n_late, n_early, n_no, n_out, late_s in rows:
+    for sid, n, scheduled, worked_s, n_late, n_early, n_no, n_out, late_s, early_s, lost_s in rows:
         out[sid] = {
             "shifts": n, "scheduled_seconds": int(round(scheduled or 0)), "worked_seconds": int(round(worked_s or 0)),
             "late": n_late, "early": n_early, "no_show": n_no, "no_clock_out": n_out,
-            "late_seconds": int(round(late_s or 0)),
+            "late_seconds": int(round(late_s or 0)), "early_seconds": int(round(early_s or 0)),
+            "shifts_lost": float(lost_s or 0.0),
         }
     return out
 
@@ -109,8 +117,9 @@ def build(*, session: Session, now: datetime, config: Config, tz: tzinfo, period
         f = facts.get(sid)
         if f is None and not active:
             continue
-        f = f or {"shifts": 0, "scheduled_seconds": 0, "worked_seconds": 0, "late": 0, "early": 0,
-                  "no_show": 0, "no_clock_out": 0, "late_seconds": 0}
+        f = dict(f or {"shifts": 0, "scheduled_seconds": 0, "worked_seconds": 0, "late": 0, "early": 0,
+                       "no_show": 0, "no_clock_out": 0, "late_seconds": 0, "early_seconds": 0})
+        f.pop("shifts_lost", None)  # the assessment's input (report performance), not an attendance figure
         if f["shifts"] == 0 and role == "supervisor":
             continue
         rows.append({"handle": handle, "name": name, **f})

@@ -107,8 +107,9 @@ def gather(*, session: Session, now: datetime, config: Config, tz: tzinfo, perio
     shifts = attendance.per_person(session, period=period, now=now, grace=config.duration("shift.grace"))
     records = _records(session, period)
     inspections = _inspections(session, period)
+    today = as_of_day(period, now, tz)
     training = {row["_id"]: row for row in training_status(
-        session=session, config=config, tz=tz, today=as_of_day(period, now, tz), include_inactive=True)}
+        session=session, config=config, tz=tz, today=today, include_inactive=True)}
     people = []
     for member in session.execute(select(Staff).order_by(Staff.handle)).scalars():
         sid = member.id
@@ -140,8 +141,12 @@ def gather(*, session: Session, now: datetime, config: Config, tz: tzinfo, perio
                 },
                 "discipline": {
                     "shifts": n_shifts, "late": att.get("late", 0), "early": att.get("early", 0),
-                    "no_show": att.get("no_show", 0), "negative_records": negative, "commendations": commendations,
-                    "training_up_to_date": not training[sid]["overdue"],
+                    "no_show": att.get("no_show", 0),
+                    "late_seconds": att.get("late_seconds", 0), "early_seconds": att.get("early_seconds", 0),
+                    "shifts_lost": att.get("shifts_lost", 0.0),
+                    "negative_records": negative, "commendations": commendations,
+                    "training_up_to_date": kpi.training_up_to_date(
+                        training[sid]["last_passed_on"], training[sid]["due_on"], today),
                     "inspections_done": done, "inspections_on_time": on_time,
                 },
             },
