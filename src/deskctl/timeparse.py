@@ -17,7 +17,7 @@ from deskctl.domain.wallclock import wall_to_utc
 from deskctl.errors import InvalidInput
 
 __all__ = [
-    "Clock", "local_text", "localize", "parse_date", "parse_duration", "parse_instant", "wall_to_utc",
+    "Clock", "local_text", "localize", "parse_date", "parse_duration", "parse_instant", "parse_until", "wall_to_utc",
 ]
 
 UTC_ZONE = UTC
@@ -225,6 +225,23 @@ def _parse_instant(raw: str, text: str, tz: tzinfo, now: datetime) -> datetime:
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
         return wall_to_utc(value.date(), time(0), tz)  # a bare date: the day's start
     return localize(value, tz)
+
+
+def is_bare_date(text: str) -> bool:
+    """An ISO date (YYYY-MM-DD) or one of today / yesterday / tomorrow, with no time of day."""
+    raw = (text or "").strip().lower()
+    return raw in _WORD_DAYS or re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw) is not None
+
+
+def parse_until(text: str, *, tz: tzinfo, now: datetime) -> datetime:
+    """An upper bound (`--until`, `--to`) as typed by a person, as aware UTC, exclusive.
+
+    A bare date means the **end** of that local day (the next local midnight), as report periods
+    already read `--to`: `--since 2026-12-08 --until 2026-12-08` is the whole of 8 December.
+    Anything else is an instant, as `parse_instant` reads it."""
+    if is_bare_date(text):
+        return wall_to_utc(parse_date(text, tz=tz, now=now) + timedelta(days=1), time(0), tz)
+    return parse_instant(text, tz=tz, now=now)
 
 
 def to_local(value: datetime | None, tz: tzinfo) -> datetime | None:

@@ -108,6 +108,13 @@ def _when(value: datetime) -> str:
     return value.astimezone(state().tz).strftime("%Y-%m-%d %H:%M")
 
 
+def _until(text: str | None, r: Unit) -> Any:
+    """An upper bound: a bare date is the end of that day."""
+    from deskctl.timeparse import parse_until
+
+    return parse_until(text, tz=r.tz, now=r.clock.now()) if text else None
+
+
 def _instant(text: str | None, r: Unit) -> Any:
     from deskctl.timeparse import parse_instant
 
@@ -394,6 +401,6 @@ def history(
 
     out = output_format(fmt, as_json)
     with state().read() as r:
-        rows = r.call(svc.history, plan=plan, since=_instant(since, r), until=_instant(until, r), state=state_,
+        rows = r.call(svc.history, plan=plan, since=_instant(since, r), until=_until(until, r), state=state_,
                       limit=limit)
     render.emit(rows, out, columns=_history_columns())

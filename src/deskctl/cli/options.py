@@ -50,9 +50,9 @@ PeriodOpt = Annotated[
     ),
 ]
 FromOpt = Annotated[str | None, typer.Option("--from", help="Start (date or time, desk zone).")]
-ToOpt = Annotated[str | None, typer.Option("--to", help="End (date or time, desk zone).")]
+ToOpt = Annotated[str | None, typer.Option("--to", help="End (date or time, desk zone; a date includes that day).")]
 SinceOpt = Annotated[str | None, typer.Option("--since", help="Only from this time on (e.g. 7d ago).")]
-UntilOpt = Annotated[str | None, typer.Option("--until", help="Only up to this time.")]
+UntilOpt = Annotated[str | None, typer.Option("--until", help="Only up to this time (a date: to the end of that day).")]
 LimitOpt = Annotated[int, typer.Option("--limit", "-n", help="At most this many rows.", parser=id_number)]
 
 

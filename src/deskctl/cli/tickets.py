@@ -122,7 +122,7 @@ def list_(
     """List tickets, newest first (open ones unless --status says otherwise)."""
     from deskctl import render
     from deskctl.services.tickets.views import list_tickets
-    from deskctl.timeparse import parse_instant
+    from deskctl.timeparse import parse_instant, parse_until
 
     out = output_format(fmt, as_json)
     if mine and assignee:
@@ -130,7 +130,7 @@ def list_(
     st = state()
     now = st.clock.now()
     since_at = parse_instant(since, tz=st.tz, now=now) if since else None
-    until_at = parse_instant(until, tz=st.tz, now=now) if until else None
+    until_at = parse_until(until, tz=st.tz, now=now) if until else None
     with st.read() as r:
         rows = r.call(list_tickets, statuses=status, priority=priority, assignee=r.actor if mine else assignee,
                       system=system, since=since_at, until=until_at, breached=breached, search=search, limit=limit)
@@ -147,7 +147,7 @@ def _show_tables(view: dict) -> Iterator[Table]:
     sla_rows = [
         {
             "clock": name,
-            "state": c["state"],
+            "state": c["state"] if c.get("breach_recorded") is not False else "breached (not recorded)",
             "target": format_duration(c["target_seconds"]),
             "elapsed": format_duration(c["elapsed_seconds"]),
             "paused": format_duration(c["paused_seconds"]),
@@ -163,13 +163,18 @@ def _show_tables(view: dict) -> Iterator[Table]:
          render.Col("elapsed"), render.Col("paused"), render.Col("remaining"), render.Col("due_at", "due")],
         title="SLA",
     )
+    for name, c in view["sla"].items():
+        if c.get("breach_recorded") is False:
+            yield render.safe(
+                f"{name}: past its deadline, breach not yet recorded (the next `deskctl ticket sweep`, "
+                "or any command on the ticket, records it)", style="yellow")
     timeline = [
         {
             "at": e["at"],
             "actor": e["actor"],
             "what": e["kind"],
-            "change": f"{e['from'] or ''} → {e['to']}" if e["to"] else "",
-            "details": "; ".join(f"{k}: {v}" for k, v in e["details"].items()),
+            "change": f"{render.plain_text(e['from'])} → {render.plain_text(e['to'])}" if e["to"] else "",
+            "details": "; ".join(f"{k}: {render.plain_text(v)}" for k, v in e["details"].items()),
         }
         for e in view["timeline"]
     ]

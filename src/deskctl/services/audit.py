@@ -3,13 +3,34 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session, col
 
 from deskctl.store import audit
 from deskctl.store.tables import Event
+
+# An instant as events store it in text: ISO 8601 date and time with an offset (or Z).
+_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)")
+
+
+def instants(value: Any) -> Any:
+    """Event text as stored (hash-chained, never rewritten) with each instant turned back into an
+    aware datetime, so that the edge shows it in the desk zone like every other instant (an
+    sla_breach's `due_at`, a clock-in's from/to). Other text, dates included, stays as it is."""
+    if isinstance(value, str) and _INSTANT.fullmatch(value):
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+    if isinstance(value, dict):
+        return {k: instants(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [instants(v) for v in value]
+    return value
 
 
 def event_view(event: Event) -> dict:
@@ -20,9 +41,9 @@ def event_view(event: Event) -> dict:
         "entity": event.entity,
         "entity_id": event.entity_id,
         "kind": event.kind,
-        "from": event.from_value,
-        "to": event.to_value,
-        "details": json.loads(event.details or "{}"),
+        "from": instants(event.from_value),
+        "to": instants(event.to_value),
+        "details": instants(json.loads(event.details or "{}")),
     }
 
 

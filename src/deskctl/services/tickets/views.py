@@ -64,8 +64,14 @@ def sla_clocks(ticket: Ticket, *, now: datetime, config: Config, tz: tzinfo) -> 
 
 
 def clock_view(clock: sla.Clock) -> dict:
+    """One clock as read now. `state` is derived at this instant (a running clock past its due
+    time reads `breached` at once); `breached_at` is the recorded fact, set by the first command
+    that touches the ticket after the deadline (`ticket sweep`, or any lifecycle command).
+    `breach_recorded` says which of the two a `breached` state rests on (None when not breached)."""
+    state = clock.state
     return {
-        "state": clock.state,
+        "state": state,
+        "breach_recorded": (clock.breached_at is not None) if state == "breached" else None,
         "target_seconds": clock.target_seconds,
         "elapsed_seconds": clock.elapsed_seconds,
         "paused_seconds": clock.paused_seconds,
