@@ -65,3 +65,24 @@ def test_inspect_history_until_a_date_includes_that_day(staffed):
     staffed.set_now("2026-11-26T12:00:00+08:00")
     rows = staffed.json("inspect", "history", "--since", "2026-11-24", "--until", "2026-11-24")
     assert [r["occurrence_at"] for r in rows] == ["2026-11-24T09:00:00+08:00"]
+
+
+# --- report limits: one line, exit 2 (item 7) ---------------------------------------------------
+
+
+def test_report_daily_over_decades_exits_2_with_the_limit(staffed):
+    res = staffed.run("report", "daily", "--from", "1970-01-01")
+    assert res.exit_code == 2
+    assert res.stdout == ""
+    assert res.stderr.startswith("deskctl: error: report daily covers at most 31 days; ")
+    assert len(res.stderr.strip().splitlines()) == 1
+
+
+def test_report_tickets_by_day_over_decades_exits_2_and_by_month_works(staffed):
+    res = staffed.run("report", "tickets", "--by", "day", "--from", "1970-01-01")
+    assert res.exit_code == 2
+    assert res.stderr.startswith("deskctl: error: report tickets --by day lists at most 366 days; ")
+    view = staffed.json("report", "tickets", "--by", "month", "--from", "2026-01-01", "--to", "2026-12-31")
+    assert [g["key"] for g in view["groups"]] == [f"2026-{m:02d}" for m in range(1, 13)]
+    table = staffed.ok("report", "tickets", "--by", "week", "--period", "2026-11").stdout
+    assert "tickets by week" in table and "2026-W44" in table and "2026-W49" in table

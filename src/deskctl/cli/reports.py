@@ -181,7 +181,8 @@ def sla(period: PeriodOpt = None, from_: FromOpt = None, to: ToOpt = None,
 
 @app.command("tickets")
 def tickets(
-    by: Annotated[str, typer.Option("--by", help="system, category, priority, assignee, channel or day.")] = "system",
+    by: Annotated[str, typer.Option("--by", help="system, category, priority, assignee, channel, day, week "
+                                    "or month.")] = "system",
     period: PeriodOpt = None, from_: FromOpt = None, to: ToOpt = None,
     fmt: ReportFormatOpt = "table", as_json: JsonOpt = False,
 ) -> None:
@@ -197,8 +198,8 @@ def tickets(
 
     def tables(v: dict) -> Iterator[Table]:
         yield _head(v)
-        if by == "day":
-            yield render.bar_chart([(g["key"], g["opened"]) for g in v["groups"]], "tickets opened per day")
+        if by in ("day", "week", "month"):
+            yield render.bar_chart([(g["key"], g["opened"]) for g in v["groups"]], f"tickets opened per {by}")
         yield _rows(v["groups"], f"tickets by {by}")
         yield _kv(v["total"], "total")
 

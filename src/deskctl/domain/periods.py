@@ -191,6 +191,62 @@ def between(start: date | datetime, end: date | datetime | None, *, tz: tzinfo, 
                   local_date(last_instant, tz) + timedelta(days=1))
 
 
+def bucket_starts(period: Period, by: str) -> list[date]:
+    """The local first days of the days, ISO weeks (Monday) or calendar months the period
+    touches, in order; the first may begin before the period."""
+    first = period.first_day
+    if by == "week":
+        first -= timedelta(days=first.weekday())
+    elif by == "month":
+        first = first.replace(day=1)
+    elif by != "day":
+        raise ValueError(f"unknown bucket {by!r}")
+    out, day = [], first
+    while day < period.end_day:
+        out.append(day)
+        if by == "day":
+            day += timedelta(days=1)
+        elif by == "week":
+            day += timedelta(days=7)
+        else:
+            day = _month_after(day.year, day.month)
+    return out
+
+
+def bucket_count(period: Period, by: str) -> int:
+    """How many days, ISO weeks or months the period touches (without listing them)."""
+    first, last = period.first_day, period.end_day - timedelta(days=1)
+    if by == "day":
+        return (period.end_day - first).days
+    if by == "week":
+        return ((last - timedelta(days=last.weekday())) - (first - timedelta(days=first.weekday()))).days // 7 + 1
+    return (last.year - first.year) * 12 + last.month - first.month + 1
+
+
+def bucket_label(start: date, by: str) -> str:
+    """`2026-11-23`, `2026-W48` (ISO week of its Monday) or `2026-11`."""
+    if by == "week":
+        iso = start.isocalendar()
+        return f"{iso.year:04d}-W{iso.week:02d}"
+    if by == "month":
+        return f"{start.year:04d}-{start.month:02d}"
+    return start.isoformat()
+
+
+def bucket_bounds(period: Period, tz: tzinfo, by: str) -> list[tuple[str, datetime, datetime]]:
+    """Each local day, ISO week or calendar month of the period with its [start, end) instants,
+    clipped to the period."""
+    out = []
+    for first in bucket_starts(period, by):
+        after = (first + timedelta(days=1) if by == "day" else first + timedelta(days=7) if by == "week"
+                 else _month_after(first.year, first.month))
+        start = max(local_midnight(first, tz), period.start)
+        end = min(local_midnight(after, tz), period.end)
+        if start < end:
+            out.append((bucket_label(first, by), start, end))
+    return out
+
+
 def day_bounds(period: Period, tz: tzinfo) -> list[tuple[date, datetime, datetime]]:
     """Each local day of the period with its [start, end) instants, clipped to the period."""
     out = []

@@ -17,6 +17,7 @@ from sqlmodel import Session, col
 from deskctl.config import Config
 from deskctl.domain.periods import Period, days_period
 from deskctl.domain.shift_time import handover_flagged
+from deskctl.errors import InvalidInput
 from deskctl.services.people.staff import handles_by_id
 from deskctl.services.reports import attendance, common
 from deskctl.services.reports import inspections as insp
@@ -25,6 +26,17 @@ from deskctl.services.reports.common import in_period
 from deskctl.store.tables import Handover, Shift, ShiftType, Staff, Ticket
 
 TREND_DAYS = 7
+MAX_DAYS = 31  # a day's page; a month at most (`--period month`)
+
+
+def check_span(period: Period) -> None:
+    """The daily page covers at most `MAX_DAYS` local days; more is refused (exit 2)."""
+    n = (period.end_day - period.first_day).days  # local days touched, without listing them
+    if n > MAX_DAYS:
+        raise InvalidInput(
+            f"report daily covers at most {MAX_DAYS} days; {period.label} has {n:,} "
+            "(use --date, a shorter --period, or report tickets --by day|week|month for a longer span)"
+        )
 
 
 def _ticket_counts(session: Session, period: Period) -> dict:
@@ -53,12 +65,12 @@ def _trend(session: Session, period: Period, tz: tzinfo) -> list[dict]:
     else:
         last = period.end_day
         span = days_period(last - timedelta(days=TREND_DAYS), last, tz, "trend")
-    days, bounds = tickets_report.day_table(span, tz)
+    days, bounds = tickets_report.bucket_table(span, tz, "day")
     join = and_(Ticket.opened_at >= days.c.d_start, Ticket.opened_at < days.c.d_end)
     found = dict(session.execute(
         select(days.c.day, func.count()).select_from(days).join(Ticket, join).group_by(days.c.day)
     ).all())
-    return [{"day": d.isoformat(), "opened": found.get(d.isoformat(), 0)} for d, _, _ in bounds]
+    return [{"day": label, "opened": found.get(label, 0)} for label, _, _ in bounds]
 
 
 def sla_breaches(session: Session, period: Period) -> list[dict]:
@@ -126,6 +138,7 @@ def handovers(session: Session, period: Period, *, now: datetime, config: Config
 
 
 def build(*, session: Session, now: datetime, config: Config, tz: tzinfo, period: Period) -> dict:
+    check_span(period)
     limit = common.as_of(period, now)
     data = insp.occurrences(session, period=period, now=now, tz=tz)
     plan_rows, missing = insp.plan_rows(data, now=now)

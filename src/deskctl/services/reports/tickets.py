@@ -1,7 +1,9 @@
 """`report tickets --by …`: counts, time to resolve and reopen rate, grouped one way.
 
-The cohort is the tickets opened in the period. `--by day` groups by the local day of opening
-and lists every day of the period, zeros included (that is what the bar chart draws).
+The cohort is the tickets opened in the period. `--by day|week|month` groups by the local day,
+ISO week or calendar month of opening and lists every one of the period, zeros included (that
+is what the bar chart draws); each is bounded (`MAX_BUCKETS`), so a span of decades is refused
+with the limit instead of running away.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from sqlalchemy.sql import column
 from sqlmodel import Session, col
 
 from deskctl.config import Config
-from deskctl.domain.periods import Period, day_bounds
+from deskctl.domain.periods import Period, bucket_bounds, bucket_count
 from deskctl.domain.ticket_states import OPEN_STATUSES
 from deskctl.errors import InvalidInput
 from deskctl.services.people.staff import handles_by_id
@@ -24,7 +26,10 @@ from deskctl.services.reports.common import count_if, duration_stats, in_period,
 from deskctl.store.tables import Ticket
 from deskctl.store.types import UTCDateTime
 
-DIMENSIONS = ("system", "category", "priority", "assignee", "channel", "day")
+DIMENSIONS = ("system", "category", "priority", "assignee", "channel", "day", "week", "month")
+# rows of a --by day|week|month report: a year of days, ten years of weeks, a century of months
+MAX_BUCKETS = {"day": 366, "week": 522, "month": 1200}
+COARSER = {"day": "--by week or --by month", "week": "--by month", "month": "a shorter period"}
 
 
 def check_dimension(by: str) -> str:
@@ -32,6 +37,19 @@ def check_dimension(by: str) -> str:
     if value not in DIMENSIONS:
         raise InvalidInput(f"unknown --by {by!r} (use one of {', '.join(DIMENSIONS)})")
     return value
+
+
+def check_span(period: Period, by: str) -> int:
+    """The number of rows a time grouping gives; more than its limit is refused (exit 2)."""
+    n = bucket_count(period, by)
+    limit = MAX_BUCKETS[by]
+    if n > limit:
+        unit = {"day": "days", "week": "weeks", "month": "months"}[by]
+        raise InvalidInput(
+            f"report tickets --by {by} lists at most {limit} {unit}; {period.label} has {n:,} "
+            f"(use {COARSER[by]}, or a shorter --period or --from/--to)"
+        )
+    return n
 
 
 def _aggregates(where: list) -> list:
@@ -49,8 +67,9 @@ def _aggregates(where: list) -> list:
 def build(*, session: Session, now: datetime, config: Config, tz: tzinfo, period: Period, by: str) -> dict:
     by = check_dimension(by)
     where = [in_period(col(Ticket.opened_at), period)]
-    if by == "day":
-        groups = _by_day(session, config=config, tz=tz, period=period)
+    if by in MAX_BUCKETS:
+        check_span(period, by)
+        groups = _by_time(session, config=config, tz=tz, period=period, by=by)
     else:
         key = {"system": col(Ticket.system), "category": col(Ticket.category), "priority": col(Ticket.priority),
                "assignee": col(Ticket.assignee_id), "channel": col(Ticket.channel)}[by]
@@ -83,18 +102,19 @@ def _row(key: Any, agg: Sequence[Any], ttr: dict | None) -> dict:
     }
 
 
-def day_table(period: Period, tz: tzinfo) -> tuple[CTE, list[tuple[date, datetime, datetime]]]:
-    """The local days of the period as a VALUES table (day, start, end) to join on."""
-    bounds = day_bounds(period, tz)
+def bucket_table(period: Period, tz: tzinfo, by: str = "day") -> tuple[CTE, list[tuple[str, datetime, datetime]]]:
+    """The local days, ISO weeks or months of the period as a VALUES table (day, start, end)
+    to join on, and their (label, start, end) bounds."""
+    bounds = bucket_bounds(period, tz, by)
     table = values(
         column("day", String), column("d_start", UTCDateTime()), column("d_end", UTCDateTime()),
         name="days",
-    ).data([(d.isoformat(), s, e) for d, s, e in bounds]).cte("days")
+    ).data(bounds).cte("days")
     return table, bounds
 
 
-def _by_day(session: Session, *, config: Config, tz: tzinfo, period: Period) -> list[dict]:
-    days, bounds = day_table(period, tz)
+def _by_time(session: Session, *, config: Config, tz: tzinfo, period: Period, by: str) -> list[dict]:
+    days, bounds = bucket_table(period, tz, by)
     join = and_(Ticket.opened_at >= days.c.d_start, Ticket.opened_at < days.c.d_end)
     where = [in_period(col(Ticket.opened_at), period)]
     found = {
@@ -103,10 +123,10 @@ def _by_day(session: Session, *, config: Config, tz: tzinfo, period: Period) -> 
         )
     }
     ttr = _ttr_by_day(session, config=config, tz=tz, bounds=bounds, days=days, join=join)
-    return [_row(d.isoformat(), found.get(d.isoformat(), [0] * 6), ttr.get(d.isoformat())) for d, _, _ in bounds]
+    return [_row(label, found.get(label, [0] * 6), ttr.get(label)) for label, _, _ in bounds]
 
 
-def _ttr_by_day(session: Session, *, config: Config, tz: tzinfo, bounds: list[tuple[date, datetime, datetime]],
+def _ttr_by_day(session: Session, *, config: Config, tz: tzinfo, bounds: list[tuple[str, datetime, datetime]],
                 days: CTE, join: ColumnElement[bool]) -> dict:
     if common.calendar(config, tz).name == "24x7":
         seconds = common.seconds_between(Ticket.opened_at, Ticket.resolved_at) - Ticket.paused_seconds
@@ -117,10 +137,10 @@ def _ttr_by_day(session: Session, *, config: Config, tz: tzinfo, bounds: list[tu
         ).all()
         return {d: {"count": n, "total_seconds": float(t or 0), "ratio_sum": 0.0} for d, n, t in rows}
     out: dict[str, dict] = {}
-    for day, start, end in bounds:
-        span = Period(start, end, day.isoformat(), day, day)
-        stats = duration_stats(session, config=config, tz=tz, where=[in_period(col(Ticket.opened_at), span)],
+    for label, start, end in bounds:
+        stats = duration_stats(session, config=config, tz=tz,
+                               where=[col(Ticket.opened_at) >= start, col(Ticket.opened_at) < end],
                                group=None, kind="resolve")
         if None in stats:
-            out[day.isoformat()] = stats[None]
+            out[label] = stats[None]
     return out
