@@ -15,7 +15,9 @@ from deskctl.config import Config
 from deskctl.errors import Conflict, InvalidInput, NotFound
 from deskctl.services.inputs import clean_text, parse_json
 from deskctl.services.inspections.schedule import (
+    ON_DUTY,
     RUN_ENTITY,
+    OwnerResolver,
     checklist,
     current_occurrence,
     get_plan,
@@ -256,7 +258,7 @@ def _finding(session: Session, *, clock: Clock, who: Staff, config: Config, tz: 
              plan: InspectionPlan, run: InspectionRun, item: InspectionItem, note: str, value: str
              ) -> tuple[int, str]:
     from deskctl.domain.ticket_states import OPEN_STATUSES
-    from deskctl.services.tickets.lifecycle import add_note, open_ticket
+    from deskctl.services.tickets.lifecycle import add_note, assign_finding, open_ticket
 
     detail = " — ".join(x for x in (note, f"value {value}" if value else "") if x)
     previous = session.execute(
@@ -282,7 +284,25 @@ def _finding(session: Session, *, clock: Clock, who: Staff, config: Config, tz: 
     view = open_ticket(session=session, clock=clock, actor=who.handle, config=config, tz=tz, title=title,
                        reporter=who.name, system=plan.target, priority=plan.priority,
                        channel="inspection", description=description)
+    handle, reason = finding_owner(session, plan, at=clock.now())
+    assign_finding(session, ticket_id=int(view["id"]), handle=handle, now=clock.now(), actor=who.handle,
+                   reason=f"finding of inspection plan {plan.name}: {reason}")
     return int(view["id"]), "opened"
+
+
+def finding_owner(session: Session, plan: InspectionPlan, *, at: datetime) -> tuple[str | None, str]:
+    """Who a finding's ticket goes to, and why: the plan's owner; for an `on-duty` plan (or an
+    owner no longer active) the officer on duty at `at`; with nobody on duty, the supervisor."""
+    if plan.owner != ON_DUTY:
+        owner = session.execute(select(Staff).where(Staff.handle == plan.owner)).scalar_one_or_none()
+        if owner is not None and owner.active:
+            return owner.handle, f"its owner {owner.handle}"
+    resolver = OwnerResolver(session)
+    on_duty = resolver.on_duty(at)
+    if on_duty:
+        return on_duty, f"the officer on duty, {on_duty}"
+    supervisor = resolver.supervisor()
+    return supervisor, "nobody on duty: the supervisor"
 
 
 def on_time_state(run: InspectionRun, plan: InspectionPlan) -> str:

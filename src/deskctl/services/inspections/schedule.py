@@ -93,8 +93,14 @@ class OwnerResolver:
         if not hasattr(shifts, "on_duty_at"):
             return None
         people = shifts.on_duty_at(session=self.session, at=at)
+        # the desk's officer on duty first (a technician's on-call shift is not the desk's)
+        people = sorted(people, key=lambda p: (p.role != "officer", p.handle))
         handles = [p.handle for p in people if p.handle]
         return handles[0] if handles else None
+
+    def on_duty(self, at: datetime) -> str | None:
+        """Who is on shift at `at` (an officer first), without the supervisor fallback."""
+        return self._on_duty(at)
 
 
 def run_keys(session: Session, keys: list[tuple[int, datetime]]) -> dict[tuple[int, datetime], int]:

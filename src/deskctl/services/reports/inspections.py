@@ -65,7 +65,8 @@ def occurrences(session: Session, *, period: Period, now: datetime, tz: tzinfo) 
             current = sched.current_occurrence(p, now, tz) if p.status == "active" else None
             by_plan[p.id]["owed"] = owed
             by_plan[p.id]["current"] = current
-    return {"known": sched is not None, "plans": by_plan}
+    owner_of = sched.OwnerResolver(session) if sched is not None else (lambda owner, at: owner)
+    return {"known": sched is not None, "plans": by_plan, "owner_of": owner_of}
 
 
 def plan_rows(data: dict, *, now: datetime) -> tuple[list[dict], list[dict]]:
@@ -94,8 +95,11 @@ def plan_rows(data: dict, *, now: datetime) -> tuple[list[dict], list[dict]]:
                 else:
                     pending += 1
                 if state != "due":
+                    # the person, not the rule: for an `on-duty` plan whoever was on shift at the
+                    # occurrence (the supervisor when nobody was); `owner_rule` keeps the plan's word
+                    owner = data.get("owner_of", lambda o, a: o)(plan.owner, at)
                     missing.append({"plan": plan.name, "target": plan.target, "occurrence_at": at,
-                                    "state": state, "owner": plan.owner})
+                                    "state": state, "owner": owner, "owner_rule": plan.owner})
         due = None if owed is None else len(owed)
         if not entry["runs"] and not owed and plan.status != "active":
             continue

@@ -196,17 +196,39 @@ def assign_ticket(
         raise Conflict(f"ticket {ticket_id} is already assigned to {handle}")
     now = clock.now()
     record_breaches(session, ticket, now=now, actor=who.handle)
+    dispatch(session, ticket, assignee, status=target, now=now, actor=who.handle)
+    return _view(session, ticket)
+
+
+def dispatch(session: Session, ticket: Ticket, assignee: Staff, *, status: str, now: datetime, actor: str,
+             reason: str | None = None) -> None:
+    """Give the ticket to `assignee` (their tier), with the `assigned` event. The caller has
+    checked who may do it and that the transition is allowed."""
     previous = ticket.assignee_id
     if previous is not None and previous != assignee.id:
         ticket.reassign_count += 1
     old_status = ticket.status
     ticket.assignee_id = assignee.id
     ticket.tier = max(1, assignee.tier)
-    ticket.status = target
+    ticket.status = status
     _touch(ticket, now)
-    _event(session, ticket, at=now, actor=who.handle, kind="assigned", frm=old_status, to=target,
-           assignee=handle, tier=ticket.tier)
-    return _view(session, ticket)
+    _event(session, ticket, at=now, actor=actor, kind="assigned", frm=old_status, to=status,
+           assignee=assignee.handle, tier=ticket.tier, reason=reason)
+
+
+def assign_finding(session: Session, *, ticket_id: int, handle: str | None, now: datetime, actor: str,
+                   reason: str) -> str | None:
+    """A new inspection finding's ticket goes to the person responsible (the rule dispatches, so
+    whoever ran the inspection need not be a dispatcher). Returns the handle, or None when
+    nobody active could be named (the ticket then waits in the desk's queue)."""
+    if not handle:
+        return None
+    assignee = session.execute(select(Staff).where(Staff.handle == handle)).scalar_one_or_none()
+    if assignee is None or not assignee.active:
+        return None
+    ticket, target = _load(session, ticket_id, "assign")
+    dispatch(session, ticket, assignee, status=target, now=now, actor=actor, reason=reason)
+    return assignee.handle
 
 
 def ack_ticket(*, session: Session, clock: Clock, actor: str, config: Config, ticket_id: int) -> dict:
