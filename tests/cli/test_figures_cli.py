@@ -86,3 +86,18 @@ def test_report_tickets_by_day_over_decades_exits_2_and_by_month_works(staffed):
     assert [g["key"] for g in view["groups"]] == [f"2026-{m:02d}" for m in range(1, 13)]
     table = staffed.ok("report", "tickets", "--by", "week", "--period", "2026-11").stdout
     assert "tickets by week" in table and "2026-W44" in table and "2026-W49" in table
+
+
+# --- the handover table leads with breaches (item 9) -------------------------------------------
+
+
+def test_handover_table_shows_breached_first_and_a_due_column(staffed):
+    staffed.ok("--as", "lead", "shift", "type", "add", "day", "--start", "08:00", "--end", "20:00")
+    staffed.ok("--as", "lead", "shift", "assign", "2026-11-23", "day", "zhang")
+    _open_p2(staffed)  # response due 09:30
+    staffed.set_now("2026-11-23T19:50:00+08:00")
+    out = staffed.ok("--as", "zhang", "shift", "handover").stdout
+    assert out.index("SLA BREACHED") < out.index("open tickets")
+    assert "not yet" in out  # recorded: not yet
+    header = next(line for line in out.splitlines() if line.split()[:3] == ["id", "priority", "status"])
+    assert header.split()[3:5] == ["due", "breached"]

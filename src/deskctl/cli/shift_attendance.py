@@ -82,18 +82,26 @@ def _handover_tables(view: dict[str, Any]) -> Iterator[Table | Text]:
     head = [(k, view[k]) for k in ("id", "from", "to", "created_at", "taken_over_at", "taken_over_by", "note")]
     head.append(("next shift", f"{', '.join(nxt.get('who') or []) or 'nobody planned'}"))
     yield render.kv_table(head, title="handover")
-    yield render.rows_table(
-        view["open_tickets"],
-        [render.Col(k) for k in ("id", "priority", "status", "title", "system", "assignee", "opened_at")],
-        title="open tickets",
-    ) if view["open_tickets"] else render.safe("open tickets: none")
+    breached = view.get("breached") or []
+    if breached:
+        rows = [{**b, "recorded": "yes" if b["recorded"] else "not yet"} for b in breached]
+        yield render.rows_table(rows, [render.Col(k, style=("bold red" if k == "deadline" else None)) for k in
+                                       ("ticket", "priority", "deadline", "due_at", "recorded", "assignee", "title")],
+                                title="SLA BREACHED")
+    if view["open_tickets"]:
+        rows = [{**t, "breached": "BREACHED" if t.get("breached") else ""} for t in view["open_tickets"]]
+        yield render.rows_table(rows, [render.Col(k, "due" if k == "due_at" else "") for k in
+                                       ("id", "priority", "status", "due_at", "breached", "title", "assignee")],
+                                title="open tickets")
+    else:
+        yield render.safe("open tickets: none")
     if view["sla_deadlines"]:
         yield render.rows_table(view["sla_deadlines"],
                                 [render.Col(k) for k in ("ticket", "priority", "deadline", "due_at", "title")],
                                 title="SLA deadlines in the next shift")
     if view["inspections_due"]:
         yield render.rows_table(view["inspections_due"], [render.Col(k) for k in view["inspections_due"][0]],
-                                title="inspections due in the next shift")
+                                title="inspections overdue, due, or due in the next shift")
 
 
 def handover(

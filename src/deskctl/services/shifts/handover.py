@@ -1,8 +1,10 @@
 """Handover between shifts: the outgoing officer's note compiled with the desk's open work.
 
-`handover` (outgoing officer) compiles open tickets by priority, SLA deadlines falling in the
-next shift, inspections due in the next shift and the free-text note, and stores it in the
-handover table as it was at that moment. `takeover` (incoming officer) acknowledges it; one
+`handover` (outgoing officer) compiles, most urgent first: the tickets whose SLA is breached
+(recorded, or a running clock already past its deadline), the open tickets by priority with
+each one's next deadline, SLA deadlines falling in the next shift, inspections overdue or due
+now and those due in the next shift, and the free-text note; it stores them in the handover
+table as they were at that moment. `takeover` (incoming officer) acknowledges it; one
 not taken over within `shift.handover_window` shows in `deskctl status`.
 """
 
@@ -19,9 +21,11 @@ from deskctl.config import Config
 from deskctl.domain.ticket_states import OPEN_STATUSES
 from deskctl.errors import Conflict, NotFound
 from deskctl.services.inputs import clean_text
-from deskctl.services.inspections import plans as inspections
+from deskctl.services.inspections.due import due_occurrences
+from deskctl.services.inspections.due import list_due as due_now
 from deskctl.services.people.staff import handles_by_id, require_actor
 from deskctl.services.shifts.views import MAX_SHIFT
+from deskctl.services.tickets.views import resolution_running, response_running
 from deskctl.store import audit
 from deskctl.store.tables import Handover, Shift, ShiftType, Staff, Ticket, pk
 from deskctl.timeparse import Clock
@@ -33,24 +37,60 @@ def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.astimezone(UTC).isoformat()
 
 
-def _open_tickets(session: Session, handles: dict[int, str]) -> list[dict]:
+def _running_deadlines(t: Ticket) -> list[tuple[str, datetime]]:
+    """The deadlines of a ticket's clocks that are running (response before acknowledgement,
+    resolution unless waiting or resolved)."""
+    out = []
+    if response_running(t) and t.response_due_at is not None:
+        out.append(("response", t.response_due_at))
+    if resolution_running(t) and t.resolved_at is None and t.resolution_due_at is not None:
+        out.append(("resolution", t.resolution_due_at))
+    return out
+
+
+def _breaches(t: Ticket, now: datetime) -> list[tuple[str, datetime, bool]]:
+    """(clock, deadline, recorded) for each breached clock: recorded, or running past due."""
+    out = []
+    for clock in ("response", "resolution"):
+        recorded = getattr(t, f"{clock}_breached_at")
+        if recorded is not None:
+            out.append((clock, recorded, True))
+    for clock, due in _running_deadlines(t):
+        if due < now and not any(c == clock for c, _, _ in out):
+            out.append((clock, due, False))
+    return out
+
+
+def _open_tickets(session: Session, handles: dict[int, str], now: datetime) -> tuple[list[dict], list[dict]]:
+    """The open tickets by priority (each with its next deadline and whether it is breached), and
+    the breached clocks, oldest deadline first."""
     rows = session.execute(
         select(Ticket)
         .where(col(Ticket.status).in_(OPEN_STATUSES))
         .order_by(col(Ticket.priority), col(Ticket.opened_at))
-    ).scalars()
-    return [
-        {
+    ).scalars().all()
+    tickets: list[dict] = []
+    breached: list[dict[str, Any]] = []
+    for t in rows:
+        assignee = handles.get(t.assignee_id, "") if t.assignee_id else ""
+        found = _breaches(t, now)
+        deadlines = _running_deadlines(t)
+        tickets.append({
             "id": t.id,
             "priority": t.priority,
             "status": t.status,
             "title": t.title,
             "system": t.system,
-            "assignee": handles.get(t.assignee_id, "") if t.assignee_id else "",
+            "assignee": assignee,
+            "due_at": _iso(min(d for _, d in deadlines)) if deadlines else None,
+            "breached": bool(found),
             "opened_at": _iso(t.opened_at),
-        }
-        for t in rows
-    ]
+        })
+        breached += [{"ticket": t.id, "priority": t.priority, "deadline": clock, "due_at": due,
+                      "recorded": recorded, "status": t.status, "assignee": assignee, "title": t.title}
+                     for clock, due, recorded in found]
+    breached.sort(key=lambda b: (b["due_at"], b["ticket"]))
+    return tickets, [{**b, "due_at": _iso(b["due_at"])} for b in breached]
 
 
 def _sla_deadlines(session: Session, start: datetime, end: datetime) -> list[dict]:
@@ -74,14 +114,16 @@ def _sla_deadlines(session: Session, start: datetime, end: datetime) -> list[dic
     return sorted(out, key=lambda d: d["due_at"])
 
 
-def _inspections_due(session: Session, tz: tzinfo, start: datetime, end: datetime) -> list[dict]:
-    due = getattr(inspections, "due_occurrences", None)
-    if due is None:  # the inspections area is not there yet
-        return []
-    out = []
-    for occ in due(session=session, tz=tz, start=start, end=end):
-        out.append({k: _iso(v) if isinstance(v, datetime) else v for k, v in occ.items()})
-    return out
+def _inspections_due(session: Session, tz: tzinfo, now: datetime, start: datetime, end: datetime) -> list[dict]:
+    """Occurrences owed now with no run (`overdue`, or `due` within the grace), then those due in
+    the next shift (`upcoming`), each with the person responsible."""
+    keys = ("plan", "target", "due_at", "state", "owner")
+    rows = [{k: occ[k] for k in keys} for occ in due_now(session=session, now=now, tz=tz)]
+    seen = {(r["plan"], r["due_at"]) for r in rows}
+    for occ in due_occurrences(session=session, tz=tz, start=start, end=end):
+        if (occ["plan"], occ["due_at"]) not in seen and occ["due_at"] > now:
+            rows.append({**{k: occ.get(k) for k in keys}, "state": "upcoming"})
+    return [{k: _iso(v) if isinstance(v, datetime) else v for k, v in r.items()} for r in rows]
 
 
 def _my_shift(session: Session, me: Staff, now: datetime, window: timedelta) -> Shift:
@@ -133,6 +175,7 @@ def handover(
     else:
         next_start, next_end = now, max(now, shift.end_at) + (shift.end_at - shift.start_at)
     handles = handles_by_id(session)
+    open_tickets, breached = _open_tickets(session, handles, now)
     type_names = dict(session.execute(select(col(ShiftType.id), col(ShiftType.name))).all())
     summary: dict[str, Any] = {
         "shift": {"id": shift.id, "type": type_names.get(shift.type_id), "start_at": _iso(shift.start_at),
@@ -142,9 +185,10 @@ def handover(
             "end_at": _iso(next_end) if incoming else None,
             "who": [h for _, h in incoming],
         },
-        "open_tickets": _open_tickets(session, handles),
+        "breached": breached,
+        "open_tickets": open_tickets,
         "sla_deadlines": _sla_deadlines(session, next_start, next_end),
-        "inspections_due": _inspections_due(session, tz, next_start, next_end),
+        "inspections_due": _inspections_due(session, tz, now, next_start, next_end),
     }
     row = Handover(
         shift_id=shift.id, from_staff_id=pk(me),
@@ -156,7 +200,7 @@ def handover(
     audit.append(
         session, at=now, actor=me.handle, entity="handover", entity_id=row.id, kind="handed_over",
         from_value=me.handle, to_value=handles.get(row.to_staff_id) if row.to_staff_id else None,
-        details={"shift_id": shift.id, "open_tickets": len(summary["open_tickets"]),
+        details={"shift_id": shift.id, "breached": len(breached), "open_tickets": len(summary["open_tickets"]),
                  "sla_deadlines": len(summary["sla_deadlines"]), "note": note},
     )
     return handover_view(row, handles)
@@ -231,6 +275,7 @@ def handover_view(row: Handover, handles: dict[int, str]) -> dict:
         "taken_over_by": handles.get(row.taken_over_by_id, "") if row.taken_over_by_id else "",
         "note": row.note,
         "next_shift": summary.get("next_shift", {}),
+        "breached": summary.get("breached", []),
         "open_tickets": summary.get("open_tickets", []),
         "sla_deadlines": summary.get("sla_deadlines", []),
         "inspections_due": summary.get("inspections_due", []),
