@@ -102,7 +102,8 @@ def test_correction_by_supervisor_with_reason_is_audited(rota):
     assert len(events) == 2
     latest = max(events, key=lambda e: e["id"])
     assert latest["actor"] == "lead"
-    assert latest["from"].startswith("2026-11-23T00:02") and latest["to"].startswith("2026-11-23T00:30")
+    # instants in the audit log are shown in the desk zone (issue 9)
+    assert latest["from"] == "2026-11-23T08:02:00+08:00" and latest["to"] == "2026-11-23T08:30:00+08:00"
     assert latest["details"]["reason"] == "video shows 08:30"
     assert shift_of(rota, "zhang")["late_seconds"] == 1800
 

@@ -47,12 +47,18 @@ class Attendance:
     early_leave_seconds: int | None  # beyond the grace only
     no_show: bool
     missing_clock_out: bool
+    not_clocked_in: bool = False  # started more than the grace ago, still no clock-in
+    awaiting_clock_in: bool = False  # started, within the grace, no clock-in yet
 
     @property
     def summary(self) -> str:
         parts = []
         if self.no_show:
             return "no-show"
+        if self.not_clocked_in:
+            return "not clocked in"
+        if self.awaiting_clock_in:
+            return "awaiting clock-in"
         if self.late_seconds:
             parts.append("late")
         if self.early_leave_seconds:
@@ -88,9 +94,12 @@ def attendance(
         early = int((end - clock_out).total_seconds())
     no_show = clock_in is None and now >= end
     missing_out = clock_in is not None and clock_out is None and now >= end
+    started_without = clock_in is None and start <= now < end
+    not_in = started_without and now > start + grace
     if no_show:
         state = "no_show"
-    return Attendance(state, late, early, no_show, missing_out)
+    return Attendance(state, late, early, no_show, missing_out, not_clocked_in=not_in,
+                      awaiting_clock_in=started_without and not not_in)
 
 
 def handover_flagged(created_at: datetime, taken_over_at: datetime | None, *, now: datetime,

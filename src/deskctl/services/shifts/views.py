@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, or_, select
 from sqlmodel import Session, col
 
 from deskctl.config import Config
@@ -223,18 +223,26 @@ def on_duty_at(*, session: Session, at: datetime) -> list[Staff]:
 
 
 def duty_now(*, session: Session, now: datetime, tz: tzinfo, config: Config) -> dict:
-    """Who is on duty now, since and until when, the next handover and who takes over."""
+    """Who is on duty now, since and until when, the next handover and who takes over.
+
+    On duty: everyone whose shift covers now, and everyone already clocked in for a shift that
+    starts within `shift.clock_window` (the 08:00 officer who clocked in at 07:55 is on duty)."""
+    early = and_(col(Shift.start_at) > now, col(Shift.start_at) <= now + config.duration("shift.clock_window"),
+                 col(Shift.clock_in_at).is_not(None), col(Shift.clock_in_at) <= now,
+                 col(Shift.clock_out_at).is_(None))
     current_rows = session.execute(
         shift_query()
-        .where(col(Shift.start_at) <= now, col(Shift.start_at) > now - MAX_SHIFT, col(Shift.end_at) > now)
+        .where(or_(and_(col(Shift.start_at) <= now, col(Shift.start_at) > now - MAX_SHIFT, col(Shift.end_at) > now),
+                   early))
         .order_by(col(Shift.end_at), col(Staff.handle))
     ).all()
-    upcoming_rows = session.execute(
+    current_ids = {s.id for s, _, _ in current_rows}
+    upcoming_rows = [row for row in session.execute(
         shift_query()
         .where(col(Shift.start_at) > now, col(Shift.start_at) <= now + timedelta(days=7))
         .order_by(col(Shift.start_at), col(Staff.handle))
         .limit(50)
-    ).all()
+    ).all() if row[0].id not in current_ids]
     current = views(current_rows, now=now, tz=tz, config=config)
     upcoming = views(upcoming_rows, now=now, tz=tz, config=config)
     if current:
@@ -375,9 +383,13 @@ def status_section(*, session: Session, now: datetime, actor: str, config: Confi
         section["on_duty_alert"] = "NOBODY IS ON DUTY NOW"
     section["on_duty"] = [
         {"who": r["who"], "type": r["type"], "since": r["since"], "until": r["until"],
-         "clocked_in": r["clocked_in_at"] is not None}
+         "clocked_in": r["clocked_in_at"] is not None, "attendance": r["attendance"]}
         for r in duty["on_duty"]
     ]
+    missing = [r for r in duty["on_duty"] if r["attendance"] == "not clocked in"]
+    if missing:
+        section["not_clocked_in_alert"] = "NOT CLOCKED IN: " + ", ".join(
+            f"{r['who']} ({r['type']} since {r['since'].astimezone(tz):%H:%M})" for r in missing)
     section["next_handover"] = {
         "at": duty["next_handover_at"],
         "takes_over": ", ".join(r["who"] for r in duty["takes_over"]) or "nobody planned",
