@@ -52,3 +52,16 @@ def test_not_clocked_in_is_said_plainly_from_the_first_minute_past_the_grace(mor
     assert morning.read(views.duty_now)["on_duty"][0]["attendance"] == "late"
     assert "not_clocked_in_alert" not in morning.read(desk_status)
 
+
+
+def test_daily_page_does_not_call_a_missing_clock_in_ok(morning):
+    from deskctl.domain.periods import parse_period
+    from deskctl.services.reports import daily
+
+    morning.set_now("2026-11-24T08:03:00+08:00")
+    period = parse_period("2026-11-24", tz=morning.tz, now=morning.now)
+    assert [d["attendance"] for d in morning.read(daily.build, period=period)["on_duty"]] == ["awaiting clock-in"]
+    morning.set_now("2026-11-24T08:06:00+08:00")
+    page = morning.read(daily.build, period=period)
+    assert [d["attendance"] for d in page["on_duty"]] == ["not clocked in"]
+    assert [a["handle"] for a in page["attendance_anomalies"]] == ["zhang"]

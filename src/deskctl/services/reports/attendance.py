@@ -94,7 +94,9 @@ def describe(start: datetime, end: datetime, clock_in: datetime | None, clock_ou
     if clock_in is None:
         if now >= end:
             return "no-show"
-        return "not clocked in" if now > start + grace else ""
+        if now > start + grace:
+            return "not clocked in"
+        return "awaiting clock-in" if now >= start else ""
     parts = []
     if clock_in - start > grace:
         parts.append(f"late {int((clock_in - start).total_seconds() // 60)}m")

@@ -168,7 +168,7 @@ def build(*, session: Session, now: datetime, config: Config, tz: tzinfo, period
         # a shift belongs to the period it starts in: a night from the evening before is on duty
         # this morning, but its anomalies are that evening's page's
         "attendance_anomalies": [d for d in duty if period.contains(d["start_at"])
-                                 and d["attendance"] not in ("ok", "upcoming", "")],
+                                 and d["attendance"] not in ("ok", "upcoming", "awaiting clock-in", "")],
         "handovers": handovers(session, period, now=now, config=config),
     })
     return view
