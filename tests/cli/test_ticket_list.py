@@ -110,7 +110,7 @@ def test_ticket_list_default_is_open_newest_first(listed):
         (["--system", "mail", "--status", "all"], [5, 2]),
         (["--since", "2026-11-22"], [4, 3, 2]),
         (["--since", "yesterday 12:00"], [4, 3]),
-        (["--until", "2026-11-22"], [1]),
+        (["--until", "2026-11-22"], [3, 2, 1]),  # a bare date: to the end of that day (issue 9)
         (["--since", "2026-11-22", "--until", "2026-11-22T12:00"], [2]),
         (["--since", "1d ago", "--status", "all"], [6, 5, 4, 3, 2]),
         (["--since", "20h ago", "--status", "all"], [6, 5, 4, 3]),
