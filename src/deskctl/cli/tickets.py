@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from rich.table import Table
+    from rich.text import Text
 
     from deskctl.render import Col
 
@@ -137,7 +138,7 @@ def list_(
     render.emit(rows, out, columns=_list_columns())
 
 
-def _show_tables(view: dict) -> Iterator[Table]:
+def _show_tables(view: dict) -> Iterator[Table | Text]:
     from deskctl import render
     from deskctl.timeparse import format_duration
 

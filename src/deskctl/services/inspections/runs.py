@@ -294,7 +294,8 @@ def finding_owner(session: Session, plan: InspectionPlan, *, at: datetime) -> tu
     """Who a finding's ticket goes to, and why: the plan's owner; for an `on-duty` plan (or an
     owner no longer active) the officer on duty at `at`; with nobody on duty, the supervisor."""
     if plan.owner != ON_DUTY:
-        owner = session.execute(select(Staff).where(Staff.handle == plan.owner)).scalar_one_or_none()
+        owner: Staff | None = session.execute(
+            select(Staff).where(col(Staff.handle) == plan.owner)).scalar_one_or_none()
         if owner is not None and owner.active:
             return owner.handle, f"its owner {owner.handle}"
     resolver = OwnerResolver(session)

@@ -9,7 +9,7 @@ with the limit instead of running away.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import CTE, ColumnElement, String, and_, case, func, select, values

@@ -223,7 +223,7 @@ def assign_finding(session: Session, *, ticket_id: int, handle: str | None, now:
     nobody active could be named (the ticket then waits in the desk's queue)."""
     if not handle:
         return None
-    assignee = session.execute(select(Staff).where(Staff.handle == handle)).scalar_one_or_none()
+    assignee: Staff | None = session.execute(select(Staff).where(col(Staff.handle) == handle)).scalar_one_or_none()
     if assignee is None or not assignee.active:
         return None
     ticket, target = _load(session, ticket_id, "assign")
