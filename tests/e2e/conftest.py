@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -100,6 +101,28 @@ class ProcDesk:
         )
         return Proc(res.returncode, res.stdout.decode("utf-8", "replace"), res.stderr.decode("utf-8", "replace"))
 
+    # --- desks built once and copied ------------------------------------------------------------
+
+    def freeze(self) -> ProcDesk:
+        """Make this desk a template: its database one complete file (the WAL checkpointed in)."""
+        con = sqlite3.connect(self.db)
+        try:
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            con.close()  # the last connection: SQLite folds the WAL in and removes it
+        assert not self.db.with_name(self.db.name + "-wal").exists(), "the WAL was not checkpointed"
+        return self
+
+    def copy_to(self, root: Path) -> ProcDesk:
+        """A private copy of this (frozen) desk in `root`: database, config and environment."""
+        desk = ProcDesk(self.exe, root)
+        desk.db.parent.mkdir(mode=0o700)
+        shutil.copyfile(self.db, desk.db)
+        desk.db.chmod(0o600)
+        shutil.copyfile(self.config, desk.config)
+        desk.env.update({k: v for k, v in self.env.items() if k not in desk.env})
+        return desk
+
 
 @pytest.fixture
 def proc_blank(deskctl_exe, tmp_path) -> ProcDesk:
@@ -115,16 +138,25 @@ def proc_desk(deskctl_exe, tmp_path) -> ProcDesk:
     return desk
 
 
-@pytest.fixture
-def proc_staffed(proc_desk) -> ProcDesk:
-    """An initialised desk: lead (supervisor), zhang (officer), li (tier 2), maria (tier 3)."""
-    proc_desk.ok("init")
-    proc_desk.ok("staff", "add", "lead", "--name", "王主管", "--role", "supervisor")
+@pytest.fixture(scope="session")
+def _proc_staffed_template(deskctl_exe, tmp_path_factory) -> ProcDesk:
+    """The staffed desk, built once per session (per xdist worker) by `deskctl` processes."""
+    desk = ProcDesk(deskctl_exe, tmp_path_factory.mktemp("proc-staffed"))
+    desk.config.write_text('timezone = "Asia/Shanghai"\n', encoding="utf-8")
+    desk.ok("init")
+    desk.ok("staff", "add", "lead", "--name", "王主管", "--role", "supervisor")
     for handle, name, role, tier in [
         ("zhang", "张三", "officer", 1),
         ("li", "李四", "technician", 2),
         ("maria", "Maria Lopez", "technician", 3),
     ]:
-        proc_desk.ok("--as", "lead", "staff", "add", handle, "--name", name, "--role", role, "--tier", str(tier))
-    proc_desk.env["DESKCTL_USER"] = "zhang"
-    return proc_desk
+        desk.ok("--as", "lead", "staff", "add", handle, "--name", name, "--role", role, "--tier", str(tier))
+    desk.env["DESKCTL_USER"] = "zhang"
+    return desk.freeze()
+
+
+@pytest.fixture
+def proc_staffed(_proc_staffed_template, tmp_path) -> ProcDesk:
+    """An initialised desk: lead (supervisor), zhang (officer), li (tier 2), maria (tier 3);
+    DESKCTL_USER=zhang. A copy of the session's template, built by real processes."""
+    return _proc_staffed_template.copy_to(tmp_path)

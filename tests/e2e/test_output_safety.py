@@ -31,14 +31,22 @@ SHOWN = {
 }
 
 
-@pytest.fixture
-def hostile(proc_staffed):
-    ids = {}
+@pytest.fixture(scope="module")
+def _hostile_template(_proc_staffed_template, tmp_path_factory):
+    """The staffed desk with one ticket per hostile title, opened by processes once per module."""
+    desk = _proc_staffed_template.copy_to(tmp_path_factory.mktemp("hostile"))
+    desk.hostile_ids = {}
     for key, title in HOSTILE.items():
-        view = proc_staffed.json("ticket", "open", title, "--reporter", f"{key} 用户", "--priority", "P3")
-        ids[key] = view["id"]
-    proc_staffed.hostile_ids = ids
-    return proc_staffed
+        view = desk.json("ticket", "open", title, "--reporter", f"{key} 用户", "--priority", "P3")
+        desk.hostile_ids[key] = view["id"]
+    return desk.freeze()
+
+
+@pytest.fixture
+def hostile(_hostile_template, tmp_path):
+    desk = _hostile_template.copy_to(tmp_path)
+    desk.hostile_ids = dict(_hostile_template.hostile_ids)
+    return desk
 
 
 def run_on_pty(argv: list[str], env: dict[str, str], timeout: float = 60) -> tuple[int, bytes]:
