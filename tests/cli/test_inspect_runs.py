@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_inspect_plans import add_core, count
+
+from tests.cli.test_inspect_plans import add_core, count
 
 
 def snapshot(desk):
