@@ -1,236 +1,34 @@
-"""SLA clocks through the CLI (SPEC §3): elapsed / paused / remaining / due, pauses while
-waiting, breaches recorded once, and the business-hours calendar."""
+"""SLA clocks as the CLI shows them: `ticket show` JSON (instants in the desk zone) and the table
+(durations). The clock arithmetic is tested at the service layer: tests/services/test_ticket_sla.py."""
 
 from __future__ import annotations
 
-import pytest
+from deskctl.services.tickets import lifecycle
+from tests.services.ticket_steps import open_ticket, walk_to
 
 H = 3600
 
 
-def _sla(desk, tid=1):
-    return desk.json("ticket", "show", str(tid))["sla"]
-
-
-def _open(desk, priority="P3", at=None):
-    if at:
-        desk.set_now(at)
-    return desk.json("--as", "zhang", "ticket", "open", "vpn down", "--reporter", "HR", "-p", priority)["id"]
-
-
-def _working(desk, priority="P3", at="2026-11-23T09:00:00+08:00"):
-    tid = _open(desk, priority, at)
-    desk.ok("--as", "zhang", "ticket", "assign", str(tid), "li")
-    desk.ok("--as", "li", "ticket", "ack", str(tid))
-    return tid
-
-
-def _breach_events(desk, tid=1):
-    return [(e["to"], e["actor"], e["at"]) for e in desk.json("ticket", "show", str(tid))["timeline"]
-            if e["kind"] == "sla_breach"]
-
-
-def test_ticket_sla_fresh_clocks(staffed):
-    _open(staffed, "P3")
-    clocks = _sla(staffed)
+def test_ticket_sla_show_json_clocks_in_the_desk_zone(staffed):
+    open_ticket(staffed, "vpn down", priority="P3")
+    clocks = staffed.json("ticket", "show", "1")["sla"]
     assert clocks["response"] == {
         "state": "running", "target_seconds": 2 * H, "elapsed_seconds": 0, "paused_seconds": 0,
         "remaining_seconds": 2 * H, "due_at": "2026-11-23T11:00:00+08:00", "stopped_at": None,
         "breached_at": None, "breach_recorded": None,
     }
-    assert clocks["resolution"]["target_seconds"] == 3 * 24 * H
     assert clocks["resolution"]["due_at"] == "2026-11-26T09:00:00+08:00"
-
-
-def test_ticket_sla_targets_follow_config(staffed):
-    staffed.ok("config", "set", "sla.P3.response", "45m")
-    staffed.ok("config", "set", "sla.P3.resolution", "1d")
-    _open(staffed, "P3")
-    clocks = _sla(staffed)
-    assert clocks["response"]["due_at"] == "2026-11-23T09:45:00+08:00"
-    assert clocks["resolution"]["due_at"] == "2026-11-24T09:00:00+08:00"
-
-
-def test_ticket_sla_response_clock_stops_at_ack(staffed):
-    _open(staffed, "P1", at="2026-11-23T09:00:00+08:00")  # response 15m
-    staffed.set_now("2026-11-23T09:10:00+08:00")
-    resp = _sla(staffed)["response"]
-    assert (resp["state"], resp["elapsed_seconds"], resp["remaining_seconds"]) == ("running", 600, 300)
-    staffed.ok("--as", "zhang", "ticket", "assign", "1", "li")
-    staffed.set_now("2026-11-23T09:14:00+08:00")
-    staffed.ok("--as", "li", "ticket", "ack", "1")
-    staffed.set_now("2026-11-23T11:00:00+08:00")
-    resp = _sla(staffed)["response"]
-    assert resp["state"] == "met"
-    assert (resp["elapsed_seconds"], resp["remaining_seconds"]) == (840, 60)
-    assert resp["stopped_at"] == "2026-11-23T09:14:00+08:00"
-
-
-def test_ticket_sla_wait_resume_pauses_the_resolution_clock(staffed):
-    d = staffed
-    _working(d, "P3")  # resolution 3d, due 11-26 09:00
-    d.set_now("2026-11-23T10:00:00+08:00")
-    res = _sla(d)["resolution"]
-    assert (res["elapsed_seconds"], res["paused_seconds"], res["remaining_seconds"]) == (H, 0, 3 * 24 * H - H)
-    assert res["due_at"] == "2026-11-26T09:00:00+08:00"
-
-    d.ok("--as", "li", "ticket", "wait", "1", "--reason", "user away")
-    d.set_now("2026-11-23T12:00:00+08:00")
-    res = _sla(d)["resolution"]
-    assert res["state"] == "paused"
-    assert (res["elapsed_seconds"], res["paused_seconds"]) == (H, 2 * H)
-    assert res["remaining_seconds"] == 3 * 24 * H - H
-
-    d.ok("--as", "li", "ticket", "resume", "1")
-    res = _sla(d)["resolution"]
-    assert res["state"] == "running"
-    assert res["due_at"] == "2026-11-26T11:00:00+08:00"  # moved by the two paused hours
-    assert (res["elapsed_seconds"], res["paused_seconds"]) == (H, 2 * H)
-
-    d.set_now("2026-11-23T13:00:00+08:00")
-    res = _sla(d)["resolution"]
-    assert (res["elapsed_seconds"], res["paused_seconds"], res["remaining_seconds"]) == (2 * H, 2 * H, 70 * H)
-
-    d.ok("--as", "li", "ticket", "wait", "1", "--reason", "vendor")
-    d.set_now("2026-11-23T13:30:00+08:00")
-    d.ok("--as", "li", "ticket", "resume", "1")
-    res = _sla(d)["resolution"]
-    assert res["due_at"] == "2026-11-26T11:30:00+08:00"
-    assert res["paused_seconds"] == 2 * H + 1800
-    resumed = [e["details"]["paused_seconds"] for e in d.json("ticket", "show", "1")["timeline"]
-               if e["kind"] == "resumed"]
-    assert resumed == [2 * H, 1800]
-
-    d.set_now("2026-11-23T14:00:00+08:00")
-    d.ok("--as", "li", "ticket", "resolve", "1", "--resolution", "fixed")
-    d.set_now("2026-11-25T14:00:00+08:00")  # a stopped clock does not move
-    res = _sla(d)["resolution"]
-    assert res["state"] == "met"
-    assert (res["elapsed_seconds"], res["paused_seconds"]) == (5 * H - 2 * H - 1800, 2 * H + 1800)
-    assert res["stopped_at"] == "2026-11-23T14:00:00+08:00"
+    utc = staffed.json("--tz", "UTC", "ticket", "show", "1")["sla"]
+    assert utc["response"]["due_at"] == "2026-11-23T03:00:00+00:00"
 
 
 def test_ticket_sla_wait_shows_paused_in_table(staffed):
-    _working(staffed, "P3")
-    staffed.ok("--as", "li", "ticket", "wait", "1", "--reason", "user away")
+    walk_to(staffed, "in_progress", priority="P3")
+    staffed.write(lifecycle.wait_ticket, actor="li", ticket_id=1, reason="user away")
     staffed.set_now("2026-11-23T11:30:00+08:00")
     out = staffed.ok("ticket", "show", "1").stdout
     resolution_line = next(line for line in out.splitlines() if line.strip().startswith("resolution"))
     assert "paused" in resolution_line and "2h 30m" in resolution_line
-
-
-def test_ticket_sla_reopen_does_not_count_resolved_time(staffed):
-    d = staffed
-    _working(d, "P3")
-    d.set_now("2026-11-23T10:00:00+08:00")
-    d.ok("--as", "li", "ticket", "resolve", "1", "--resolution", "reboot")
-    d.set_now("2026-11-23T12:00:00+08:00")
-    d.ok("--as", "zhang", "ticket", "reopen", "1", "--reason", "still down")
-    res = _sla(d)["resolution"]
-    assert (res["elapsed_seconds"], res["paused_seconds"]) == (H, 2 * H)
-    assert res["due_at"] == "2026-11-26T11:00:00+08:00"
-    assert res["state"] == "running"
-
-
-def test_ticket_sla_response_breach_recorded_once_at_due_time(staffed):
-    d = staffed
-    _open(d, "P1", at="2026-11-23T09:00:00+08:00")  # response due 09:15
-    d.set_now("2026-11-23T09:30:00+08:00")
-    resp = _sla(d)["response"]
-    assert resp["state"] == "breached" and resp["remaining_seconds"] == -900
-    assert [t["id"] for t in d.json("ticket", "list", "--breached")] == [1]
-
-    d.ok("--as", "zhang", "ticket", "assign", "1", "li")  # the first write notices the breach
-    resp = _sla(d)["response"]
-    assert resp["breached_at"] == "2026-11-23T09:15:00+08:00"
-    assert _breach_events(d) == [("response", "zhang", "2026-11-23T09:30:00+08:00")]
-
-    d.set_now("2026-11-23T10:00:00+08:00")
-    d.ok("ticket", "sweep")  # escalates (tier 2 -> 3, maria) but records no second breach
-    d.ok("--as", "maria", "ticket", "note", "1", "looking")
-    d.ok("--as", "maria", "ticket", "ack", "1")
-    resp = _sla(d)["response"]
-    assert resp["state"] == "breached"
-    assert resp["breached_at"] == "2026-11-23T09:15:00+08:00"
-    assert resp["stopped_at"] == "2026-11-23T10:00:00+08:00"
-    assert _breach_events(d) == [("response", "zhang", "2026-11-23T09:30:00+08:00")]
-    listed = d.json("ticket", "list", "--breached")
-    assert [(t["id"], t["breached"]) for t in listed] == [(1, True)]
-
-
-def test_ticket_sla_no_breach_while_waiting(staffed):
-    d = staffed
-    _working(d, "P1")  # resolution 4h: due 13:00
-    d.set_now("2026-11-23T10:00:00+08:00")
-    d.ok("--as", "li", "ticket", "wait", "1", "--reason", "user away")
-    d.set_now("2026-11-23T15:00:00+08:00")
-    res = d.run("ticket", "sweep", "--json")
-    assert res.exit_code == 0
-    assert res.json() == []
-    assert d.json("ticket", "list", "--breached") == []
-    d.ok("--as", "li", "ticket", "resume", "1")
-    res_clock = _sla(d)["resolution"]
-    assert res_clock["due_at"] == "2026-11-23T18:00:00+08:00"
-    assert (res_clock["elapsed_seconds"], res_clock["paused_seconds"]) == (H, 5 * H)
-    d.set_now("2026-11-23T18:30:00+08:00")
-    actions = d.json("ticket", "sweep")
-    assert [(a["ticket"], a["action"]) for a in actions] == [(1, "resolution_breach_recorded")]
-    res_clock = _sla(d)["resolution"]
-    assert res_clock["breached_at"] == "2026-11-23T18:00:00+08:00"
-    assert res_clock["remaining_seconds"] == -1800
-
-
-# --- business hours ----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def business(staffed):
-    staffed.ok("config", "set", "sla.calendar.mode", "business")
-    return staffed
-
-
-def test_ticket_sla_business_hours_friday_evening(business):
-    d = business
-    _open(d, "P2", at="2026-11-27T17:00:00+08:00")  # a Friday; response 30m, resolution 8h
-    clocks = _sla(d)
-    assert clocks["response"]["due_at"] == "2026-11-27T17:30:00+08:00"
-    assert clocks["resolution"]["due_at"] == "2026-11-30T16:00:00+08:00"  # 1 h Fri + 7 h Mon
-    d.set_now("2026-11-29T20:00:00+08:00")  # Sunday evening: only Friday's hour counted
-    res = _sla(d)["resolution"]
-    assert (res["elapsed_seconds"], res["remaining_seconds"]) == (H, 7 * H)
-
-
-def test_ticket_sla_business_hours_weekend_opening_starts_monday(business):
-    _open(business, "P2", at="2026-11-28T10:00:00+08:00")  # Saturday
-    clocks = _sla(business)
-    assert clocks["response"]["due_at"] == "2026-11-30T09:30:00+08:00"
-    assert clocks["response"]["elapsed_seconds"] == 0
-    assert clocks["resolution"]["due_at"] == "2026-11-30T17:00:00+08:00"
-
-
-def test_ticket_sla_business_hours_holiday_skipped(business):
-    business.ok("config", "set", "sla.calendar.holidays", "2026-11-30")
-    _open(business, "P2", at="2026-11-27T17:00:00+08:00")
-    assert _sla(business)["resolution"]["due_at"] == "2026-12-01T16:00:00+08:00"
-
-
-def test_ticket_sla_business_hours_custom_hours_and_days(business):
-    business.ok("config", "set", "sla.calendar.hours", "08:00-12:00")
-    business.ok("config", "set", "sla.calendar.days", "mon,tue,wed,thu,fri,sat")
-    _open(business, "P2", at="2026-11-27T11:00:00+08:00")  # Friday 11:00, 8 h target
-    assert _sla(business)["resolution"]["due_at"] == "2026-11-30T11:00:00+08:00"  # 1 Fri + 4 Sat + 3 Mon
-
-
-def test_ticket_sla_business_hours_pause_counts_business_time(business):
-    d = business
-    _working(d, "P2", at="2026-11-23T09:00:00+08:00")  # Monday; due 17:00
-    d.set_now("2026-11-23T10:00:00+08:00")
-    d.ok("--as", "li", "ticket", "wait", "1", "--reason", "parts")
-    d.set_now("2026-11-24T10:00:00+08:00")
-    res = _sla(d)["resolution"]
-    assert (res["elapsed_seconds"], res["paused_seconds"]) == (H, 9 * H)  # 8 h Mon + 1 h Tue
-    d.ok("--as", "li", "ticket", "resume", "1")
-    assert _sla(d)["resolution"]["due_at"] == "2026-11-24T17:00:00+08:00"
 
 
 def test_ticket_sla_business_mode_bad_value_exits_2(staffed):
@@ -238,16 +36,3 @@ def test_ticket_sla_business_mode_bad_value_exits_2(staffed):
     assert res.exit_code == 2
     assert "24x7 or business" in res.stderr
     assert staffed.ok("config", "get", "sla.calendar.mode").stdout == "24x7\n"
-
-
-def test_ticket_sla_cancel_while_waiting_keeps_the_pause(staffed):
-    d = staffed
-    _working(d, "P3")
-    d.set_now("2026-11-23T10:00:00+08:00")
-    d.ok("--as", "li", "ticket", "wait", "1", "--reason", "user away")
-    d.set_now("2026-11-23T12:00:00+08:00")
-    before = _sla(d)["resolution"]
-    assert (before["elapsed_seconds"], before["paused_seconds"]) == (H, 2 * H)
-    d.ok("--as", "zhang", "ticket", "cancel", "1", "--reason", "user gave up")
-    after = _sla(d)["resolution"]
-    assert (after["elapsed_seconds"], after["paused_seconds"]) == (H, 2 * H)
