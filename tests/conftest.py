@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -187,8 +188,34 @@ class Desk:
             self._database.close()
             self._database = None
 
+    def load(self, template: Path) -> Desk:
+        """Replace this (still unused) desk's database with a copy of a frozen one."""
+        assert self._database is None, "load a template before the desk is used"
+        shutil.copyfile(template, self.db)
+        return self
+
+
+def freeze_desk(root: Path, base: Path, build: Callable[[Desk], Any]) -> Path:
+    """A desk built once by `build(desk)` (through the services or the CLI) on a copy of the
+    template `base`, then closed so its database file is complete; tests `desk.load()` copies.
+    The config stays the standard one (Asia/Shanghai, defaults)."""
+    desk = next(_make_desk(root, base, env_setter=None))
+    build(desk)
+    desk.close()
+    con = sqlite3.connect(desk.db)
+    try:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        con.close()  # the last connection folds the WAL into the file and removes it
+    assert not desk.db.with_name(desk.db.name + "-wal").exists(), "the template's WAL was not checkpointed"
+    return desk.db
+
 
 def _desk(tmp_path: Path, template: Path, monkeypatch) -> Iterator[Desk]:
+    yield from _make_desk(tmp_path, template, env_setter=monkeypatch.setenv)
+
+
+def _make_desk(tmp_path: Path, template: Path, *, env_setter) -> Iterator[Desk]:
     db = tmp_path / "desk.db"
     shutil.copyfile(template, db)
     db.chmod(0o600)
@@ -202,8 +229,9 @@ def _desk(tmp_path: Path, template: Path, monkeypatch) -> Iterator[Desk]:
         "NO_COLOR": "1",
         "COLUMNS": "200",
     }
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
+    if env_setter is not None:
+        for key, value in env.items():
+            env_setter(key, value)
     desk = Desk(root=tmp_path, db=db, config=config, env=env, runner=CliRunner())
     yield desk
     desk.close()

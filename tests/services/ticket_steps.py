@@ -95,3 +95,27 @@ def refused(desk, service: Callable[..., Any], error: type[Exception], *snippets
         assert snippet in message, message
     assert desk_state(desk, state_of) == before
     return message
+
+
+def six_tickets(desk) -> None:
+    """Six tickets over three days, in several states, systems and priorities (the list desk):
+    1 P1 vpn new · 2 P3 mail assigned li · 3 P4 print new · 4 P2 vpn in progress li ·
+    5 P3 mail resolved maria · 6 P3 net cancelled (duplicate of 3)."""
+    for title, system, priority, when in [
+        ("VPN down", "vpn", "P1", "2026-11-21T10:00:00+08:00"),
+        ("mail slow", "mail", "P3", "2026-11-22T10:00:00+08:00"),
+        ("printer jam", "print", "P4", "2026-11-22T15:00:00+08:00"),
+        ("VPN flaky", "vpn", "P2", "2026-11-23T08:00:00+08:00"),
+        ("mail bounce", "mail", "P3", "2026-11-23T08:30:00+08:00"),
+        ("wifi", "net", "P3", "2026-11-23T08:45:00+08:00"),
+    ]:
+        desk.set_now(when)
+        open_ticket(desk, title, reporter="HR 王", system=system, priority=priority)
+    desk.set_now("2026-11-23T09:00:00+08:00")
+    desk.write(lifecycle.assign_ticket, actor="zhang", ticket_id=2, handle="li")
+    desk.write(lifecycle.assign_ticket, actor="zhang", ticket_id=4, handle="li")
+    desk.write(lifecycle.ack_ticket, actor="li", ticket_id=4)
+    desk.write(lifecycle.assign_ticket, actor="zhang", ticket_id=5, handle="maria")
+    desk.write(lifecycle.ack_ticket, actor="maria", ticket_id=5)
+    desk.write(lifecycle.resolve_ticket, actor="maria", ticket_id=5, resolution="fixed")
+    desk.write(lifecycle.cancel_ticket, actor="zhang", ticket_id=6, reason="dup", duplicate_of=3)
