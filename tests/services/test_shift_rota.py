@@ -9,7 +9,6 @@ from datetime import date
 import pytest
 
 from deskctl.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from deskctl.services.audit import audit_log
 from deskctl.services.people.staff import deactivate_staff
 from deskctl.services.shifts import rota, types, views
 from tests.services.shift_steps import (
@@ -22,7 +21,7 @@ from tests.services.shift_steps import (
     unassign_shift,
     window,
 )
-from tests.services.ticket_steps import at
+from tests.services.ticket_steps import at, events
 
 
 @pytest.fixture
@@ -47,7 +46,7 @@ def test_plan_dry_run_writes_nothing_and_shows_balance(rota_desk):
     assert all(set(b) == {"who", "shifts", "nights", "weekends", "hours"} for b in view["balance"])
     assert all(s["id"] is None for s in view["shifts"])
     assert shifts(rota_desk) == []
-    assert rota_desk.read(audit_log, entity="shift") == []
+    assert events(rota_desk, entity="shift") == []
 
 
 def test_plan_night_then_day_covers_december_without_gaps(rota_desk):
@@ -133,9 +132,9 @@ def test_plan_by_officer_is_permission_denied(rota_desk):
 
 def test_plan_writes_an_audit_event_per_shift(rota_desk):
     plan(rota_desk, "2026-12-01", "2026-12-03", "day")
-    events = rota_desk.read(audit_log, entity="shift")
-    assert [(e["kind"], e["actor"]) for e in events] == [("planned", "lead")] * 3
-    assert {e["details"]["plan"] for e in events} == {"2026-12-01..2026-12-03"}
+    logged = events(rota_desk, entity="shift")
+    assert [(e["kind"], e["actor"]) for e in logged] == [("planned", "lead")] * 3
+    assert {e["details"]["plan"] for e in logged} == {"2026-12-01..2026-12-03"}
 
 
 # --- assign / unassign ------------------------------------------------------------------------
@@ -146,7 +145,7 @@ def test_assign_puts_one_person_on_one_shift(rota_desk):
     assert (view["day"], view["type"], view["who"], view["hours"], view["night"]) == (
         date(2026, 12, 1), "night", "zhang", 12.0, True)
     assert (view["start_at"], view["end_at"]) == (at("2026-12-01T20:00:00+08:00"), at("2026-12-02T08:00:00+08:00"))
-    assert [(e["kind"], e["to"]) for e in rota_desk.read(audit_log, entity="shift")] == [("assigned", "zhang")]
+    assert [(e["kind"], e["to"]) for e in events(rota_desk, entity="shift")] == [("assigned", "zhang")]
 
 
 def test_assign_double_booking_is_a_conflict(rota_desk):
@@ -185,7 +184,7 @@ def test_unassign_takes_the_shift_off_and_audits(rota_desk):
     view = rota_desk.write(unassign_shift, shift_id=first["id"])
     assert view["who"] == "zhang"
     assert shifts(rota_desk) == []
-    last = rota_desk.read(audit_log, entity="shift")[-1]
+    last = events(rota_desk, entity="shift")[-1]
     assert (last["kind"], last["from"], last["entity_id"]) == ("unassigned", "zhang", first["id"])
     with pytest.raises(NotFound):
         rota_desk.write(unassign_shift, shift_id=first["id"])

@@ -8,10 +8,9 @@ from datetime import date
 import pytest
 
 from deskctl.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from deskctl.services.audit import audit_log
 from deskctl.services.shifts import rota, types, views
 from tests.services.shift_steps import add_day_and_night, assign, shifts, window
-from tests.services.ticket_steps import at
+from tests.services.ticket_steps import at, events
 
 
 def _names(desk):
@@ -112,7 +111,7 @@ def test_type_actions_are_audited(staffed):
     add_day_and_night(staffed)
     staffed.write(types.edit_type, name="day", min_staff=2)
     staffed.write(types.remove_type, name="night")
-    events = staffed.read(audit_log, entity="shift_type")
-    assert [(e["kind"], e["actor"]) for e in events] == [
+    logged = events(staffed, entity="shift_type")
+    assert [(e["kind"], e["actor"]) for e in logged] == [
         ("added", "lead"), ("added", "lead"), ("edited", "lead"), ("removed", "lead")]
-    assert events[2]["details"] == {"min_staff": [1, 2]}
+    assert logged[2]["details"] == {"min_staff": [1, 2]}

@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 
 from deskctl.errors import InvalidInput, NotFound, PermissionDenied
-from deskctl.services.audit import audit_log
 from deskctl.services.tickets import views
 from deskctl.services.tickets.importer import import_tickets, read_rows
-from tests.services.ticket_steps import at, show
+from tests.services.ticket_steps import at, events, show
 
 
 def _rows(n=5, bad_row=None, bad=("P9", "priority")):
@@ -55,7 +54,7 @@ def _refused(desk, error, *snippets, **kwargs):
 
 def _nothing_imported(desk):
     assert desk.read(views.list_tickets, statuses=["all"]) == []
-    assert desk.read(audit_log, entity="ticket") == []
+    assert events(desk, entity="ticket") == []
 
 
 def test_import_tickets_csv(staffed):

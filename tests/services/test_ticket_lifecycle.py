@@ -7,12 +7,12 @@ from __future__ import annotations
 import pytest
 
 from deskctl.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from deskctl.services.audit import audit_log
 from deskctl.services.people.staff import deactivate_staff
 from deskctl.services.tickets import lifecycle, views
 from tests.conftest import FROZEN_NOW
 from tests.services.ticket_steps import (
     at,
+    events,
     open_ticket,
     refused,
     row,
@@ -26,7 +26,7 @@ NOW = at(FROZEN_NOW)
 
 def _nothing_opened(desk):
     assert desk.read(views.list_tickets, statuses=["all"]) == []
-    assert desk.read(audit_log, entity="ticket") == []
+    assert events(desk, entity="ticket") == []
 
 
 # --- open -------------------------------------------------------------------------------------

@@ -76,10 +76,17 @@ def walk_to(desk, status: str, ticket_id: int | None = None, **open_fields: Any)
     return ticket_id
 
 
+def events(desk, *, limit: int = 100_000, **filters: Any) -> list[dict]:
+    """The audit log, oldest first. Careful: `audit_log` has a filter named `actor`, which
+    `Desk.read` (like `Unit.call`) would fill with the acting user; here it is None unless given."""
+    filters.setdefault("actor", None)
+    return desk.read(audit_log, limit=limit, **filters)
+
+
 def desk_state(desk, ticket_id: int | None = 1) -> tuple:
     """What a refusal must leave alone: the ticket (version, fields, timeline) and the audit log."""
     ticket = show(desk, ticket_id) if ticket_id else None
-    return ticket, desk.read(audit_log, limit=100_000)
+    return ticket, events(desk)
 
 
 def refused(desk, service: Callable[..., Any], error: type[Exception], *snippets: str,
