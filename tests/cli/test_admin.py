@@ -8,6 +8,8 @@ import tomllib
 
 import pytest
 
+from tests.services.ticket_steps import open_ticket
+
 
 def _raw(path, sql, *params):
     con = sqlite3.connect(path)
@@ -172,7 +174,11 @@ def test_version_and_no_traceback_on_usage_error(desk):
 
 
 def _open(desk, title):
-    return desk.json("--as", "zhang", "ticket", "open", title, "--reporter", "r")["id"]
+    """A ticket opened through the service; the desk's connection is closed again, because the
+    commands below copy, replace and edit the database file."""
+    ticket_id = open_ticket(desk, title, reporter="r")["id"]
+    desk.close()
+    return ticket_id
 
 
 def test_db_backup_restore_round_trip(staffed):
@@ -315,8 +321,8 @@ def test_newer_database_exits_6_and_bytes_unchanged(staffed):
 
 
 def test_status_counts_open_tickets(staffed):
-    staffed.json("--as", "zhang", "ticket", "open", "a", "--reporter", "r", "-p", "P1")
-    staffed.json("--as", "zhang", "ticket", "open", "b", "--reporter", "r", "-p", "P3")
+    open_ticket(staffed, "a", priority="P1")
+    open_ticket(staffed, "b", priority="P3")
     staffed.set_now("2026-11-23T09:30:00+08:00")
     view = staffed.json("status", env={"DESKCTL_USER": "zhang"})
     assert view["open_tickets"] == {"P1": 1, "P2": 0, "P3": 1, "P4": 0}
@@ -344,3 +350,19 @@ def test_unknown_command_suggests_lazy_groups_too(desk, typo, suggested):
     res = desk.run(typo)
     assert res.exit_code == 2
     assert "Did you mean" in res.stderr and suggested in res.stderr
+
+
+# --- demo -----------------------------------------------------------------------------------
+
+
+def test_demo_builds_a_desk_in_the_given_database(desk):
+    target = desk.root / "demo" / "demo.db"
+    summary = desk.json("demo", "--db", str(target))
+    assert summary["database"] == str(target) and summary["timezone"] == "Asia/Shanghai"
+    assert summary["inspection_plans"] == 4 and summary["inspection_runs"] > 30
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert {p["name"] for p in desk.json("--db", str(target), "inspect", "plan", "list")} == {
+        "core-network", "backups", "machine-room", "ups-battery"}
+    res = desk.run("demo", "--db", str(target))
+    assert res.exit_code == 4
+    assert res.stderr.startswith("deskctl: error: ") and "already holds a desk" in res.stderr
