@@ -101,6 +101,28 @@ class ProcDesk:
         )
         return Proc(res.returncode, res.stdout.decode("utf-8", "replace"), res.stderr.decode("utf-8", "replace"))
 
+    # --- set-up through the services (the processes are what the test is about) ---------------
+
+    def write(self, service, /, *, actor: str = "lead", **kwargs):
+        """Call a use case on this desk in-process (a fixture's set-up, cheaper than a process),
+        with the desk's config, zone and frozen clock; the connection is closed afterwards."""
+        from zoneinfo import ZoneInfo
+
+        from deskctl import config as config_mod
+        from deskctl.services.context import Unit
+        from deskctl.store.engine import open_database
+        from deskctl.timeparse import Clock
+
+        settings = config_mod.load(self.config)
+        db = open_database(self.db)
+        try:
+            with db.write() as session:
+                unit = Unit(session=session, clock=Clock.from_env(self.env), actor=actor, config=settings,
+                            tz=ZoneInfo(settings.get("timezone") or "Asia/Shanghai"))
+                return unit.call(service, **kwargs)
+        finally:
+            db.close()
+
     # --- desks built once and copied ------------------------------------------------------------
 
     def freeze(self) -> ProcDesk:

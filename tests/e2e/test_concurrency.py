@@ -6,11 +6,15 @@ import sqlite3
 
 import pytest
 
+from deskctl.services.tickets import lifecycle
+
 
 def _ready_ticket(desk, title: str) -> int:
-    ticket_id = desk.json("ticket", "open", title, "--reporter", "财务部 刘女士", "--priority", "P2")["id"]
-    desk.ok("ticket", "assign", str(ticket_id), "li")
-    desk.ok("--as", "li", "ticket", "ack", str(ticket_id))
+    """A ticket li is working on, set up through the services (the race is what is tested)."""
+    ticket_id = desk.write(lifecycle.open_ticket, actor="zhang", title=title, reporter="财务部 刘女士",
+                           priority="P2")["id"]
+    desk.write(lifecycle.assign_ticket, actor="zhang", ticket_id=ticket_id, handle="li")
+    desk.write(lifecycle.ack_ticket, actor="li", ticket_id=ticket_id)
     return ticket_id
 
 

@@ -9,6 +9,8 @@ import subprocess
 
 import pytest
 
+from deskctl.services.inspections import plans, runs
+
 DESKCTL = ""
 
 
@@ -44,15 +46,20 @@ def rows(desk) -> tuple[int, int, int]:
 
 @pytest.fixture
 def planned(staffed):
+    """The core-network plan (daily 09:00, grace 1 h) added on 20 Nov through the service; the
+    processes under test then find the desk as cron would."""
     staffed.set_now("2026-11-20T08:00:00+08:00")
-    staffed.ok("--as", "lead", "inspect", "plan", "add", "core-network", "--target", "核心交换机",
-               "--every", "daily 09:00", "--item", "CPU < 70%", "--item", "所有端口状态正常", "--grace", "1h")
+    staffed.write(plans.add_plan, name="core-network", target="核心交换机", every="daily 09:00",
+                  items=["CPU < 70%", "所有端口状态正常"], grace="1h")
     staffed.set_now("2026-11-23T09:00:00+08:00")
+    staffed.close()
     return staffed
 
 
 def test_inspect_due_cron_nothing_due_prints_nothing_exit_0(planned):
-    planned.ok("--as", "zhang", "inspect", "run", "core-network", "--ok", "all")
+    planned.write(runs.run_inspection, actor="zhang", plan="core-network",
+                  entries=runs.results_from_options(["all"], [], []))
+    planned.close()
     res = cron(planned, "2026-11-23T09:20:00+08:00")
     assert res.returncode == 0
     assert res.stdout == "" and res.stderr == ""

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import os
 import subprocess
+from datetime import date
+
+from deskctl.services.people.staff import add_staff
+from deskctl.services.shifts import rota, types
 
 
 def test_shift_gaps_cron_is_silent_when_covered_and_exits_1_on_a_gap(proc_staffed):
-    desk = proc_staffed
-    desk.ok("--as", "lead", "staff", "add", "wang", "--name", "王五", "--role", "officer")
-    desk.ok("--as", "lead", "staff", "add", "zhao", "--name", "赵六", "--role", "officer")
-    desk.ok("--as", "lead", "shift", "type", "add", "day", "--start", "08:00", "--end", "20:00")
-    desk.ok("--as", "lead", "shift", "type", "add", "night", "--start", "20:00", "--end", "08:00")
-    desk.ok("--as", "lead", "shift", "plan", "--from", "2026-11-22", "--to", "2026-12-07", "--type", "day,night",
-            "--members", "zhang,wang,zhao")
+    desk = proc_staffed  # the rota is set up through the services; cron's processes read it
+    for handle, name in (("wang", "王五"), ("zhao", "赵六")):
+        desk.write(add_staff, handle=handle, name=name, role="officer")
+    desk.write(types.add_type, name="day", start="08:00", end="20:00")
+    desk.write(types.add_type, name="night", start="20:00", end="08:00")
+    desk.write(rota.plan, first=date(2026, 11, 22), last=date(2026, 12, 7), types=["day", "night"],
+               members=["zhang", "wang", "zhao"])
 
     # The crontab line of docs/shifts.md: the default window is the next 7 days from now.
     env = {"PATH": desk.env["PATH"], "HOME": desk.env["HOME"], "DESKCTL_DB": desk.env["DESKCTL_DB"],
@@ -41,7 +45,7 @@ def test_shift_gaps_cron_is_silent_when_covered_and_exits_1_on_a_gap(proc_staffe
 
 def test_shift_gaps_cron_window_beyond_the_rota_reports_and_exits_1(proc_staffed):
     desk = proc_staffed
-    desk.ok("--as", "lead", "shift", "type", "add", "day", "--start", "08:00", "--end", "20:00")
+    desk.write(types.add_type, name="day", start="08:00", end="20:00")
     res = desk.run("shift", "gaps", "--from", "2026-12-01", "--to", "2026-12-01", "--format", "csv")
     assert res.code == 1
     lines = res.out.splitlines()
