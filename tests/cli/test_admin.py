@@ -356,13 +356,25 @@ def test_unknown_command_suggests_lazy_groups_too(desk, typo, suggested):
 
 
 def test_demo_builds_a_desk_in_the_given_database(desk):
+    """One demo build (it is the heaviest set-up there is): the command's summary and refusal,
+    and what the demo holds, read back through the CLI."""
     target = desk.root / "demo" / "demo.db"
     summary = desk.json("demo", "--db", str(target))
     assert summary["database"] == str(target) and summary["timezone"] == "Asia/Shanghai"
     assert summary["inspection_plans"] == 4 and summary["inspection_runs"] > 30
     assert target.stat().st_mode & 0o777 == 0o600
-    assert {p["name"] for p in desk.json("--db", str(target), "inspect", "plan", "list")} == {
-        "core-network", "backups", "machine-room", "ups-battery"}
     res = desk.run("demo", "--db", str(target))
     assert res.exit_code == 4
     assert res.stderr.startswith("deskctl: error: ") and "already holds a desk" in res.stderr
+
+    demo = ("--db", str(target))
+    plans = desk.json(*demo, "inspect", "plan", "list")
+    assert {"core-network", "backups", "machine-room", "ups-battery"} == {p["name"] for p in plans}
+    history = desk.json(*demo, "inspect", "history", "--since", "31d ago")
+    assert [r["plan"] for r in history if r["state"] == "missed"] == ["core-network"]
+    failed = [r for r in history if r["failed"]]
+    assert len(failed) == 4 and all(r["tickets"] for r in failed)
+    core = [r["tickets"][0] for r in failed if r["plan"] == "core-network"]
+    assert len(core) == 2 and core[0] == core[1]  # the repeat failure noted on the open ticket
+    assert desk.json(*demo, "ticket", "show", str(core[0]))["channel"] == "inspection"
+    assert desk.json(*demo, "audit", "verify")["ok"] is True
