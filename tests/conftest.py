@@ -24,9 +24,15 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from deskctl.cli import app
+
+# Speed is measured (bench/), never asserted: no per-example deadline, which a loaded machine or
+# a busy xdist worker would turn into flaky failures. Example counts stay with each test.
+settings.register_profile("deskctl", deadline=None)
+settings.load_profile("deskctl")
 
 FROZEN_NOW = "2026-11-23T09:00:00+08:00"
 DESK_ZONE = "Asia/Shanghai"
