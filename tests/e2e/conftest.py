@@ -13,6 +13,8 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,7 +60,7 @@ class ProcDesk:
         self.exe = exe
         self.root = root
         self.home = root / "home"
-        self.home.mkdir()
+        self.home.mkdir(exist_ok=True)
         self.db = root / "data" / "desk.db"
         self.config = root / "config.toml"
         self.env = {
@@ -160,21 +162,48 @@ def proc_desk(deskctl_exe, tmp_path) -> ProcDesk:
     return desk
 
 
+@contextmanager
+def _exclusive(lock: Path) -> Iterator[None]:
+    """One process at a time (xdist workers share the run's temp folder)."""
+    import fcntl
+
+    with open(lock, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
-def _proc_staffed_template(deskctl_exe, tmp_path_factory) -> ProcDesk:
-    """The staffed desk, built once per session (per xdist worker) by `deskctl` processes."""
-    desk = ProcDesk(deskctl_exe, tmp_path_factory.mktemp("proc-staffed"))
-    desk.config.write_text('timezone = "Asia/Shanghai"\n', encoding="utf-8")
-    desk.ok("init")
-    desk.ok("staff", "add", "lead", "--name", "王主管", "--role", "supervisor")
-    for handle, name, role, tier in [
-        ("zhang", "张三", "officer", 1),
-        ("li", "李四", "technician", 2),
-        ("maria", "Maria Lopez", "technician", 3),
-    ]:
-        desk.ok("--as", "lead", "staff", "add", handle, "--name", name, "--role", role, "--tier", str(tier))
+def _proc_staffed_template(deskctl_exe, tmp_path_factory, worker_id) -> ProcDesk:
+    """The staffed desk, built by `deskctl` processes once per run: the first xdist worker builds
+    it in the run's shared temp folder, the others wait for it and copy the same files."""
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        shared = shared.parent
+    root = shared / "proc-staffed"
+    with _exclusive(shared / "proc-staffed.lock"):
+        desk = ProcDesk(deskctl_exe, root) if root.is_dir() else ProcDesk(deskctl_exe, _mkdir(root))
+        if not (root / "ready").exists():
+            desk.config.write_text('timezone = "Asia/Shanghai"\n', encoding="utf-8")
+            desk.ok("init")
+            desk.ok("staff", "add", "lead", "--name", "王主管", "--role", "supervisor")
+            for handle, name, role, tier in [
+                ("zhang", "张三", "officer", 1),
+                ("li", "李四", "technician", 2),
+                ("maria", "Maria Lopez", "technician", 3),
+            ]:
+                desk.ok("--as", "lead", "staff", "add", handle, "--name", name, "--role", role, "--tier", str(tier))
+            desk.freeze()
+            (root / "ready").touch()
     desk.env["DESKCTL_USER"] = "zhang"
-    return desk.freeze()
+    return desk
+
+
+def _mkdir(path: Path) -> Path:
+    path.mkdir()
+    return path
 
 
 @pytest.fixture
