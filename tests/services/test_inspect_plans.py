@@ -164,6 +164,13 @@ def test_due_within_lists_upcoming(staffed):
         _due(staffed, within=timedelta(hours=-1))
 
 
+def test_due_within_is_a_look_ahead_of_at_most_366_days(staffed):
+    add_core(staffed)
+    assert len(_due(staffed, within=timedelta(days=366))) == 367  # every occurrence in the window
+    with pytest.raises(InvalidInput, match="at most 366d"):
+        _due(staffed, within=timedelta(days=366, seconds=1))
+
+
 def test_due_is_idempotent_and_writes_nothing(staffed):
     add_core(staffed)
     before = (count(staffed, "inspection_run"), count(staffed, "event"))

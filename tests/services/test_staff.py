@@ -38,7 +38,7 @@ def test_add_staff_by_officer_or_unknown_actor_is_permission_denied(staffed):
         ({"handle": "Bad Handle"}, InvalidInput, "invalid handle"),
         ({"role": "boss"}, InvalidInput, "unknown role"),
         ({"tier": 4}, InvalidInput, "tier 4"),
-        ({"name": "  "}, InvalidInput, "a name is required"),
+        ({"name": "  "}, InvalidInput, "--name must not be empty"),
     ],
 )
 def test_add_staff_bad_values_are_refused(staffed, fields, error, words):
