@@ -205,7 +205,7 @@ def freeze_desk(root: Path, base: Path, build: Callable[[Desk], Any]) -> Path:
     """A desk built once by `build(desk)` (through the services or the CLI) on a copy of the
     template `base`, then closed so its database file is complete; tests `desk.load()` copies.
     The config stays the standard one (Asia/Shanghai, defaults)."""
-    desk = next(_make_desk(root, base, env_setter=None))
+    desk = _new_desk(root, base, env_setter=None)
     build(desk)
     desk.close()
     con = sqlite3.connect(desk.db)
@@ -218,10 +218,12 @@ def freeze_desk(root: Path, base: Path, build: Callable[[Desk], Any]) -> Path:
 
 
 def _desk(tmp_path: Path, template: Path, monkeypatch) -> Iterator[Desk]:
-    yield from _make_desk(tmp_path, template, env_setter=monkeypatch.setenv)
+    desk = _new_desk(tmp_path, template, env_setter=monkeypatch.setenv)
+    yield desk
+    desk.close()
 
 
-def _make_desk(tmp_path: Path, template: Path, *, env_setter) -> Iterator[Desk]:
+def _new_desk(tmp_path: Path, template: Path, *, env_setter: Callable[[str, str], None] | None) -> Desk:
     db = tmp_path / "desk.db"
     shutil.copyfile(template, db)
     db.chmod(0o600)
@@ -238,9 +240,7 @@ def _make_desk(tmp_path: Path, template: Path, *, env_setter) -> Iterator[Desk]:
     if env_setter is not None:
         for key, value in env.items():
             env_setter(key, value)
-    desk = Desk(root=tmp_path, db=db, config=config, env=env, runner=CliRunner())
-    yield desk
-    desk.close()
+    return Desk(root=tmp_path, db=db, config=config, env=env, runner=CliRunner())
 
 
 @pytest.fixture
