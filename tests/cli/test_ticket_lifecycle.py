@@ -111,13 +111,14 @@ def test_ticket_open_invalid_exits_2(staffed, args, snippet):
     _nothing_opened(staffed)
 
 
-def test_ticket_open_by_non_staff_exits_5(staffed):
-    """No --as, no $DESKCTL_USER, no config user: the login name acts, and is not staff."""
-    res = staffed.run("ticket", "open", "x", "--reporter", "r",
+@pytest.mark.parametrize("as_option", [[], ["--as", ""]], ids=["no-as", "empty-as"])
+def test_ticket_open_by_non_staff_exits_5(staffed, as_option):
+    """No (or an empty) --as, no $DESKCTL_USER, no config user: the login name acts, and is not staff."""
+    res = staffed.run(*as_option, "ticket", "open", "x", "--reporter", "r",
                       env={"DESKCTL_USER": "", "USER": "nobody-here", "LOGNAME": "nobody-here"})
     assert res.exit_code == 5
     assert res.stdout == ""
-    assert "not a staff member" in res.stderr
+    assert "'nobody-here' is not a staff member" in res.stderr
     _nothing_opened(staffed)
 
 
