@@ -22,7 +22,8 @@ def test_records_supervisor_records_and_staff_show_lists_them(staffed):
 
 
 def test_records_shown_in_table_or_none(staffed):
-    staffed.write(add_record, handle="zhang", kind="violation", note="left the desk", at=at("2026-11-20T10:00:00+08:00"))
+    staffed.write(add_record, handle="zhang", kind="violation", note="left the desk",
+                  at=at("2026-11-20T10:00:00+08:00"))
     assert "left the desk" in staffed.ok("staff", "show", "zhang").stdout
     assert "(no records)" in staffed.ok("staff", "show", "wang").stdout
 

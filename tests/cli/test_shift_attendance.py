@@ -30,7 +30,8 @@ def test_clock_in_late_warns_and_json_has_no_note(rota):
     assert res.exit_code == 0
     assert "1h late" in res.stderr
     view = res.json()
-    assert (view["late_seconds"], view["attendance"], view["clock_in_at"]) == (3600, "late", "2026-11-23T09:00:00+08:00")
+    assert (view["late_seconds"], view["attendance"], view["clock_in_at"]) == (
+        3600, "late", "2026-11-23T09:00:00+08:00")
     assert "note" not in view
 
 
@@ -56,7 +57,8 @@ def test_correction_parses_at_in_the_desk_zone_and_is_audited(rota):
                    "--reason", "badge reader down", "--json")
     assert res.exit_code == 0, res.stderr
     assert res.json()["clock_in_at"] == "2026-11-23T08:02:00+08:00"
-    rota.ok("--as", "lead", "shift", "clock-in", "--for", "zhang", "--at", "today 08:30", "--reason", "video shows 08:30")
+    rota.ok("--as", "lead", "shift", "clock-in", "--for", "zhang", "--at", "today 08:30",
+            "--reason", "video shows 08:30")
     events = [e for e in rota.json("audit", "log", "--entity", "shift") if e["kind"] == "clock_in_corrected"]
     latest = max(events, key=lambda e: e["id"])
     assert latest["from"].startswith("2026-11-23T00:02") and latest["to"].startswith("2026-11-23T00:30")
@@ -74,7 +76,8 @@ def test_correction_by_shift_id(rota):
 def test_correction_bad_input_exits_2(rota):
     res = rota.run("--as", "lead", "shift", "clock-in", "--for", "zhang", "--at", "today 08:00")
     assert res.exit_code == 2 and "--reason" in res.stderr
-    assert rota.run("--as", "lead", "shift", "clock-in", "--for", "zhang", "--at", "+1h", "--reason", "x").exit_code == 2
+    assert rota.run("--as", "lead", "shift", "clock-in", "--for", "zhang", "--at", "+1h",
+                    "--reason", "x").exit_code == 2
     res = rota.run("--as", "lead", "shift", "clock-in", "--for", "zhang", "--at", "half past eight", "--reason", "x")
     assert res.exit_code == 2 and "half past eight" in res.stderr
     assert rota.json("shift", "list", "--who", "zhang", "--from", "2026-11-23", "--to", "2026-11-23")[0][

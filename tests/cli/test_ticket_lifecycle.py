@@ -51,7 +51,8 @@ def test_ticket_walkthrough_ends_closed_with_rating_5(staffed):
     assert (ack["status"], ack["tier"], ack["assignee"]) == ("in_progress", 2, "li")
     assert ack["acknowledged_at"] == "2026-11-23T09:00:00+08:00"
     d.ok("--as", "li", "ticket", "note", "1", "rebooted the concentrator", "--to-user")
-    assert d.json("--as", "li", "ticket", "wait", "1", "--reason", "waiting for the user to test")["status"] == "waiting"
+    assert d.json("--as", "li", "ticket", "wait", "1",
+                  "--reason", "waiting for the user to test")["status"] == "waiting"
     assert d.json("--as", "li", "ticket", "resume", "1")["status"] == "in_progress"
     resolved = d.json("--as", "li", "ticket", "resolve", "1", "--resolution", "concentrator firmware bug; upgraded")
     assert (resolved["status"], resolved["resolved_by"]) == ("resolved", "li")

@@ -103,7 +103,8 @@ def test_add_record_by_supervisor_and_records_for(staffed):
     view = staffed.write(records.add_record, handle="zhang", kind="commendation", note="handled the P1 outage calmly")
     assert (view["handle"], view["kind"], view["recorded_by"], view["at"]) == (
         "zhang", "commendation", "lead", at("2026-11-23T09:00:00+08:00"))
-    staffed.write(records.add_record, handle="zhang", kind="late", note="25 min late", at=at("2026-11-20T08:25:00+08:00"))
+    staffed.write(records.add_record, handle="zhang", kind="late", note="25 min late",
+                  at=at("2026-11-20T08:25:00+08:00"))
     shown = staffed.read(records.records_for, handle="zhang")
     assert [(r["kind"], r["note"]) for r in shown] == [
         ("late", "25 min late"), ("commendation", "handled the P1 outage calmly")]

@@ -314,7 +314,8 @@ def test_close_unconfirmed_flags_the_ticket(staffed):
     assert (t["status"], t["confirmed"], t["close_reason"], t["rating"]) == (
         "closed", False, "user unreachable", None)
     last = timeline(staffed)[-1]
-    assert (last["kind"], last["actor"], last["from"], last["to"]) == ("closed_unconfirmed", "zhang", "resolved", "closed")
+    assert (last["kind"], last["actor"], last["from"], last["to"]) == (
+        "closed_unconfirmed", "zhang", "resolved", "closed")
 
 
 def test_close_unconfirmed_by_technician_is_permission_denied(staffed):
