@@ -32,7 +32,7 @@ def test_report_performance_score_recomputed_from_json(october):
         assert docs_score(person, median, view["weights"]) == person["score"], person["handle"]
         scored += person["score"] is not None
     assert scored >= 1
-    assert by(view["people"], "handle", "zhang")["score"] == 65.8
+    assert by(view["people"], "handle", "zhang")["score"] == 68.3
 
 
 def test_report_performance_shows_the_signed_off_snapshot_unless_live(october):
@@ -43,7 +43,7 @@ def test_report_performance_shows_the_signed_off_snapshot_unless_live(october):
     assert "performance for 2026-10 finalised by lead" in res.stderr
     october.write(add_record, handle="zhang", kind="violation", note="late report", at=at("2026-10-20T10:00:00+08:00"))
     again = october.json("report", "performance", "--period", "2026-10")
-    assert by(again["people"], "handle", "zhang")["score"] == 65.8
+    assert by(again["people"], "handle", "zhang")["score"] == 68.3
     assert again["finalized"]["by"] == "lead"
     live = october.json("report", "performance", "--period", "2026-10", "--live")
     assert by(live["people"], "handle", "zhang")["inputs"]["discipline"]["negative_records"] == 2

@@ -166,8 +166,9 @@ def docs_score(person: dict, median: float | None, w: dict) -> float | None:
         100 * q["first_contact"] / q["taken_resolved"] if q["taken_resolved"] else None,
     ])
     disc = avg([
-        100 * max(0, 1 - (d["late"] + d["early"] + 3 * d["no_show"]) / d["shifts"]) if d["shifts"] else None,
-        min(100, max(0, 100 - 20 * d["negative_records"] + 10 * d["commendations"])),
+        100 * max(0, 1 - d["shifts_lost"] / d["shifts"]) if d["shifts"] else None,
+        min(100, max(0, 100 - 20 * d["negative_records"] + 10 * d["commendations"]))
+        if d["negative_records"] or d["commendations"] else None,
         100 if d["training_up_to_date"] else 0,
         100 * d["inspections_on_time"] / d["inspections_done"] if d["inspections_done"] else None,
     ])

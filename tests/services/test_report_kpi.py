@@ -124,8 +124,10 @@ def test_report_performance_inputs_by_hand(october):
     # team median handled per shift: zhang 6/4 = 1.5, wang 1/3 → (1.5 + 0.3333) / 2
     assert view["baseline"]["team_median_handled_per_shift"] == pytest.approx(0.916667, abs=1e-5)
     # efficiency (66.667 + 62.5 + 100) / 3 = 76.4; quality (66.667 + 66.667 + 60) / 3 = 64.4
-    # discipline (50 + 90 + 0 + 50) / 4 = 47.5; score .4 × 76.389 + .4 × 64.444 + .2 × 47.5 = 65.8
-    assert (z["efficiency"], z["quality"], z["discipline"], z["score"]) == (76.4, 64.4, 47.5, 65.8)
+    # 10 min late, 10 min early on 12 h shifts: 20/720 lost; attendance 100 × (1 − (20/720)/4) = 99.306
+    assert d["shifts_lost"] == pytest.approx(20 / 720)
+    # discipline (99.306 + 90 + 0 + 50) / 4 = 59.8; score .4 × 76.389 + .4 × 64.444 + .2 × 59.826 = 68.3
+    assert (z["efficiency"], z["quality"], z["discipline"], z["score"]) == (76.4, 64.4, 59.8, 68.3)
 
 
 def test_report_performance_marks_too_little_data(october):
@@ -172,7 +174,7 @@ def test_report_performance_finalize_stores_a_snapshot_later_changes_do_not_alte
     october.write(add_record, handle="zhang", kind="violation", note="late report", at=at("2026-10-20T10:00:00+08:00"))
     stored = october.read(lambda *, session: performance.snapshot(session, "2026-10"))
     assert stored == signed
-    assert by(stored["people"], "handle", "zhang")["score"] == 65.8
+    assert by(stored["people"], "handle", "zhang")["score"] == 68.3
     live = report(october, "performance", "2026-10")
     assert by(live["people"], "handle", "zhang")["inputs"]["discipline"]["negative_records"] == 2
     assert october.read(lambda *, session: performance.snapshot(session, "2026-09")) is None

@@ -121,7 +121,7 @@ def test_correction_by_supervisor_with_reason_is_audited(rota):
     assert len(corrected) == 2
     latest = corrected[-1]
     assert latest["actor"] == "lead"
-    assert (at(latest["from"]), at(latest["to"])) == (at("2026-11-23T08:02:00+08:00"), at("2026-11-23T08:30:00+08:00"))
+    assert (latest["from"], latest["to"]) == (at("2026-11-23T08:02:00+08:00"), at("2026-11-23T08:30:00+08:00"))
     assert latest["details"] == {"for": "zhang", "reason": "video shows 08:30"}
     assert shift_of(rota, "zhang")["late_seconds"] == 1800
 

@@ -44,7 +44,7 @@ def test_ticket_sla_fresh_clocks(staffed):
     assert clocks["response"] == {
         "state": "running", "target_seconds": 2 * H, "elapsed_seconds": 0, "paused_seconds": 0,
         "remaining_seconds": 2 * H, "due_at": at("2026-11-23T11:00:00+08:00"), "stopped_at": None,
-        "breached_at": None,
+        "breached_at": None, "breach_recorded": None,
     }
     assert clocks["resolution"]["target_seconds"] == 3 * 24 * H
     assert clocks["resolution"]["due_at"] == at("2026-11-26T09:00:00+08:00")
