@@ -1,0 +1,158 @@
+"""Name a storage failure for what it is: disk full, read-only, permission denied, corrupt, I/O.
+
+SQLite reports a full disk while reading as "disk I/O error" (it could not grow its shared-memory
+file), and a read-only folder as "unable to open database file". Those words send people looking
+for corruption. `explain` turns an SQLite or OS error into one StorageError line (exit 6) by
+reading SQLite's extended error code and then looking at the filesystem itself: free space, the
+read-only mount flag, permissions.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from deskctl.errors import DeskError, StorageError
+
+# SQLite primary result codes (the low byte of an extended code).
+PERM, BUSY, LOCKED, READONLY, IOERR, CORRUPT, FULL, CANTOPEN, AUTH, NOTADB = 3, 5, 6, 8, 10, 11, 13, 14, 23, 26
+LOW_SPACE = 64 * 1024  # below this, SQLite cannot even make its shared-memory file (32 KiB)
+
+
+def sqlite_code(exc: BaseException) -> int | None:
+    """The extended SQLite result code of `exc` (an sqlite3 error, or SQLAlchemy's wrapper of one)."""
+    orig = getattr(exc, "orig", None) or exc
+    code = getattr(orig, "sqlite_errorcode", None)
+    return code if isinstance(code, int) else None
+
+
+def reason_of(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig).splitlines()[0] if str(orig) else type(orig).__name__
+    return text
+
+
+def _existing(path: Path) -> Path:
+    """The nearest existing folder at or above `path`'s folder (statvfs needs one)."""
+    folder = Path(path).parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder
+
+
+def fs_readonly(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(_existing(path)).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+def fs_full(path: Path) -> bool:
+    try:
+        st = os.statvfs(_existing(path))
+    except OSError:
+        return False
+    return st.f_bavail * st.f_frsize < LOW_SPACE or (st.f_files > 0 and st.f_favail == 0)
+
+
+def not_writable(path: Path) -> str | None:
+    """Why this process cannot write the database file `path`, or None when it can."""
+    path = Path(path)
+    if fs_readonly(path):
+        return "read-only filesystem"
+    if path.exists() and not os.access(path, os.W_OK):
+        return "no write permission on the file"
+    folder = path.parent
+    if folder.exists() and not os.access(folder, os.W_OK | os.X_OK):
+        return "no write permission on its folder"
+    return None
+
+
+def _full(path: Path, doing: str) -> StorageError:
+    return StorageError(
+        f"disk full: no space left on the filesystem holding {Path(path).parent} "
+        f"(needed to {doing}); free some space and try again"
+    )
+
+
+def explain(exc: BaseException, path: Path, *, doing: str, target: Path | None = None) -> StorageError | None:
+    """One line naming what went wrong while trying to `doing` on the database `path`.
+
+    `target` is a file being written from it (a backup), whose filesystem is looked at first.
+    Returns None for errors that are not about storage (the caller re-raises those).
+    """
+    path = Path(path)
+    if isinstance(exc, DeskError):
+        return None
+    if isinstance(exc, OSError) and not isinstance(exc, sqlite3.Error):
+        return _explain_os(exc, target or path, doing=doing)
+    code = sqlite_code(exc)
+    if code is None:
+        return None
+    primary, name, reason = code & 0xFF, getattr(getattr(exc, "orig", exc), "sqlite_errorname", ""), reason_of(exc)
+    written = target or path
+    if primary == FULL or (primary == IOERR and (fs_full(written) or fs_full(path))):
+        return _full(path if fs_full(path) and not fs_full(written) else written, doing)
+    if primary in (READONLY, IOERR, CANTOPEN) and (fs_readonly(written) or fs_readonly(path)):
+        where = (written if fs_readonly(written) else path).parent
+        return StorageError(f"read-only filesystem: cannot {doing} ({where} is on a read-only mount)")
+    if primary in (READONLY, CANTOPEN, PERM, AUTH):
+        if path.exists() and not os.access(path, os.R_OK):
+            return StorageError(f"permission denied: cannot read {path}")
+        why = not_writable(written) or not_writable(path)
+        if why:
+            return StorageError(f"permission denied: cannot {doing} ({why}: {_named(written)})")
+        if primary == CANTOPEN:
+            return StorageError(f"cannot open {path} to {doing} ({reason})")
+        return StorageError(f"{path} is read-only ({reason}): cannot {doing}")
+    if primary == CORRUPT:
+        return StorageError(
+            f"{path} is corrupt ({reason}); check it with `deskctl db check` and restore the last "
+            "good backup with `deskctl db restore FILE`"
+        )
+    if primary == NOTADB:
+        return StorageError(f"{path} is not a usable deskctl database ({reason})")
+    if primary in (BUSY, LOCKED):
+        return StorageError(f"{path} stayed locked by another program ({reason}); try again")
+    if primary == IOERR:
+        return StorageError(f"I/O error on {path} while trying to {doing} ({name or reason}); check the disk")
+    return None
+
+
+def _named(path: Path) -> Path:
+    """A part file never existed for the user: name its folder instead."""
+    path = Path(path)
+    return path.parent if path.name.endswith(".part") else path
+
+
+def _explain_os(exc: OSError, path: Path, *, doing: str) -> StorageError | None:
+    where = _named(Path(exc.filename) if exc.filename else Path(path))
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return _full(where, doing)
+    if exc.errno == errno.EROFS:
+        return StorageError(f"read-only filesystem: cannot {doing} ({where} is on a read-only mount)")
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return StorageError(f"permission denied: cannot {doing} ({where})")
+    if exc.errno == errno.EIO:
+        return StorageError(f"I/O error on {where} while trying to {doing}; check the disk")
+    return None
+
+
+@contextmanager
+def storage_errors(path: Path, *, doing: str, target: Path | None = None) -> Iterator[None]:
+    """Turn storage failures inside the block into one StorageError line (others pass through).
+
+    Put it *inside* a PartFile block, so that the diagnosis sees the filesystem as the failure
+    left it (before the part file that filled the disk is removed).
+    """
+    try:
+        yield
+    except Exception as exc:
+        error = explain(exc, path, doing=doing, target=target)
+        if error is None:
+            raise
+        raise error from exc
