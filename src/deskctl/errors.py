@@ -50,3 +50,15 @@ class StorageError(DeskError):
 
 class ConfigError(DeskError):
     exit_code = ExitCode.STORAGE
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived: raised where the program is, so that `finally` blocks remove
+    part files and roll back, then the process exits 128 + the signal number (docs/design.md §7).
+
+    A BaseException, like KeyboardInterrupt, so that no `except Exception` swallows it.
+    """
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -18,7 +20,7 @@ from typer import _click as click
 from deskctl import __version__
 from deskctl.cli import admin
 from deskctl.cli.state import AppState, set_state
-from deskctl.errors import DeskError, ExitCode
+from deskctl.errors import DeskError, ExitCode, Terminated
 
 if TYPE_CHECKING:
     from typer._click.shell_completion import CompletionItem
@@ -128,6 +130,7 @@ class DeskGroup(typer.core.TyperGroup):
         from deskctl import render
 
         code: int = ExitCode.OK
+        previous = _catch_termination()
         try:
             rv = super().main(
                 args=args,
@@ -158,6 +161,9 @@ class DeskGroup(typer.core.TyperGroup):
         except (typer.Abort, KeyboardInterrupt):
             sys.stderr.write("\ndeskctl: interrupted\n")
             code = ExitCode.INTERRUPTED
+        except Terminated as exc:
+            sys.stderr.write(f"deskctl: terminated by {signal.Signals(exc.signum).name}\n")
+            code = 128 + exc.signum
         except BrokenPipeError:
             _silence_stdout()
             code = ExitCode.BROKEN_PIPE
@@ -195,6 +201,7 @@ class DeskGroup(typer.core.TyperGroup):
                 code = ExitCode.INTERNAL
         finally:
             _close_state()
+            _restore_handlers(previous)
         if standalone_mode:
             try:
                 sys.stdout.flush()
@@ -203,6 +210,35 @@ class DeskGroup(typer.core.TyperGroup):
                 code = ExitCode.BROKEN_PIPE
             sys.exit(code)
         return code
+
+
+_TERMINATING = (signal.SIGTERM, signal.SIGHUP)
+
+
+def _raise_terminated(signum, _frame) -> None:
+    raise Terminated(signum)
+
+
+def _catch_termination() -> dict:
+    """SIGTERM and SIGHUP raise Terminated, so that cleanup runs as it does for Ctrl-C (a part
+    file of a backup or restore is removed, a transaction rolled back) before the exit."""
+    previous = {}
+    if threading.current_thread() is not threading.main_thread():
+        return previous
+    for signum in _TERMINATING:
+        try:
+            previous[signum] = signal.signal(signum, _raise_terminated)
+        except (ValueError, OSError):
+            pass
+    return previous
+
+
+def _restore_handlers(previous: dict) -> None:
+    for signum, handler in previous.items():
+        try:
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+        except (ValueError, OSError):
+            pass
 
 
 def _silence_stdout() -> None:
