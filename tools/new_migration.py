@@ -33,7 +33,8 @@ def main(message: str) -> None:
     rev_id = f"{int(HEAD) + 1:04d}"
     with tempfile.TemporaryDirectory() as tmp:
         engine = create_engine(f"sqlite:///{tmp}/head.db")
-        run_upgrade(engine)
+        with engine.begin() as conn:
+            run_upgrade(conn)
         cfg = alembic_config()
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn

@@ -132,13 +132,6 @@ def test_open_database_refuses_a_folder(tmp_path):
         open_database(tmp_path)
 
 
-def test_open_database_migrates_an_empty_file(tmp_path):
-    path = tmp_path / "empty.db"
-    path.touch(mode=0o600)
-    open_database(path).close()
-    assert _raw(path, "SELECT version_num FROM alembic_version") == [(schema.HEAD,)]
-
-
 def test_schema_head_matches_the_alembic_scripts():
     from alembic.script import ScriptDirectory
 

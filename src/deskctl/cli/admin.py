@@ -44,9 +44,19 @@ def init() -> None:
         render.message(f"wrote config {cfg.path}")
     else:
         render.message(f"config {cfg.path} exists; kept as it is")
-    existed = Path(st.db_target).exists()
-    st.database(create=True)
-    render.message(f"database {st.db_target} is ready" if existed else f"created database {st.db_target}")
+    db = st.database(create=True, migrate=True)
+    _tell_storage(db.removed, db.safety_copy, "upgrade")
+    render.message(f"created database {st.db_shown}" if db.created else f"database {st.db_shown} is ready")
+
+
+def _tell_storage(removed, kept, kind: str) -> None:
+    """What a storage operation did besides its work: leftovers swept, a safety copy kept."""
+    from deskctl import render
+
+    for path in removed:
+        render.message(f"removed {path}, left by an interrupted run")
+    if kept is not None:
+        render.message(f"kept the database as it was before the {kind}: {kept}")
 
 
 def demo(
@@ -68,15 +78,15 @@ def demo(
     with st.write(create=True) as w:
         if not desk_is_empty(w.session):
             raise Conflict(
-                f"{st.db_target} already holds a desk; build the demo elsewhere with "
+                f"{st.db_shown} already holds a desk; build the demo elsewhere with "
                 "`deskctl demo --db /tmp/demo.db`"
             )
         counts = w.call(build_demo, seed=seed)
-    summary = {"database": st.db_target, "timezone": str(w.tz), **counts}
+    summary = {"database": st.db_shown, "timezone": str(w.tz), **counts}
     render.emit(summary, out, title="demo desk built")
     if out == "table":
         render.message(
-            f"try: deskctl --db {st.db_target} status   |   deskctl --db {st.db_target} ticket list"
+            f"try: deskctl --db {st.db_shown} status   |   deskctl --db {st.db_shown} ticket list"
         )
 
 
@@ -118,15 +128,23 @@ def config_show(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
 
     out = output_format(fmt, as_json)
     cfg = state().config
+    values = {k: _shown(k, v) for k, v in cfg.effective().items()}
     if out == "json":
-        render.emit(cfg.effective(), out)
+        render.emit(values, out)
         return
     rows = [
         {"key": k, "value": v, "source": "file" if _in_file(cfg, k) else "default", "help": SCHEMA[k].help}
-        for k, v in cfg.effective().items()
+        for k, v in values.items()
     ]
     render.emit(rows, out, columns=[render.Col("key", style="bold"), render.Col("value"), render.Col("source"),
                                     render.Col("help")])
+
+
+def _shown(key: str, value: Any) -> Any:
+    """A database URL's password is never printed (the file keeps it)."""
+    from deskctl.store.location import mask
+
+    return mask(value) if key == "database" and isinstance(value, str) else value
 
 
 def _in_file(cfg: Config, key: str) -> bool:
@@ -143,7 +161,7 @@ def config_get(key: Annotated[str, typer.Argument(help="Dotted key, e.g. sla.P1.
     """Print one key's effective value."""
     import json
 
-    value = state().config.get(key)
+    value = _shown(key, state().config.get(key))
     typer.echo(json.dumps(value, ensure_ascii=False) if isinstance(value, list) else str(value))
 
 
@@ -156,7 +174,7 @@ def config_set(
     from deskctl import render
 
     stored = state().config.set(key, value)
-    render.message(f"{key} = {stored}")
+    render.message(f"{key} = {_shown(key, stored)}")
 
 
 @config_app.command("path")
@@ -172,27 +190,34 @@ def config_path() -> None:
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
-    """Bring the database to this program's schema (a backup is taken first)."""
+    """Bring the database to this program's schema (a copy is kept first)."""
     from deskctl import render
     from deskctl.store.schema import HEAD
 
     st = state()
-    st.database()
-    render.message(f"{st.db_target} is at schema {HEAD}")
+    db = st.database(migrate=True)
+    _tell_storage(db.removed, db.safety_copy, "upgrade")
+    render.message(f"{st.db_shown} is at schema {HEAD}")
+
+
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")]
 
 
 @db_app.command("backup")
-def db_backup(file: Annotated[Path, typer.Argument(help="Where to write the copy.")]) -> None:
+def db_backup(
+    file: Annotated[Path, typer.Argument(help="Where to write the copy (a new file).")],
+    force: ForceOpt = False,
+) -> None:
     """Write a consistent copy through SQLite's backup API (safe while others write)."""
     from deskctl import render
-    from deskctl.store.engine import backup_to
+    from deskctl.store.copies import backup_to, check_backup_target
 
-    if file.exists() and file.is_dir():
-        raise InvalidInput(f"{file} is a folder; give a file name")
-    if not file.parent.exists():
+    st = state()
+    check_backup_target(file, st.db_path, force=force)  # before the desk is opened
+    if not file.parent.is_dir():
         raise InvalidInput(f"folder {file.parent} does not exist")
-    db = state().database()
-    backup_to(db.engine, file)
+    done = backup_to(st.database().engine, file, force=force)
+    _tell_storage(done.removed, None, "backup")
     render.message(f"backed up to {file}")
 
 
@@ -201,28 +226,29 @@ def db_restore(
     file: Annotated[Path, typer.Argument(help="A backup made by `deskctl db backup`.")],
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    """Replace the database with a backup (the current one is backed up first)."""
+    """Replace the database with a backup (the current one is kept as a safety copy first)."""
     from deskctl import render
     from deskctl.cli.options import interactive
     from deskctl.errors import NotFound
-    from deskctl.store.engine import backup_to, restore_from
+    from deskctl.store.copies import restore_from
+    from deskctl.store.location import refuse_own_files
+    from deskctl.store.schema import HEAD
 
+    st = state()
+    dest = st.db_path
+    refuse_own_files(file, dest, what="the backup to restore")
     if not file.is_file():
         raise NotFound(f"no backup file at {file}")
-    st = state()
-    dest = Path(st.db_target)
     if not yes:
         if not interactive():
             raise InvalidInput("restore replaces the database; pass --yes to confirm")
         typer.confirm(f"replace {dest} with {file}?", abort=True)
-    if dest.exists():
-        db = st.database()
-        keep = dest.with_name(dest.name + ".before-restore.bak")
-        backup_to(db.engine, keep)
-        st.close()
-        render.message(f"kept the current database as {keep}")
-    restore_from(file, dest)
-    render.message(f"restored {dest} from {file}")
+    st.close()  # no connection of ours may stay open on the file being replaced
+    done = restore_from(file, dest, now=st.clock.now())
+    _tell_storage(done.removed, done.safety_copy, "restore")
+    render.message(f"restored {done.path} from {file}")
+    if done.revision != HEAD:
+        render.message(f"the restored desk is at schema {done.revision}: run `deskctl db upgrade`")
 
 
 @db_app.command("check")

@@ -69,11 +69,27 @@ class AppState:
             return target if "://" in target else str(Path(target).expanduser())
         return str(config_mod.default_db_path())
 
-    def database(self, *, create: bool = False) -> Database:
+    @property
+    def db_path(self) -> Path:
+        """The database file (an in-memory or unknown URL is refused here, exit 2)."""
+        from deskctl.store.location import parse_target
+
+        return parse_target(self.db_target).path
+
+    @property
+    def db_shown(self) -> str:
+        """The target as messages may print it: a URL's password masked."""
+        from deskctl.store.location import mask
+
+        return mask(self.db_target)
+
+    def database(self, *, create: bool = False, migrate: bool = False) -> Database:
+        """The desk, opened once per run. Only `create` (init, demo) makes a database and only
+        `migrate` (init, db upgrade) upgrades one (docs/design.md §8)."""
         if self._db is None:
             from deskctl.store.engine import open_database
 
-            self._db = open_database(self.db_target, create=create, now=self.clock.now())
+            self._db = open_database(self.db_target, create=create, migrate=migrate, now=self.clock.now())
         return self._db
 
     @contextmanager

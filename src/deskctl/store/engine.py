@@ -1,53 +1,71 @@
-"""Opening the database: file permissions, pragmas, BEGIN IMMEDIATE for writes, version check.
+"""Opening the database: file checks, read-only use, pragmas, BEGIN IMMEDIATE, version check.
 
 Write sessions take SQLite's write lock at BEGIN (pysqlite "serializable" recipe), so a state
 check and the write that depends on it can never interleave with another process.
+
+What opening promises (docs/design.md §8, docs/storage.md):
+- only `create` (init, demo) makes a database, and it appears complete: it is built and migrated
+  in a private part file and published under its name by a hard link, so concurrent `init`s
+  all succeed and the desk is initialised once; it is 0600 from its first byte;
+- only `migrate` (init, db upgrade) changes the schema, after a uniquely named safety copy; every
+  other command is refused on a database behind this program, and nothing is touched;
+- an empty (0-byte) file, a foreign SQLite file and a database from a newer deskctl are refused
+  untouched;
+- a database this process cannot write (read-only mount, no permission) is opened read-only
+  (SQLite `mode=ro`; `immutable=1` only when nobody can be writing it) and writes are refused
+  with the reason.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from deskctl.errors import StorageError
-from deskctl.store.schema import HEAD, KNOWN_REVISIONS
+from deskctl.store import schema
+from deskctl.store.diagnose import (
+    CANTOPEN,
+    READONLY,
+    explain,
+    fs_readonly,
+    not_writable,
+    reason_of,
+    sqlite_code,
+    storage_errors,
+)
+from deskctl.store.files import PartFile, sweep
+from deskctl.store.location import parse_target
 
 BUSY_TIMEOUT_MS = 30_000
+_MODES = {"rw": "mode=rw", "ro": "mode=ro", "immutable": "mode=ro&immutable=1"}
 
 
-def _is_url(target: str) -> bool:
-    return "://" in target
+def connect(path: Path, access: str = "rw") -> sqlite3.Connection:
+    """A DB-API connection that never creates a file: `rw`, `ro`, or `immutable` (nobody writes)."""
+    uri = f"{Path(os.path.abspath(path)).as_uri()}?{_MODES[access]}"
+    con = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    con.isolation_level = None  # we emit BEGIN ourselves
+    return con
 
 
-def _prepare_file(path: Path) -> None:
-    """Create the folder 0700 and an empty file 0600, so the database is never world-readable."""
-    folder = path.parent
-    if not folder.exists():
-        folder.mkdir(parents=True, mode=0o700)
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    os.close(fd)
-
-
-def make_engine(target: str) -> Engine:
-    url = target if _is_url(target) else f"sqlite:///{target}"
-    if not url.startswith("sqlite"):
-        raise StorageError(f"unsupported database URL {target!r}: this build supports SQLite files")
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+def make_engine(target: str | Path, *, access: str = "rw") -> Engine:
+    path = Path(target) if isinstance(target, Path) else parse_target(str(target)).path
+    engine = create_engine(f"sqlite:///{path}", creator=lambda: connect(path, access))
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:  # pragma: no branch
-        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
+    def _on_connect(dbapi_conn, _record):  # pragma: no branch
+        dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA foreign_keys=ON")
@@ -55,7 +73,7 @@ def make_engine(target: str) -> Engine:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn: Connection) -> None:
+    def _on_begin(conn):
         immediate = conn.get_execution_options().get("deskctl_write", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
@@ -66,10 +84,14 @@ def make_engine(target: str) -> Engine:
 class Database:
     engine: Engine
     path: Path
+    readonly: str | None = None  # why this process cannot write the desk, when it cannot
+    created: bool = False  # this process made the file (`init` on a new path)
+    safety_copy: Path | None = None  # the copy taken before an upgrade
+    removed: list[Path] = field(default_factory=list)  # leftovers of killed runs, swept
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
+        with storage_errors(self.path, doing="read the desk"), Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session
             finally:
@@ -78,8 +100,13 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One write transaction: BEGIN IMMEDIATE, commit on success, roll back on any error."""
+        if self.readonly:
+            raise StorageError(
+                f"{self.path} is read-only ({self.readonly}): this command changes the desk; "
+                "nothing was changed"
+            )
         bind = self.engine.execution_options(deskctl_write=True)
-        with Session(bind, expire_on_commit=False) as session:
+        with storage_errors(self.path, doing="write to the desk"), Session(bind, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()
@@ -102,116 +129,195 @@ def _current_revision(engine: Engine) -> str | None:
         return row[0] if row else None
 
 
-def backup_to(engine: Engine, dest: Path) -> None:
-    """A consistent copy through SQLite's online backup API, safe while others write."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(dest.name + ".part")
-    if tmp.exists():
-        tmp.unlink()
-    raw = engine.raw_connection()
+def _is_empty(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM sqlite_master")).scalar_one() == 0
+
+
+def _check_file(path: Path) -> None:
     try:
-        target = sqlite3.connect(tmp)
-        try:
-            assert raw.driver_connection is not None  # a live checkout, not a detached one
-            raw.driver_connection.backup(target)
-        finally:
-            target.close()
-    finally:
-        raw.close()
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, dest)
+        info = path.stat()
+    except PermissionError:
+        raise StorageError(f"permission denied: cannot reach {path}") from None
+    except FileNotFoundError:
+        raise StorageError(f"{path} is a broken symbolic link; nothing was created") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise StorageError(f"{path} is a folder, not a database file")
+    if not stat.S_ISREG(info.st_mode):
+        raise StorageError(f"{path} is not a regular file, so not a deskctl database; not touched")
+    if not os.access(path, os.R_OK):
+        raise StorageError(f"permission denied: cannot read database {path}")
+    if info.st_size == 0:
+        raise StorageError(
+            f"{path} is an empty file (0 bytes), not a deskctl database; not touched "
+            "(remove it, or give `deskctl init` a new path)"
+        )
+
+
+def immutable_is_safe(path: Path) -> bool:
+    """Nobody can be writing `path`: its filesystem is read-only, or its folder is writable by
+    nobody (so no writer can make the journal or WAL SQLite needs), and no WAL holds changes."""
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return False
+    return fs_readonly(path) or path.parent.stat().st_mode & 0o222 == 0
+
+
+def _open(path: Path, why_readonly: str | None) -> tuple[Engine, str | None, str]:
+    """An engine on `path` and its schema revision, read-only when this process cannot write."""
+    access = "ro" if why_readonly else "rw"
+    engine = make_engine(path, access=access)
+    try:
+        return engine, _current_revision(engine), access
+    except DBAPIError as exc:
+        engine.dispose()
+        code = sqlite_code(exc)
+        # A WAL database read-only: SQLite needs its -shm file, which it may not be able to make.
+        if access == "ro" and code is not None and code & 0xFF in (CANTOPEN, READONLY):
+            if immutable_is_safe(path):
+                engine = make_engine(path, access="immutable")
+                try:
+                    return engine, _current_revision(engine), "immutable"
+                except DBAPIError as again:
+                    engine.dispose()
+                    exc = again
+            else:
+                raise StorageError(
+                    f"{path} is read-only ({why_readonly}) and SQLite cannot read it that way here "
+                    f"({reason_of(exc)}): its write-ahead log holds changes or someone may be "
+                    "writing it; open it where it is writable"
+                ) from None
+        error = explain(exc, path, doing="read the desk")
+        raise (error or StorageError(f"{path} is not a usable deskctl database ({reason_of(exc)})")) from None
+
+
+def _create(path: Path) -> tuple[bool, list[Path]]:
+    """Build a new migrated database in a part file and publish it as `path` unless another
+    process did first. Returns (whether this process created it, leftovers swept)."""
+    try:
+        path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+    except OSError as exc:
+        raise (explain(exc, path, doing=f"create the folder {path.parent}")
+               or StorageError(f"cannot create database {path}: {exc.strerror}")) from None
+    with storage_errors(path, doing=f"create the database {path}"):
+        removed = sweep(path)
+        with PartFile(path) as part, storage_errors(path, doing=f"create the database {path}", target=part.path):
+            engine = make_engine(part.path)
+            try:
+                _upgrade_in_transaction(engine)
+                _ensure_wal(engine)
+            finally:
+                engine.dispose()  # the last connection folds the WAL in: the file alone is the desk
+            try:
+                part.publish(path)
+            except FileExistsError:
+                return False, removed  # another `deskctl init` published first: use theirs
+    return True, removed
 
 
 def open_database(
-    target: str | Path, *, create: bool = False, now: datetime | None = None
+    target: str | Path, *, create: bool = False, migrate: bool = False, now: datetime | None = None
 ) -> Database:
-    """Open (or with `create`, make) the database, migrating it when it is behind.
+    """Open the database (`create`: make it when missing; `migrate`: upgrade it when behind).
 
-    A database written by a newer deskctl is refused and left untouched. An upgrade of an
-    existing database takes a backup first, next to the file.
+    A database written by a newer deskctl is refused and left untouched; so is one behind this
+    program unless `migrate`, which first keeps a uniquely named safety copy next to it.
     """
-    target = str(target)
-    if _is_url(target):
-        path = Path(target.split("///", 1)[-1])
-    else:
-        path = Path(target).expanduser()
-        if not path.exists():
-            if not create:
-                raise StorageError(f"no database at {path}; run `deskctl init` first")
-            try:
-                _prepare_file(path)
-            except OSError as exc:
-                raise StorageError(f"cannot create database {path}: {exc.strerror}") from None
-        elif path.is_dir():
-            raise StorageError(f"{path} is a folder, not a database file")
-        elif not os.access(path, os.R_OK):
-            raise StorageError(f"cannot read database {path}: permission denied")
-    engine = make_engine(str(path) if not _is_url(target) else target)
+    path = parse_target(str(target)).path
+    created, removed = False, []
+    if not path.exists() and not os.path.islink(path):
+        if not create:
+            raise StorageError(f"no database at {path}; run `deskctl init` first")
+        created, removed = _create(path)
+    _check_file(path)
+    why_readonly = not_writable(path)
+    engine, revision, access = _open(path, why_readonly)
+    db = Database(engine=engine, path=path, readonly=why_readonly, created=created, removed=removed)
     try:
-        revision = _current_revision(engine)
-    except (DatabaseError, OperationalError) as exc:
+        _check_revision(db, revision, migrate=migrate, now=now)
+        if (create or migrate) and not why_readonly:
+            with storage_errors(path, doing="switch the database to WAL mode"):
+                _ensure_wal(engine)
+    except BaseException:
         engine.dispose()
-        reason = str(exc.orig) if getattr(exc, "orig", None) else str(exc)
-        raise StorageError(f"{path} is not a usable deskctl database ({reason})") from None
-    if revision == HEAD:
-        return Database(engine=engine, path=path)
-    if revision is not None and revision not in KNOWN_REVISIONS:
-        engine.dispose()
+        raise
+    return db
+
+
+def _check_revision(db: Database, revision: str | None, *, migrate: bool, now: datetime | None) -> None:
+    path = db.path
+    if revision == schema.HEAD:
+        return
+    if revision is not None and revision not in schema.KNOWN_REVISIONS:
         raise StorageError(
             f"{path} was written by a newer deskctl (schema {revision}); upgrade deskctl, "
             "the database was not touched"
         )
-    if revision is None and not _is_empty(engine):
-        engine.dispose()
+    if revision is None:
+        with storage_errors(path, doing="read the desk"):
+            empty = _is_empty(db.engine)
+        if empty:
+            raise StorageError(f"{path} is an empty SQLite database, not a deskctl desk; not touched")
         raise StorageError(f"{path} is an SQLite database, but not a deskctl one; not touched")
-    if revision is not None:
-        stamp = (now or datetime.now()).strftime("%Y%m%dT%H%M%S")
-        backup = path.with_name(f"{path.name}.{revision}.{stamp}.bak")
-        backup_to(engine, backup)
-    upgrade(engine)
-    raw = engine.raw_connection()
-    try:
-        assert raw.driver_connection is not None  # a live checkout, not a detached one
-        raw.driver_connection.execute("PRAGMA journal_mode=WAL")
-    finally:
-        raw.close()
-    return Database(engine=engine, path=path)
+    if not migrate:
+        raise StorageError(
+            f"{path} is at schema {revision} and this deskctl needs {schema.HEAD}: run "
+            "`deskctl db upgrade` (it keeps a copy first); nothing was changed"
+        )
+    if db.readonly:
+        raise StorageError(f"{path} is read-only ({db.readonly}): it cannot be upgraded here")
+    db.safety_copy = _migrate(db.engine, path, now=now)
 
 
-def _is_empty(engine: Engine) -> bool:
-    with engine.connect() as conn:
-        tables: int = conn.execute(text("SELECT count(*) FROM sqlite_master")).scalar_one()
-        return tables == 0
+def _migrate(engine: Engine, path: Path, *, now: datetime | None) -> Path:
+    """Upgrade under the write lock: nobody writes between the safety copy and the new schema.
+
+    SQLite's schema changes are transactional, so an interrupted upgrade leaves the old schema.
+    """
+    from deskctl.store.copies import safety_copy
+
+    with storage_errors(path, doing="upgrade the database"):
+        with engine.execution_options(deskctl_write=True).connect() as conn:
+            conn.begin()
+            kept = safety_copy(path, kind="upgrade", now=now)
+            _run_upgrade(conn)
+            conn.commit()
+    return kept
+
+
+def _run_upgrade(conn: Connection, revision: str = "head") -> None:
+    from deskctl.store.migrate import run_upgrade
+
+    run_upgrade(conn, revision)
+
+
+def _upgrade_in_transaction(engine: Engine, revision: str = "head") -> None:
+    with engine.execution_options(deskctl_write=True).begin() as conn:
+        _run_upgrade(conn, revision)
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    from deskctl.store.migrate import run_upgrade
+    """Run the migrations on `engine` in one write transaction (no safety copy: see open_database)."""
+    _upgrade_in_transaction(engine, revision)
 
-    run_upgrade(engine, revision)
 
-
-def restore_from(source: Path, dest: Path) -> None:
-    """Replace the database file with a checked copy of `source` (which must be a deskctl db)."""
-    probe = make_engine(str(source))
+def _ensure_wal(engine: Engine) -> None:
+    raw = engine.raw_connection()
     try:
-        revision = _current_revision(probe)
-        with probe.connect() as conn:
-            ok = conn.exec_driver_sql("PRAGMA integrity_check").scalar_one()
-    except (DatabaseError, OperationalError):
-        raise StorageError(f"{source} is not an SQLite database") from None
+        raw.driver_connection.execute("PRAGMA journal_mode=WAL")
     finally:
-        probe.dispose()
-    if revision is None:
-        raise StorageError(f"{source} is not a deskctl database")
-    if revision not in KNOWN_REVISIONS:
-        raise StorageError(f"{source} was written by a newer deskctl (schema {revision})")
-    if ok != "ok":
-        raise StorageError(f"{source} fails the integrity check: {ok}")
-    tmp = dest.with_name(dest.name + ".restore")
-    shutil.copyfile(source, tmp)
-    os.chmod(tmp, 0o600)
-    for suffix in ("-wal", "-shm"):
-        side = dest.with_name(dest.name + suffix)
-        if side.exists():
-            side.unlink()
-    os.replace(tmp, dest)
+        raw.close()
+
+
+def backup_to(engine: Engine, dest: Path, *, force: bool = False):
+    """A consistent copy through SQLite's backup API (see `deskctl.store.copies.backup_to`)."""
+    from deskctl.store.copies import backup_to as copy
+
+    return copy(engine, dest, force=force)
+
+
+def restore_from(source: Path, dest: Path, *, now: datetime | None = None):
+    """Replace the database with a checked copy (see `deskctl.store.copies.restore_from`)."""
+    from deskctl.store.copies import restore_from as restore
+
+    return restore(source, dest, now=now)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection
 
 
 def alembic_config() -> Config:
@@ -13,8 +13,8 @@ def alembic_config() -> Config:
     return cfg
 
 
-def run_upgrade(engine: Engine, revision: str = "head") -> None:
+def run_upgrade(connection: Connection, revision: str = "head") -> None:
+    """Upgrade on `connection`, inside the transaction the caller began (and commits)."""
     cfg = alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    cfg.attributes["connection"] = connection
+    command.upgrade(cfg, revision)
