@@ -354,15 +354,17 @@ def export(
     who: WhoOpt = None,
     from_: FromOpt = None,
     to: ToOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
 ) -> None:
     """Write shifts as an RFC 5545 calendar; each shift keeps its UID, so re-imports update."""
     import os
     import sys
-    import tempfile
     from pathlib import Path
 
     from deskctl import render
+    from deskctl.errors import Conflict
     from deskctl.services.shifts import views as svc
+    from deskctl.store.location import refuse_own_files
 
     target = None if ics == "-" else Path(ics).expanduser()
     if target is not None:
@@ -370,6 +372,9 @@ def export(
             raise InvalidInput(f"{target} is a folder; give a file name")
         if not target.parent.is_dir():
             raise InvalidInput(f"folder {target.parent} does not exist; nothing written")
+        refuse_own_files(target, state().db_path, what="the calendar")
+        if os.path.lexists(target) and not force:
+            raise Conflict(f"{target} exists; pass --force to replace it")
     with state().read() as r:
         now = r.clock.now()
         window = svc.parse_window(from_, to, tz=r.tz, now=now, default_days=366) if from_ or to else None
@@ -378,13 +383,10 @@ def export(
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    fd, tmp = tempfile.mkstemp(prefix=".deskctl-", suffix=".ics.part", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    from deskctl.store.diagnose import storage_errors
+    from deskctl.store.files import PartFile
+
+    with storage_errors(target, doing=f"write {target}"), PartFile(target) as part:
+        part.write(data)
+        part.publish_or_refuse(target, force=force)
     render.message(f"wrote {count} shift(s) to {target}")
