@@ -283,6 +283,29 @@ def test_upgrade_keeps_a_uniquely_named_copy_each_time(db_path, monkeypatch):
     assert _parts(db_path.parent) == []
 
 
+def test_upgrade_interrupted_leaves_the_old_schema_and_the_copy(db_path, monkeypatch):
+    """The migration runs in the transaction that holds the write lock: all of it or none."""
+    import deskctl.store.engine as engine
+
+    monkeypatch.setattr(schema, "KNOWN_REVISIONS", ("0001", "0002"))
+    monkeypatch.setattr(schema, "HEAD", "0002")
+    _add_staff(db_path, "zhang")
+
+    def half_a_migration(conn, revision="head"):
+        conn.exec_driver_sql("CREATE TABLE half_done (x INTEGER)")
+        conn.exec_driver_sql("DELETE FROM staff")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(engine, "_run_upgrade", half_a_migration)
+    with pytest.raises(KeyboardInterrupt):
+        open_database(db_path, migrate=True, now=NOW)
+    assert _staff(db_path) == ["zhang"]
+    assert _raw(db_path, "SELECT name FROM sqlite_master WHERE name = 'half_done'") == []
+    kept = list(db_path.parent.glob("desk.db.before-upgrade.*.bak"))
+    assert len(kept) == 1 and _staff(kept[0]) == ["zhang"]
+    assert _parts(db_path.parent) == []
+
+
 def test_open_read_only_reads_and_refuses_writes(db_path, monkeypatch):
     """As when the file cannot be written (the real mounts and permissions are in tests/e2e)."""
     from sqlmodel import select
