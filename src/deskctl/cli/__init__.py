@@ -12,7 +12,8 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated, Any
+from types import FrameType
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer import _click as click
@@ -215,14 +216,14 @@ class DeskGroup(typer.core.TyperGroup):
 _TERMINATING = (signal.SIGTERM, signal.SIGHUP)
 
 
-def _raise_terminated(signum, _frame) -> None:
+def _raise_terminated(signum: int, _frame: FrameType | None) -> NoReturn:
     raise Terminated(signum)
 
 
-def _catch_termination() -> dict:
+def _catch_termination() -> dict[int, Any]:
     """SIGTERM and SIGHUP raise Terminated, so that cleanup runs as it does for Ctrl-C (a part
     file of a backup or restore is removed, a transaction rolled back) before the exit."""
-    previous = {}
+    previous: dict[int, Any] = {}
     if threading.current_thread() is not threading.main_thread():
         return previous
     for signum in _TERMINATING:
@@ -233,7 +234,7 @@ def _catch_termination() -> dict:
     return previous
 
 
-def _restore_handlers(previous: dict) -> None:
+def _restore_handlers(previous: dict[int, Any]) -> None:
     for signum, handler in previous.items():
         try:
             signal.signal(signum, handler if handler is not None else signal.SIG_DFL)

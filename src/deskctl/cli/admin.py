@@ -50,7 +50,7 @@ def init() -> None:
     render.message(f"created database {st.db_shown}" if db.created else f"database {st.db_shown} is ready")
 
 
-def _tell_storage(removed, kept, kind: str) -> None:
+def _tell_storage(removed: list[Path], kept: Path | None, kind: str) -> None:
     """What a storage operation did besides its work: leftovers swept, a safety copy kept."""
     from deskctl import render
 

@@ -93,6 +93,7 @@ def check_backup_target(dest: Path, database: Path, *, force: bool) -> None:
 
 def backup_to(engine: Engine, dest: Path, *, force: bool = False) -> Outcome:
     """Write a consistent copy of the database of `engine` to `dest` (safe while others write)."""
+    assert engine.url.database is not None  # deskctl's engines are on files (store.location)
     database, dest = Path(engine.url.database), Path(dest)
     check_backup_target(dest, database, force=force)
     try:
@@ -103,6 +104,7 @@ def backup_to(engine: Engine, dest: Path, *, force: bool = False) -> Outcome:
     raw = engine.raw_connection()
     try:
         with _writing(dest, database, doing=f"write the backup {dest}") as part:
+            assert raw.driver_connection is not None  # a live checkout, not a detached one
             copy_into(raw.driver_connection, part.path)
             part.publish_or_refuse(dest, force=force)
     finally:
@@ -144,7 +146,7 @@ def _check_staged(part: Path, source: Path) -> str:
             if (sqlite_code(exc) or 0) & 0xFF in (NOTADB, CORRUPT):  # not a database, corrupt
                 raise StorageError(f"{source} is not a usable deskctl backup ({reason_of(exc)})") from None
             raise
-        revision = row[0] if row else None
+        revision = str(row[0]) if row else None
         if revision is None:
             raise StorageError(f"{source} is not a deskctl database")
         if revision not in schema.KNOWN_REVISIONS:

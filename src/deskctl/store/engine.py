@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine
@@ -47,6 +48,9 @@ from deskctl.store.diagnose import (
 from deskctl.store.files import PartFile, sweep
 from deskctl.store.location import parse_target
 
+if TYPE_CHECKING:
+    from deskctl.store.copies import Outcome
+
 BUSY_TIMEOUT_MS = 30_000
 _MODES = {"rw": "mode=rw", "ro": "mode=ro", "immutable": "mode=ro&immutable=1"}
 
@@ -64,7 +68,7 @@ def make_engine(target: str | Path, *, access: str = "rw") -> Engine:
     engine = create_engine(f"sqlite:///{path}", creator=lambda: connect(path, access))
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):  # pragma: no branch
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:  # pragma: no branch
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -73,7 +77,7 @@ def make_engine(target: str | Path, *, access: str = "rw") -> Engine:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):
+    def _on_begin(conn: Connection) -> None:
         immediate = conn.get_execution_options().get("deskctl_write", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
@@ -131,7 +135,8 @@ def _current_revision(engine: Engine) -> str | None:
 
 def _is_empty(engine: Engine) -> bool:
     with engine.connect() as conn:
-        return conn.execute(text("SELECT count(*) FROM sqlite_master")).scalar_one() == 0
+        tables: int = conn.execute(text("SELECT count(*) FROM sqlite_master")).scalar_one()
+        return tables == 0
 
 
 def _check_file(path: Path) -> None:
@@ -224,7 +229,8 @@ def open_database(
     program unless `migrate`, which first keeps a uniquely named safety copy next to it.
     """
     path = parse_target(str(target)).path
-    created, removed = False, []
+    created = False
+    removed: list[Path] = []
     if not path.exists() and not os.path.islink(path):
         if not create:
             raise StorageError(f"no database at {path}; run `deskctl init` first")
@@ -304,19 +310,20 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 def _ensure_wal(engine: Engine) -> None:
     raw = engine.raw_connection()
     try:
+        assert raw.driver_connection is not None  # a live checkout, not a detached one
         raw.driver_connection.execute("PRAGMA journal_mode=WAL")
     finally:
         raw.close()
 
 
-def backup_to(engine: Engine, dest: Path, *, force: bool = False):
+def backup_to(engine: Engine, dest: Path, *, force: bool = False) -> Outcome:
     """A consistent copy through SQLite's backup API (see `deskctl.store.copies.backup_to`)."""
     from deskctl.store.copies import backup_to as copy
 
     return copy(engine, dest, force=force)
 
 
-def restore_from(source: Path, dest: Path, *, now: datetime | None = None):
+def restore_from(source: Path, dest: Path, *, now: datetime | None = None) -> Outcome:
     """Replace the database with a checked copy (see `deskctl.store.copies.restore_from`)."""
     from deskctl.store.copies import restore_from as restore
 

@@ -61,15 +61,13 @@ def link_no_clobber(src: Path, dest: Path) -> None:
 
 
 class PartFile:
-    """A private part file beside `dest` (see the module docstring); use it as a context manager."""
+    """A private part file beside `dest` (see the module docstring), made when constructed; use it
+    as a context manager, which removes it unless it was published."""
 
     def __init__(self, dest: Path):
         self.dest = Path(dest)
-        self.path: Path | None = None
-        self.fd: int | None = None
         self.published = False
-
-    def __enter__(self) -> PartFile:
+        self._closed = False
         folder = self.dest.parent
         while True:
             path = folder / f"{self.dest.name}.{secrets.token_hex(6)}.part"
@@ -80,7 +78,7 @@ class PartFile:
                 # A sweep may have removed the file between its creation and our lock.
                 if os.stat(path, follow_symlinks=False).st_ino == os.fstat(fd).st_ino:
                     self.path, self.fd = path, fd
-                    return self
+                    return
             except FileNotFoundError:
                 pass
             except BaseException:
@@ -89,14 +87,17 @@ class PartFile:
                 raise
             os.close(fd)
 
-    def __exit__(self, *exc_info) -> None:
+    def __enter__(self) -> PartFile:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
         try:
-            if not self.published and self.path is not None:
+            if not self.published:
                 _remove(self.path)
         finally:
-            if self.fd is not None:
+            if not self._closed:
                 os.close(self.fd)
-                self.fd = None
+                self._closed = True
 
     def write(self, data: bytes) -> None:
         view = memoryview(data)
@@ -173,8 +174,11 @@ def sweep(dest: Path) -> list[Path]:
             pass  # a folder we cannot write: the next run with rights will do it
         finally:
             os.close(fd)
-    for name in sorted(n for n in names if (m := pattern.match(n)) and m.group(1)):
-        main = name[: -len(pattern.match(name).group(1))]
+    for name in sorted(names):
+        side = pattern.match(name)
+        if side is None or not side.group(1):
+            continue
+        main = name[: -len(side.group(1))]
         if not (folder / main).exists():
             try:
                 os.unlink(folder / name)
