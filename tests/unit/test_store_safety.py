@@ -159,6 +159,27 @@ def test_part_file_publish_never_replaces_without_force(tmp_path):
     assert target.read_bytes() == b"new"
 
 
+def test_part_file_publish_without_hard_links_still_never_replaces(tmp_path, monkeypatch):
+    """Filesystems without hard links (FAT, some FUSE): the name is reserved with O_EXCL."""
+    import errno
+
+    import deskctl.store.files as files
+
+    def no_links(src, dst, **_kw):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(files.os, "link", no_links)
+    with PartFile(tmp_path / "new.ics") as part:
+        part.write(b"fresh")
+        part.publish_or_refuse(tmp_path / "new.ics", force=False)
+    assert (tmp_path / "new.ics").read_bytes() == b"fresh"
+    with pytest.raises(Conflict), PartFile(tmp_path / "new.ics") as part:
+        part.write(b"again")
+        part.publish_or_refuse(tmp_path / "new.ics", force=False)
+    assert (tmp_path / "new.ics").read_bytes() == b"fresh"
+    assert _parts(tmp_path) == []
+
+
 def test_sweep_removes_dead_part_files_and_keeps_live_ones(tmp_path):
     dest = tmp_path / "bk.db"
     dead = tmp_path / "bk.db.0123456789ab.part"
@@ -330,6 +351,24 @@ def test_open_read_only_reads_and_refuses_writes(db_path, monkeypatch):
     finally:
         db.close()
     assert db_path.read_bytes() == before
+
+
+def test_immutable_reads_only_when_nobody_can_write_and_nothing_is_pending(db_path, request):
+    from deskctl.store.engine import immutable_is_safe
+
+    folder = db_path.parent
+    assert immutable_is_safe(db_path) is False  # a writable folder: a writer may come
+    folder.chmod(0o555)
+    request.addfinalizer(lambda: folder.chmod(0o700))
+    assert immutable_is_safe(db_path) is True  # nobody can make a journal or a WAL here
+    for side in ("-wal", "-journal"):
+        pending = db_path.with_name(db_path.name + side)
+        folder.chmod(0o755)
+        pending.write_bytes(b"changes not in the main file")
+        folder.chmod(0o555)
+        assert immutable_is_safe(db_path) is False, side  # they would be skipped
+        folder.chmod(0o755)
+        pending.unlink()
 
 
 def test_open_names_a_corrupt_database(db_path):

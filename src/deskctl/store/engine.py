@@ -161,10 +161,12 @@ def _check_file(path: Path) -> None:
 
 def immutable_is_safe(path: Path) -> bool:
     """Nobody can be writing `path`: its filesystem is read-only, or its folder is writable by
-    nobody (so no writer can make the journal or WAL SQLite needs), and no WAL holds changes."""
-    wal = path.with_name(path.name + "-wal")
-    if wal.exists() and wal.stat().st_size > 0:
-        return False
+    nobody (so no writer can make the journal or WAL SQLite needs); and no WAL or hot journal
+    holds changes that an immutable read would skip."""
+    for side in ("-wal", "-journal"):
+        pending = path.with_name(path.name + side)
+        if pending.exists() and pending.stat().st_size > 0:
+            return False
     return fs_readonly(path) or path.parent.stat().st_mode & 0o222 == 0
 
 
