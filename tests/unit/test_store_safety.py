@@ -289,7 +289,10 @@ def test_upgrade_keeps_a_uniquely_named_copy_each_time(db_path, monkeypatch):
     monkeypatch.setattr(schema, "KNOWN_REVISIONS", ("0001", "0002"))
     monkeypatch.setattr(schema, "HEAD", "0002")  # the database at 0001 is behind
     _add_staff(db_path, "before")
+    leftover = db_path.with_name("desk.db.0123456789ab.part")  # a copy a killed upgrade left
+    leftover.write_bytes(b"half a copy")
     first = open_database(db_path, migrate=True, now=NOW)
+    assert first.removed == [leftover]
     first.close()
     _add_staff(db_path, "later")
     second = open_database(db_path, migrate=True, now=NOW)  # the same second: another name

@@ -274,6 +274,8 @@ def _check_revision(db: Database, revision: str | None, *, migrate: bool, now: d
         )
     if db.readonly:
         raise StorageError(f"{path} is read-only ({db.readonly}): it cannot be upgraded here")
+    with storage_errors(path, doing="upgrade the database"):
+        db.removed += sweep(path)  # what a killed upgrade or restore left beside it
     db.safety_copy = _migrate(db.engine, path, now=now)
 
 
