@@ -36,6 +36,9 @@ settings.load_profile("deskctl")
 
 FROZEN_NOW = "2026-11-23T09:00:00+08:00"
 DESK_ZONE = "Asia/Shanghai"
+# Every test desk says what it is in its settings: a drill desk (its clock may be frozen) that
+# trusts --as (no logins), in the desk zone. Tests of logins set auth.require themselves.
+TEST_SETTINGS = {"timezone": DESK_ZONE, "clock.override": True, "auth.require": "none"}
 T = TypeVar("T")
 
 # The staffed desk: lead (supervisor), zhang and wang (officers), li (tier 2), maria (tier 3).
@@ -77,13 +80,16 @@ def _build_template(path: Path, staff: bool) -> Path:
     from deskctl.config import Config
     from deskctl.services.context import Unit
     from deskctl.services.people.staff import add_staff
+    from deskctl.services.settings import initial_settings
     from deskctl.store.engine import open_database
     from deskctl.timeparse import Clock
 
     db = open_database(path, create=True)
+    clock = Clock.from_env({"DESKCTL_NOW": FROZEN_NOW})
+    with db.write() as session:
+        initial_settings(session=session, now=clock.now(), values=TEST_SETTINGS, why="test desk")
     if staff:
-        clock = Clock.from_env({"DESKCTL_NOW": FROZEN_NOW})
-        config = Config(path=path.with_suffix(".toml"), data={"timezone": DESK_ZONE}, exists=True)
+        config = Config(path=path.with_suffix(".toml"), desk=dict(TEST_SETTINGS))
         with db.write() as session:
             unit = Unit(session=session, clock=clock, actor="lead", config=config, tz=ZoneInfo(DESK_ZONE))
             for handle, name, role, tier in STAFF:
@@ -148,14 +154,25 @@ class Desk:
 
     @property
     def settings(self):
-        """The desk's config as the program reads it (re-read each time: tests change it)."""
+        """The desk's config as the program reads it: the config file plus the desk's settings
+        (re-read each time: tests change them)."""
         from deskctl import config as config_mod
+        from deskctl.services.settings import desk_settings
 
-        return config_mod.load(self.config)
+        with self.database().read() as session:
+            return config_mod.load(self.config).with_desk(desk_settings(session=session))
 
     def configure(self, key: str, value: Any) -> None:
-        """Set one config key, validated, as `deskctl config set` would."""
-        self.settings.set(key, value)
+        """Set one desk setting, validated and audited, as `deskctl config set` does (by the
+        supervisor on a staffed desk; by the system on a desk with nobody yet)."""
+        from deskctl.services.settings import initial_settings, set_setting
+        from deskctl.store.tables import Staff
+
+        with self.unit() as unit:
+            if unit.session.get(Staff, 1) is None:
+                initial_settings(session=unit.session, now=unit.now, values={key: value}, why="test set-up")
+            else:
+                unit.call(set_setting, key=key, value=value)
 
     def database(self):
         if self._database is None:
@@ -170,8 +187,10 @@ class Desk:
         from deskctl.services.context import Unit
 
         db = self.database()
+        config = self.settings
+        tz = ZoneInfo(config.get("timezone") or DESK_ZONE)
         with (db.write() if write else db.read()) as session:
-            yield Unit(session=session, clock=self.clock, actor=actor, config=self.settings, tz=self.tz)
+            yield Unit(session=session, clock=self.clock, actor=actor, config=config, tz=tz)
 
     def write(self, service: Callable[..., T], /, *, actor: str = "lead", **kwargs: Any) -> T:
         """Call a use case in its own write transaction, as `actor`."""

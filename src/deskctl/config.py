@@ -11,7 +11,7 @@ import os
 import re
 import tempfile
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -117,11 +117,43 @@ def _optional_text(value: Any) -> str:
     return str(value).strip()
 
 
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "yes", "on", "1"):
+        return True
+    if text in ("false", "no", "off", "0"):
+        return False
+    raise InvalidInput(f"{value!r} is not true or false")
+
+
+AUTH_POLICIES = ("none", "supervisor", "all")
+
+
+def _auth_policy(value: Any) -> str:
+    text = str(value).strip().lower()
+    if text not in AUTH_POLICIES:
+        raise InvalidInput(f"{value!r} is not an auth policy (use none, supervisor or all)")
+    return text
+
+
+def _session_length(value: Any) -> str:
+    text = _duration(value)
+    if parse_duration(text) < timedelta(minutes=1):
+        raise InvalidInput(f"{value!r} is shorter than a minute")
+    return text
+
+
 @dataclass(frozen=True)
 class Key:
+    """One setting. `local` ones belong to a person's config file (who they are, which desk);
+    every other key is a desk setting, kept in the desk's database (docs/design.md §8)."""
+
     default: Any
     validate: Callable[[Any], Any]
     help: str
+    local: bool = False
 
 
 _SLA_DEFAULTS = {
@@ -144,8 +176,12 @@ _MATRIX_DEFAULTS = {
 
 SCHEMA: dict[str, Key] = {
     "timezone": Key("", _zone, "desk time zone (IANA name); empty = the system's"),
-    "user": Key("", _optional_text, "acting user when neither --as nor $DESKCTL_USER is given"),
-    "database": Key("", _optional_text, "database file (or URL) when $DESKCTL_DB is not set"),
+    "user": Key("", _optional_text, "acting user when neither --as nor $DESKCTL_USER is given", local=True),
+    "database": Key("", _optional_text, "database file (or URL) when $DESKCTL_DB is not set", local=True),
+    "auth.require": Key("none", _auth_policy,
+                        "who must log in: none, supervisor (supervisors' actions) or all (every write)"),
+    "auth.session": Key("12h", _session_length, "how long a login lasts"),
+    "clock.override": Key(False, _bool, "honour $DESKCTL_NOW (drill and test desks only)"),
     "confirm_window": Key("72h", _duration, "resolved tickets close unconfirmed after this"),
     "sla.at_risk": Key(0.8, _ratio, "share of a target used up that counts as 'at risk'"),
     "sla.calendar.mode": Key("24x7", _calendar_mode, "24x7, or business (hours, days, holidays)"),
@@ -208,19 +244,71 @@ def _set_nested(data: dict, key: str, value: Any) -> None:
     node[parts[-1]] = value
 
 
+def _flatten(data: dict, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """Every (dotted key, value) of a TOML document; a table that is a known key's value (none
+    today) would stop the walk."""
+    for name, value in data.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, dict):
+            yield from _flatten(value, key + ".")
+        else:
+            yield key, value
+
+
+def unknown_key(key: str) -> InvalidInput:
+    """The error for a key that is not in SCHEMA, with the closest names."""
+    import difflib
+
+    close = difflib.get_close_matches(key, SCHEMA, n=3, cutoff=0.6)
+    close = close or [k for k in SCHEMA if k.startswith(key + ".")][:3]
+    hint = f"; did you mean {', '.join(close)}?" if close else " (see `deskctl config show`)"
+    return InvalidInput(f"unknown config key {key!r}{hint}")
+
+
+def validate(key: str, raw: Any) -> Any:
+    """The stored form of `raw` for `key` (exit 2 naming the key when it does not fit)."""
+    if key not in SCHEMA:
+        raise unknown_key(key)
+    try:
+        return SCHEMA[key].validate(raw)
+    except InvalidInput as exc:
+        raise InvalidInput(f"config {key}: {exc.message}") from None
+
+
 @dataclass
 class Config:
-    """The effective configuration: the file's values over the schema's defaults."""
+    """The effective configuration. Local keys come from the person's config file; desk
+    settings from the desk's database (`desk`, loaded by the caller); each falls back to the
+    schema's default. Desk keys found in the file are listed in `ignored`."""
 
     path: Path
     data: dict = field(default_factory=dict)
     exists: bool = False
+    desk: dict[str, Any] = field(default_factory=dict)
 
     def get(self, key: str) -> Any:
         if key not in SCHEMA:
-            raise InvalidInput(f"unknown config key {key!r} (see `deskctl config show`)")
-        value = _get_nested(self.data, key)
+            raise unknown_key(key)
+        value = _get_nested(self.data, key) if SCHEMA[key].local else self.desk.get(key)
         return SCHEMA[key].default if value is None else value
+
+    def source(self, key: str) -> str:
+        """Where the effective value comes from: file, desk or default."""
+        if SCHEMA[key].local:
+            return "file" if _get_nested(self.data, key) is not None else "default"
+        return "desk" if key in self.desk else "default"
+
+    def file_settings(self) -> dict[str, Any]:
+        """Desk keys written in the config file (validated): moved into a new or just-upgraded
+        desk, ignored everywhere else."""
+        return {k: v for k, v in _flatten(self.data) if k in SCHEMA and not SCHEMA[k].local}
+
+    @property
+    def ignored(self) -> list[str]:
+        return sorted(self.file_settings())
+
+    def with_desk(self, settings: dict[str, Any]) -> Config:
+        return Config(path=self.path, data=self.data, exists=self.exists, desk=dict(settings))
 
     def duration(self, key: str) -> timedelta:
         return parse_duration(str(self.get(key)))
@@ -238,22 +326,40 @@ class Config:
         priority: str = self.get(f"priority_matrix.{impact}.{urgency}")
         return priority
 
-    def set(self, key: str, raw: Any) -> Any:
-        """Validate and store one key, then write the whole file atomically."""
-        if key not in SCHEMA:
-            close = [k for k in SCHEMA if k.startswith(key + ".")]
-            hint = f"; did you mean one of {', '.join(close[:4])}?" if close else ""
-            raise InvalidInput(f"unknown config key {key!r}{hint}")
-        try:
-            value = SCHEMA[key].validate(raw)
-        except InvalidInput as exc:
-            raise InvalidInput(f"config {key}: {exc.message}") from None
+    def set_local(self, key: str, raw: Any) -> Any:
+        """Validate and store one of the person's own keys (`user`, `database`) in the file,
+        written atomically. Desk settings are changed through `services.settings`."""
+        value = validate(key, raw)
+        if not SCHEMA[key].local:
+            raise InvalidInput(f"{key} is a desk setting, kept in the database")
         new = copy.deepcopy(self.data)
         _set_nested(new, key, value)
         save(self.path, new)
         self.data = new
         self.exists = True
         return value
+
+    def drop_from_file(self, keys: list[str]) -> None:
+        """Remove desk keys from the file once the desk holds them (the file rewritten atomically)."""
+        new = copy.deepcopy(self.data)
+        for key in keys:
+            _del_nested(new, key)
+        save(self.path, new)
+        self.data = new
+
+
+def _del_nested(data: dict, key: str) -> None:
+    parts = key.split(".")
+    chain = [data]
+    for part in parts[:-1]:
+        child = chain[-1].get(part)
+        if not isinstance(child, dict):
+            return
+        chain.append(child)
+    chain[-1].pop(parts[-1], None)
+    for depth in range(len(parts) - 2, -1, -1):  # drop tables left empty
+        if not chain[depth + 1]:
+            chain[depth].pop(parts[depth], None)
 
 
 def load(path: Path | None = None) -> Config:
@@ -271,13 +377,16 @@ def load(path: Path | None = None) -> Config:
         raise ConfigError(f"config file {path} is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
-    for key, spec in SCHEMA.items():
-        value = _get_nested(data, key)
-        if value is None:
-            continue
+    for key, value in list(_flatten(data)):
+        if key not in SCHEMA:
+            known_table = any(k.startswith(key + ".") for k in SCHEMA)
+            if known_table:
+                raise ConfigError(f"config file {path}: {key} must be a table of keys such as "
+                                  f"{next(k for k in SCHEMA if k.startswith(key + '.'))}, not {value!r}")
+            raise ConfigError(f"config file {path}: {unknown_key(key).message}")
         try:
             # Readers get the validated form ("100" -> 100, "Business" -> "business").
-            _set_nested(data, key, spec.validate(value))
+            _set_nested(data, key, SCHEMA[key].validate(value))
         except InvalidInput as exc:
             raise ConfigError(f"config file {path}: {key}: {exc.message}") from None
     return Config(path=path, data=data, exists=True)

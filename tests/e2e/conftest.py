@@ -21,6 +21,9 @@ from pathlib import Path
 import pytest
 
 FROZEN_NOW = "2026-11-23T09:00:00+08:00"
+# A test desk's config file: the settings `deskctl init` gives the new desk. Tests freeze the
+# clock and act with --as, so they say so here, as a drill desk would (docs/identity.md).
+TEST_CONFIG = 'timezone = "Asia/Shanghai"\n\n[clock]\noverride = true\n\n[auth]\nrequire = "none"\n'
 
 
 def find_deskctl() -> str | None:
@@ -115,10 +118,12 @@ class ProcDesk:
         from deskctl.store.engine import open_database
         from deskctl.timeparse import Clock
 
-        settings = config_mod.load(self.config)
+        from deskctl.services.settings import desk_settings
+
         db = open_database(self.db)
         try:
             with db.write() as session:
+                settings = config_mod.load(self.config).with_desk(desk_settings(session=session))
                 unit = Unit(session=session, clock=Clock.from_env(self.env), actor=actor, config=settings,
                             tz=ZoneInfo(settings.get("timezone") or "Asia/Shanghai"))
                 return unit.call(service, **kwargs)
@@ -158,7 +163,7 @@ def proc_blank(deskctl_exe, tmp_path) -> ProcDesk:
 def proc_desk(deskctl_exe, tmp_path) -> ProcDesk:
     """A desk with a config (Asia/Shanghai) and no database yet."""
     desk = ProcDesk(deskctl_exe, tmp_path)
-    desk.config.write_text('timezone = "Asia/Shanghai"\n', encoding="utf-8")
+    desk.config.write_text(TEST_CONFIG, encoding="utf-8")
     return desk
 
 
@@ -186,7 +191,7 @@ def _proc_staffed_template(deskctl_exe, tmp_path_factory, worker_id) -> ProcDesk
     with _exclusive(shared / "proc-staffed.lock"):
         desk = ProcDesk(deskctl_exe, root) if root.is_dir() else ProcDesk(deskctl_exe, _mkdir(root))
         if not (root / "ready").exists():
-            desk.config.write_text('timezone = "Asia/Shanghai"\n', encoding="utf-8")
+            desk.config.write_text(TEST_CONFIG, encoding="utf-8")
             desk.ok("init")
             desk.ok("staff", "add", "lead", "--name", "王主管", "--role", "supervisor")
             for handle, name, role, tier in [

@@ -37,7 +37,7 @@ def test_clean_text_refusals(value, kwargs, message):
 
 
 def test_clean_text_default_limit_is_the_config_key():
-    config = Config(path=Path("unused.toml"), data={"limits": {"text_max": 5}})
+    config = Config(path=Path("unused.toml"), desk={"limits.text_max": 5})
     assert clean_text("12345", "note", config) == "12345"
     with pytest.raises(InvalidInput, match=r"limits\.text_max"):
         clean_text("123456", "note", config)

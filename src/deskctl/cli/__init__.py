@@ -19,7 +19,7 @@ import typer
 from typer import _click as click
 
 from deskctl import __version__
-from deskctl.cli import admin
+from deskctl.cli import admin, identity
 from deskctl.cli.state import AppState, set_state
 from deskctl.errors import DeskError, ExitCode, Terminated
 
@@ -310,6 +310,7 @@ def root(
 
 
 admin.register(app)
+identity.register(app)
 
 
 def main() -> None:

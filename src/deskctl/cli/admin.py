@@ -9,14 +9,13 @@ import typer
 
 from deskctl.cli.options import FormatOpt, JsonOpt, LimitOpt, SinceOpt, command_group, output_format
 from deskctl.cli.state import state
-from deskctl.errors import Conflict, ExitCode, InvalidInput
+from deskctl.errors import Conflict, ExitCode, InvalidInput, PermissionDenied
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from rich.table import Table
 
-    from deskctl.config import Config
 
 config_app = command_group("Show and change the configuration.")
 db_app = command_group("Database upkeep: upgrade, backup, restore, check.")
@@ -32,22 +31,100 @@ def register(app: typer.Typer) -> None:
     app.add_typer(audit_app, name="audit")
 
 
-def init() -> None:
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option("--set", metavar="KEY=VALUE", help="A desk setting for a new desk (repeatable), e.g. "
+                 "auth.require=all or clock.override=true for a drill desk."),
+]
+
+
+def _settings_given(items: list[str] | None) -> dict[str, Any]:
+    """`--set KEY=VALUE` items, each validated before anything is written."""
+    from deskctl import config as config_mod
+
+    values: dict[str, Any] = {}
+    for item in items or []:
+        key, sep, raw = item.partition("=")
+        if not sep:
+            raise InvalidInput(f"--set {item!r}: use KEY=VALUE, e.g. --set auth.require=all")
+        key = key.strip()
+        values[key] = config_mod.validate(key, raw.strip())
+        if config_mod.SCHEMA[key].local:
+            raise InvalidInput(f"--set {key}: this is your own setting; `deskctl config set {key} VALUE`")
+    return values
+
+
+def init(settings: SetOpt = None) -> None:
     """Create the config file and the database (safe to run again)."""
     from deskctl import render
-    from deskctl.timeparse import system_zone_name
+    from deskctl.timeparse import Clock
 
     st = state()
     _ = st.db_path  # an in-memory or unknown target is refused before anything is written
-    cfg = st.config
+    given = _settings_given(settings)
+    cfg = st.local_config
+    first = {**cfg.file_settings(), **given}  # what a new desk starts with, besides the defaults
+    frozen = Clock.from_env()
+    drill = first.get("clock.override") is True
+    if frozen.fixed is not None and not drill and not st.db_path.exists():
+        raise PermissionDenied(
+            "DESKCTL_NOW is refused: a new desk runs on the real clock unless it is a drill desk "
+            "(`deskctl init --set clock.override=true`); unset DESKCTL_NOW"
+        )
     if not cfg.exists:
-        cfg.set("timezone", st.tz_option or system_zone_name())
+        from deskctl.config import save
+
+        save(cfg.path, {})
         render.message(f"wrote config {cfg.path}")
     else:
         render.message(f"config {cfg.path} exists; kept as it is")
     db = st.database(create=True, migrate=True)
     _tell_storage(db.removed, db.safety_copy, "upgrade")
-    render.message(f"created database {st.db_shown}" if db.created else f"database {st.db_shown} is ready")
+    if db.created:
+        start = {"timezone": st.tz_option or _system_zone(), "auth.require": "supervisor"}
+        _write_initial({**start, **first}, why="new desk", now=frozen.now() if drill else None)
+        render.message(f"created database {st.db_shown}")
+        render.message("next: `deskctl staff add HANDLE --name N --role supervisor`, then "
+                       "`deskctl staff passphrase HANDLE` and `deskctl login HANDLE`")
+        return
+    if given:
+        raise Conflict(f"{st.db_shown} exists; a supervisor changes its settings with `deskctl config set KEY VALUE`")
+    if db.safety_copy is not None:
+        _move_file_settings()
+    render.message(f"database {st.db_shown} is ready")
+
+
+def _system_zone() -> str:
+    from deskctl.timeparse import system_zone_name
+
+    return system_zone_name()
+
+
+def _write_initial(values: dict[str, Any], *, why: str, now: Any = None) -> None:
+    """Settings written by the system into a desk just created or upgraded; moved file keys are
+    then dropped from the file (the desk holds them now)."""
+    from datetime import UTC, datetime
+
+    from deskctl import render
+    from deskctl.services.settings import initial_settings
+
+    st = state()
+    with st.database().write() as session:
+        written = initial_settings(session=session, now=now or datetime.now(UTC), values=values, why=why)
+    moved = [k for k in st.local_config.file_settings() if k in written]
+    if moved:
+        st.local_config.drop_from_file(moved)
+        render.message(f"moved {len(moved)} desk setting(s) from {st.local_config.path} into the desk: "
+                       + ", ".join(moved))
+    for key in ("_desk", "config", "clock", "tz_name", "tz"):
+        st.__dict__.pop(key, None)  # read again with the settings just written
+
+
+def _move_file_settings() -> None:
+    """After an upgrade from before desk settings, the config file's desk keys move in once."""
+    values = state().local_config.file_settings()
+    if values:
+        _write_initial(values, why="moved from the config file at the upgrade")
 
 
 def _tell_storage(removed: list[Path], kept: Path | None, kind: str) -> None:
@@ -63,12 +140,13 @@ def _tell_storage(removed: list[Path], kept: Path | None, kind: str) -> None:
 def demo(
     db: Annotated[str | None, typer.Option("--db", help="Build the demo in this database file.")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same desk).")] = 7,
+    settings: SetOpt = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
 ) -> None:
     """Build a realistic demo desk: staff, a month of rota, tickets, inspections, training."""
     from deskctl import render
-    from deskctl.services.demo import build_demo
+    from deskctl.services.demo import build_demo, secure_demo
     from deskctl.services.demo.staff import desk_is_empty
 
     out = output_format(fmt, as_json)
@@ -76,18 +154,32 @@ def demo(
     if db:
         st.db_option = db
         st.__dict__.pop("db_target", None)
-    with st.write(create=True) as w:
+    given = _settings_given(settings)
+    if st.db_path.exists():
+        with st.read() as r:
+            if not desk_is_empty(r.session):
+                raise Conflict(
+                    f"{st.db_shown} already holds a desk; build the demo elsewhere with "
+                    "`deskctl demo --db /tmp/demo.db`"
+                )
+    demo_db = st.database(create=True)
+    if demo_db.created:
+        # A drill desk: its clock may be frozen (DESKCTL_NOW) and it is built without logins;
+        # the supervisor's passphrase and auth.require come last.
+        start = {"timezone": st.tz_option or _system_zone(), "clock.override": True, "auth.require": "none"}
+        _write_initial({**start, **given}, why="demo desk")
+    with st.write() as w:
         if not desk_is_empty(w.session):
-            raise Conflict(
-                f"{st.db_shown} already holds a desk; build the demo elsewhere with "
-                "`deskctl demo --db /tmp/demo.db`"
-            )
+            raise Conflict(f"{st.db_shown} already holds a desk; build the demo elsewhere")
         counts = w.call(build_demo, seed=seed)
-    summary = {"database": st.db_shown, "timezone": str(w.tz), **counts}
+        passphrase = w.call(secure_demo, policy=given.get("auth.require", "supervisor"))
+    summary = {"database": st.db_shown, "timezone": str(w.tz), **counts, "supervisor": "lead",
+               "passphrase": passphrase}
     render.emit(summary, out, title="demo desk built")
     if out == "table":
         render.message(
-            f"try: deskctl --db {st.db_shown} status   |   deskctl --db {st.db_shown} ticket list"
+            f"try: deskctl --db {st.db_shown} status   |   deskctl --db {st.db_shown} login lead   "
+            f"(passphrase {passphrase})"
         )
 
 
@@ -123,7 +215,7 @@ def status(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
 
 @config_app.command("show")
 def config_show(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
-    """Every key with its effective value (file value or default)."""
+    """Every key with its effective value and where it comes from (desk, file or default)."""
     from deskctl import render
     from deskctl.config import SCHEMA
 
@@ -134,11 +226,15 @@ def config_show(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
         render.emit(values, out)
         return
     rows = [
-        {"key": k, "value": v, "source": "file" if _in_file(cfg, k) else "default", "help": SCHEMA[k].help}
+        {"key": k, "value": v, "scope": "yours" if SCHEMA[k].local else "desk", "source": cfg.source(k),
+         "help": SCHEMA[k].help}
         for k, v in values.items()
     ]
-    render.emit(rows, out, columns=[render.Col("key", style="bold"), render.Col("value"), render.Col("source"),
-                                    render.Col("help")])
+    render.emit(rows, out, columns=[render.Col("key", style="bold"), render.Col("value"), render.Col("scope"),
+                                    render.Col("source"), render.Col("help")])
+    if cfg.ignored:
+        render.message(f"ignored in {cfg.path} (desk settings live in the desk; a supervisor changes them "
+                       f"with `deskctl config set`): {', '.join(cfg.ignored)}")
 
 
 def _shown(key: str, value: Any) -> Any:
@@ -148,21 +244,15 @@ def _shown(key: str, value: Any) -> Any:
     return mask(value) if key == "database" and isinstance(value, str) else value
 
 
-def _in_file(cfg: Config, key: str) -> bool:
-    node: Any = cfg.data
-    for part in key.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return False
-        node = node[part]
-    return True
-
-
 @config_app.command("get")
 def config_get(key: Annotated[str, typer.Argument(help="Dotted key, e.g. sla.P1.response.")]) -> None:
     """Print one key's effective value."""
     import json
 
     value = _shown(key, state().config.get(key))
+    if isinstance(value, bool):
+        typer.echo("true" if value else "false")
+        return
     typer.echo(json.dumps(value, ensure_ascii=False) if isinstance(value, list) else str(value))
 
 
@@ -171,11 +261,20 @@ def config_set(
     key: Annotated[str, typer.Argument(help="Dotted key, e.g. sla.P1.response.")],
     value: Annotated[str, typer.Argument(help="New value; lists are comma-separated.")],
 ) -> None:
-    """Validate and store one key; the file is rewritten atomically, other keys kept."""
+    """Change one setting: a desk setting (a supervisor's act, audited) or your own (user,
+    database: written to your config file)."""
+    from deskctl import config as config_mod
     from deskctl import render
+    from deskctl.services.settings import set_setting
 
-    stored = state().config.set(key, value)
-    render.message(f"{key} = {_shown(key, stored)}")
+    st = state()
+    config_mod.validate(key, value)  # unknown key or bad value: exit 2 before the desk is opened
+    if config_mod.SCHEMA[key].local:
+        stored = st.local_config.set_local(key, value)
+        render.message(f"{key} = {_shown(key, stored)} (in {st.local_config.path})")
+        return
+    view = st.write_call(set_setting, key=key, value=value)
+    render.message(f"{key} = {_shown(key, view['value'])} (was {_shown(key, view['previous'])})")
 
 
 @config_app.command("path")
@@ -191,13 +290,15 @@ def config_path() -> None:
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
-    """Bring the database to this program's schema (a copy is kept first)."""
+    """Bring the database to this program's schema (a supervisor's act; a copy is kept first)."""
     from deskctl import render
     from deskctl.store.schema import HEAD
 
     st = state()
     db = st.database(migrate=True)
     _tell_storage(db.removed, db.safety_copy, "upgrade")
+    if db.safety_copy is not None:
+        _move_file_settings()
     render.message(f"{st.db_shown} is at schema {HEAD}")
 
 
@@ -228,6 +329,8 @@ def db_restore(
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Replace the database with a backup (the current one is kept as a safety copy first)."""
+    from datetime import UTC, datetime
+
     from deskctl import render
     from deskctl.cli.options import interactive
     from deskctl.errors import NotFound
@@ -244,12 +347,33 @@ def db_restore(
         if not interactive():
             raise InvalidInput("restore replaces the database; pass --yes to confirm")
         typer.confirm(f"replace {dest} with {file}?", abort=True)
+    _authorise_restore(dest)
     st.close()  # no connection of ours may stay open on the file being replaced
-    done = restore_from(file, dest, now=st.clock.now())
+    done = restore_from(file, dest, now=datetime.now(UTC))
     _tell_storage(done.removed, done.safety_copy, "restore")
     render.message(f"restored {done.path} from {file}")
     if done.revision != HEAD:
         render.message(f"the restored desk is at schema {done.revision}: run `deskctl db upgrade`")
+
+
+def _authorise_restore(dest: Path) -> None:
+    """Only a supervisor of the desk being replaced restores over it (a desk at any schema)."""
+    if not dest.exists():
+        return  # nothing to replace: restoring is how a lost desk comes back
+    from sqlalchemy.exc import DBAPIError
+
+    from deskctl import render
+    from deskctl.store.engine import make_engine
+
+    engine = make_engine(dest, access="ro")
+    try:
+        with engine.connect() as conn:
+            state().authorise_supervisor(conn)
+    except DBAPIError as exc:
+        # A desk that cannot be read is what a restore repairs: nobody's role can be read from it.
+        render.message(f"the current desk cannot be read ({str(exc.orig).splitlines()[0]}): restoring over it")
+    finally:
+        engine.dispose()
 
 
 @db_app.command("check")

@@ -119,4 +119,28 @@ def deactivate(
     render.emit(view, out, title=f"deactivated {handle}")
 
 
+@app.command("passphrase")
+def passphrase(
+    handle: Annotated[str, typer.Argument(help="Whose passphrase.", metavar="HANDLE")],
+    from_stdin: Annotated[bool, typer.Option(
+        "--passphrase-stdin",
+        help="Read from standard input: the new passphrase, preceded by the current one when it is asked.",
+    )] = False,
+) -> None:
+    """Set or change a passphrase: your own (logged in, or with the current one), anyone's with a
+    supervisor's login, or the first supervisor's on a desk where no supervisor has one yet."""
+    from deskctl import render
+    from deskctl.cli.identity import read_passphrase
+    from deskctl.services.people import identity as svc
+
+    st = state()
+    with st.read() as r:
+        needs = r.call(svc.passphrase_needs, handle=handle, proven=st.proven)
+    current = read_passphrase(f"current passphrase for {handle}", from_stdin=from_stdin) if needs == "current" else None
+    new = read_passphrase(f"new passphrase for {handle}", from_stdin=from_stdin, confirm=True)
+    view = st.write_call(svc.set_passphrase, handle=handle, passphrase=new, proven=st.proven, current=current)
+    ended = f"; {view['sessions_ended']} login session(s) ended" if view["sessions_ended"] else ""
+    render.message(f"passphrase {'set' if view['first'] else 'changed'} for {handle}{ended}")
+
+
 records.register(app)

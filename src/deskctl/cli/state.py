@@ -10,17 +10,18 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import tzinfo
+from datetime import UTC, datetime, tzinfo
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from deskctl import config as config_mod
-from deskctl.errors import ConfigError
+from deskctl.errors import ConfigError, PermissionDenied
 from deskctl.services.context import Unit
 from deskctl.timeparse import Clock, get_zone, system_zone_name
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
     from sqlmodel import Session
 
     from deskctl.store.engine import Database
@@ -37,12 +38,65 @@ class AppState:
     _db: Database | None = field(default=None, repr=False)
 
     @cached_property
-    def config(self) -> config_mod.Config:
+    def local_config(self) -> config_mod.Config:
+        """The person's config file (who they are, which desk): readable before any desk."""
         return config_mod.load()
 
     @cached_property
+    def _desk(self) -> DeskContext:
+        """The desk's settings, id and this terminal's proven member, read in one go; a desk that
+        cannot be opened (none yet, behind the program) has none, and the command that needs
+        the database says why when it opens it."""
+        from deskctl.errors import DeskError
+
+        try:
+            db = self.database()
+        except DeskError:
+            return DeskContext()
+        from deskctl import session_file
+        from deskctl.services.people.identity import session_holder
+        from deskctl.services.settings import desk_id, desk_settings
+
+        with db.read() as session:
+            settings = desk_settings(session=session)
+            ident = desk_id(session=session)
+            token = session_file.token(ident, session_file.terminal()) if ident else None
+            now = self._frozen_or_real(settings)
+            proven = session_holder(session=session, now=now, token=token, os_user=os_user()) if token else None
+        return DeskContext(settings=settings, desk_id=ident, proven=proven, exists=True)
+
+    @cached_property
+    def config(self) -> config_mod.Config:
+        """The effective configuration: the person's file plus the desk's settings."""
+        return self.local_config.with_desk(self._desk.settings)
+
+    @property
+    def desk_id(self) -> str:
+        return self._desk.desk_id
+
+    @property
+    def proven(self) -> str | None:
+        """The staff member logged in at this terminal (docs/identity.md), if any."""
+        return self._desk.proven
+
+    @staticmethod
+    def _frozen_or_real(settings: dict[str, Any]) -> datetime:
+        clock = Clock.from_env()
+        if clock.fixed is not None and settings.get("clock.override") is True:
+            return clock.fixed
+        return datetime.now(UTC)
+
+    @cached_property
     def clock(self) -> Clock:
-        return Clock.from_env()
+        """The real clock, or `$DESKCTL_NOW` on a desk whose `clock.override` allows it (exit 5
+        elsewhere: nobody clocks in or writes history at a chosen time)."""
+        clock = Clock.from_env()
+        if clock.fixed is not None and not self.config.get("clock.override"):
+            raise PermissionDenied(
+                "DESKCTL_NOW is refused: this desk's clock.override is false (only drill and test desks "
+                "freeze the clock); unset DESKCTL_NOW"
+            )
+        return clock
 
     @cached_property
     def tz_name(self) -> str:
@@ -54,17 +108,21 @@ class AppState:
 
     @cached_property
     def actor(self) -> str:
-        for candidate in (self.as_option, os.environ.get("DESKCTL_USER"), self.config.get("user")):
+        """Who acts: --as, else $DESKCTL_USER, else the member logged in at this terminal, else
+        the config's `user`, else the login name (docs/identity.md says what proves it)."""
+        for candidate in (self.as_option, os.environ.get("DESKCTL_USER")):
             if candidate and candidate.strip():
                 return candidate.strip()
-        try:
-            return getpass.getuser()
-        except Exception:  # no login name in a bare container
-            return "unknown"
+        if self.proven:
+            return self.proven
+        user = self.local_config.get("user")
+        if user and user.strip():
+            return str(user).strip()
+        return os_user()
 
     @cached_property
     def db_target(self) -> str:
-        target = self.db_option or os.environ.get("DESKCTL_DB") or self.config.get("database")
+        target = self.db_option or os.environ.get("DESKCTL_DB") or self.local_config.get("database")
         if target:
             return target if "://" in target else str(Path(target).expanduser())
         return str(config_mod.default_db_path())
@@ -85,12 +143,27 @@ class AppState:
 
     def database(self, *, create: bool = False, migrate: bool = False) -> Database:
         """The desk, opened once per run. Only `create` (init, demo) makes a database and only
-        `migrate` (init, db upgrade) upgrades one (docs/design.md §8)."""
+        `migrate` (init, db upgrade) upgrades one, and only for a supervisor (docs/design.md §8)."""
         if self._db is None:
             from deskctl.store.engine import open_database
 
-            self._db = open_database(self.db_target, create=create, migrate=migrate, now=self.clock.now())
+            self._db = open_database(self.db_target, create=create, migrate=migrate, now=datetime.now(UTC),
+                                     approve=self.authorise_supervisor)
         return self._db
+
+    def authorise_supervisor(self, conn: Connection) -> None:
+        """Refuse (exit 5) unless the acting user is a supervisor proven as the desk asks; works
+        on a desk at any schema revision (upgrade, restore)."""
+        from deskctl import session_file
+        from deskctl.services.people.identity import authorise_supervisor_at_any_schema
+
+        term = session_file.terminal()
+        named = next((c.strip() for c in (self.as_option, os.environ.get("DESKCTL_USER")) if c and c.strip()), None)
+        user = str(self.local_config.get("user") or "").strip()
+        authorise_supervisor_at_any_schema(
+            conn, named=named, fallback=user or os_user(), token_for=lambda desk: session_file.token(desk, term),
+            os_user=os_user(), now=datetime.now(UTC),
+        )
 
     @contextmanager
     def write(self, *, create: bool = False) -> Iterator[Unit]:
@@ -115,12 +188,28 @@ class AppState:
             return unit.call(service, **kwargs)
 
     def _unit(self, session: Session) -> Unit:
+        session.info["proven"] = self.proven
         return Unit(session=session, clock=self.clock, actor=self.actor, config=self.config, tz=self.tz)
 
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+@dataclass(frozen=True)
+class DeskContext:
+    settings: dict[str, Any] = field(default_factory=dict)
+    desk_id: str = ""
+    proven: str | None = None
+    exists: bool = False
+
+
+def os_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in a bare container
+        return f"uid {os.getuid()}"
 
 
 _current: AppState | None = None

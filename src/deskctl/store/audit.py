@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import select
@@ -18,6 +20,11 @@ GENESIS = "0" * 64
 
 def _digest(event: Event) -> str:
     at = event.at.astimezone(UTC).isoformat()
+    # Events written since schema 0002 also seal who was at the keyboard and when the event was
+    # really written; older events keep the digest they were written with.
+    sealed: list[Any] = []
+    if event.recorded_at is not None:
+        sealed = [event.os_user, event.host, event.recorded_at.astimezone(UTC).isoformat()]
     payload = json.dumps(
         [
             event.id,
@@ -30,6 +37,7 @@ def _digest(event: Event) -> str:
             event.from_value,
             event.to_value,
             event.details,
+            *sealed,
         ],
         ensure_ascii=False,
         separators=(",", ":"),
@@ -68,11 +76,27 @@ def append(
         to_value=None if to_value is None else str(to_value),
         details=json.dumps(details or {}, ensure_ascii=False, sort_keys=True, default=str),
         prev_hash=last[1] if last else GENESIS,
+        os_user=_origin()[0],
+        host=_origin()[1],
+        recorded_at=datetime.now(UTC),  # the real instant, whatever the desk's clock says
     )
     event.hash = _digest(event)
     session.add(event)
     session.info["audit_tail"] = (event.id, event.hash)
     return event
+
+
+@cache
+def _origin() -> tuple[str, str]:
+    """The OS user and host this process runs as (docs/identity.md)."""
+    import getpass
+    import socket
+
+    try:
+        user = getpass.getuser()
+    except Exception:  # no login name in a bare container
+        user = f"uid {os.getuid()}"
+    return user, socket.gethostname()
 
 
 def chain_hash(event: Event) -> str:
@@ -84,6 +108,7 @@ def verify(session: Session, batch: int = 5000) -> tuple[int, Event | None, str]
     prev_hash = GENESIS
     expected_id = 1
     checked = 0
+    last_recorded: datetime | None = None
     for event in _iter_events(session, batch):
         if event.id != expected_id:
             return checked, event, f"event {expected_id} is missing (deleted?)"
@@ -91,6 +116,15 @@ def verify(session: Session, batch: int = 5000) -> tuple[int, Event | None, str]
             return checked, event, "link to the previous event is broken (an event was deleted or edited)"
         if _digest(event) != event.hash:
             return checked, event, "contents do not match the hash (edited behind deskctl's back)"
+        if event.recorded_at is not None:
+            # Events are appended under the write lock, so their real instants only go forward;
+            # one that goes back was written by a process whose clock was set back.
+            if last_recorded is not None and event.recorded_at < last_recorded:
+                return checked, event, (
+                    f"recorded at {event.recorded_at.isoformat()}, before the event before it "
+                    f"({last_recorded.isoformat()}): written with a clock set back"
+                )
+            last_recorded = event.recorded_at
         prev_hash = event.hash
         expected_id += 1
         checked += 1

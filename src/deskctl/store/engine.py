@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -223,12 +223,15 @@ def _create(path: Path) -> tuple[bool, list[Path]]:
 
 
 def open_database(
-    target: str | Path, *, create: bool = False, migrate: bool = False, now: datetime | None = None
+    target: str | Path, *, create: bool = False, migrate: bool = False, now: datetime | None = None,
+    approve: Callable[[Connection], None] | None = None,
 ) -> Database:
     """Open the database (`create`: make it when missing; `migrate`: upgrade it when behind).
 
     A database written by a newer deskctl is refused and left untouched; so is one behind this
     program unless `migrate`, which first keeps a uniquely named safety copy next to it.
+    `approve(conn)` is called inside the upgrade's write transaction, before anything changes;
+    raising there refuses the upgrade (who may upgrade: docs/identity.md).
     """
     path = parse_target(str(target)).path
     created = False
@@ -242,7 +245,7 @@ def open_database(
     engine, revision, access = _open(path, why_readonly)
     db = Database(engine=engine, path=path, readonly=why_readonly, created=created, removed=removed)
     try:
-        _check_revision(db, revision, migrate=migrate, now=now)
+        _check_revision(db, revision, migrate=migrate, now=now, approve=approve)
         if (create or migrate) and not why_readonly:
             with storage_errors(path, doing="switch the database to WAL mode"):
                 _ensure_wal(engine)
@@ -252,7 +255,10 @@ def open_database(
     return db
 
 
-def _check_revision(db: Database, revision: str | None, *, migrate: bool, now: datetime | None) -> None:
+def _check_revision(
+    db: Database, revision: str | None, *, migrate: bool, now: datetime | None,
+    approve: Callable[[Connection], None] | None = None,
+) -> None:
     path = db.path
     if revision == schema.HEAD:
         return
@@ -276,10 +282,12 @@ def _check_revision(db: Database, revision: str | None, *, migrate: bool, now: d
         raise StorageError(f"{path} is read-only ({db.readonly}): it cannot be upgraded here")
     with storage_errors(path, doing="upgrade the database"):
         db.removed += sweep(path)  # what a killed upgrade or restore left beside it
-    db.safety_copy = _migrate(db.engine, path, now=now)
+    db.safety_copy = _migrate(db.engine, path, now=now, approve=approve)
 
 
-def _migrate(engine: Engine, path: Path, *, now: datetime | None) -> Path:
+def _migrate(
+    engine: Engine, path: Path, *, now: datetime | None, approve: Callable[[Connection], None] | None = None
+) -> Path:
     """Upgrade under the write lock: nobody writes between the safety copy and the new schema.
 
     SQLite's schema changes are transactional, so an interrupted upgrade leaves the old schema.
@@ -289,6 +297,8 @@ def _migrate(engine: Engine, path: Path, *, now: datetime | None) -> Path:
     with storage_errors(path, doing="upgrade the database"):
         with engine.execution_options(deskctl_write=True).connect() as conn:
             conn.begin()
+            if approve is not None:
+                approve(conn)  # under the write lock: what it checks cannot change before the upgrade
             kept = safety_copy(path, kind="upgrade", now=now)
             _run_upgrade(conn)
             conn.commit()

@@ -33,3 +33,17 @@ def build_demo(*, session: Session, clock: Clock, config: Config, tz: tzinfo, se
     for area in (staff, shifts, tickets, inspections, people):
         area.seed(ctx)
     return ctx.counts
+
+
+def secure_demo(*, session: Session, now: datetime, policy: str) -> str:
+    """The demo desk's last step: the supervisor gets a fresh passphrase (returned, so the demo
+    prints it) and the desk starts asking for logins as a new desk does (docs/identity.md)."""
+    import secrets
+
+    from deskctl.services.people.identity import set_passphrase
+    from deskctl.services.settings import initial_settings
+
+    passphrase = "-".join(secrets.token_hex(3) for _ in range(3))
+    set_passphrase(session=session, now=now, handle="lead", passphrase=passphrase, proven=None)
+    initial_settings(session=session, now=now, values={"auth.require": policy}, why="demo desk")
+    return passphrase

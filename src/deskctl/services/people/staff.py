@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 
@@ -39,7 +40,8 @@ def get_staff(session: Session, handle: str) -> Staff:
 
 
 def require_actor(session: Session, actor: str, *, roles: tuple[str, ...] | None = None) -> Staff:
-    """The acting user as an active staff member, optionally with one of `roles` (exit 5)."""
+    """The acting user as an active staff member, optionally with one of `roles`, proven as the
+    desk's `auth.require` asks (docs/identity.md); exit 5 with what to do otherwise."""
     member: Staff | None = session.execute(select(Staff).where(col(Staff.handle) == actor)).scalar_one_or_none()
     if member is None:
         raise PermissionDenied(
@@ -49,7 +51,39 @@ def require_actor(session: Session, actor: str, *, roles: tuple[str, ...] | None
         raise PermissionDenied(f"{actor!r} is deactivated and cannot make changes")
     if roles and member.role not in roles:
         raise PermissionDenied(f"only a {' or '.join(roles)} may do this; {actor!r} has the role {member.role}")
+    require_proof(session, member)
     return member
+
+
+def auth_policy(session: Session) -> str:
+    """The desk's `auth.require` (none on a desk that never set it), read once per transaction."""
+    policy = session.info.get("auth_require")
+    if policy is None:
+        from deskctl.store.tables import DeskSetting
+
+        row = session.get(DeskSetting, "auth.require")
+        policy = json.loads(row.value) if row is not None else "none"
+        session.info["auth_require"] = policy
+    return str(policy)
+
+
+def require_proof(session: Session, member: Staff) -> None:
+    """Nobody acts as somebody else: whoever is logged in at this terminal acts as themselves
+    only; under `auth.require = supervisor` a supervisor's acts need their login, under `all`
+    everyone's. The proof (`session.info["proven"]`) is set by the command line from the
+    terminal's login session; services called without one are proven by nobody."""
+    proven = session.info.get("proven")
+    if proven is not None and proven != member.handle:
+        raise PermissionDenied(
+            f"you are logged in as {proven} at this terminal and cannot act as {member.handle}; "
+            f"drop --as/$DESKCTL_USER, or `deskctl logout` and `deskctl login {member.handle}`"
+        )
+    policy = auth_policy(session)
+    needed = policy == "all" or (policy == "supervisor" and member.role == "supervisor")
+    if needed and proven != member.handle:
+        raise PermissionDenied(
+            f"{member.handle} must log in first (auth.require = {policy}): `deskctl login {member.handle}`"
+        )
 
 
 def require_supervisor(session: Session, actor: str) -> Staff:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol
 
 _MODULE_OF: dict[str, str] = {
+    "DeskSetting": "desk",
     "Event": "events",
     "InspectionItem": "inspections",
     "InspectionPlan": "inspections",
@@ -19,6 +20,7 @@ _MODULE_OF: dict[str, str] = {
     "InspectionRun": "inspections",
     "AssessmentSnapshot": "people",
     "Improvement": "people",
+    "LoginSession": "desk",
     "Review": "people",
     "StaffRecord": "people",
     "TrainingRecord": "people",
@@ -32,6 +34,7 @@ _MODULE_OF: dict[str, str] = {
 
 __all__ = [
     "AssessmentSnapshot",
+    "DeskSetting",
     "Event",
     "Handover",
     "Improvement",
@@ -39,6 +42,7 @@ __all__ = [
     "InspectionPlan",
     "InspectionResult",
     "InspectionRun",
+    "LoginSession",
     "Review",
     "Shift",
     "ShiftType",
@@ -78,6 +82,7 @@ def load_all() -> None:
 
 
 if TYPE_CHECKING:
+    from deskctl.store.tables.desk import DeskSetting, LoginSession
     from deskctl.store.tables.events import Event
     from deskctl.store.tables.inspections import (
         InspectionItem,

@@ -21,5 +21,10 @@ class Event(SQLModel, table=True):
     from_value: str | None = None
     to_value: str | None = None
     details: str = "{}"  # JSON object
+    # Who was at the keyboard and when the event was really written (docs/audit.md); empty on
+    # events written before schema 0002. `at` is the business instant (a frozen clock on drills).
+    os_user: str | None = None
+    host: str | None = None
+    recorded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     prev_hash: str = ""
     hash: str = ""

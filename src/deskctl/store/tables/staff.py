@@ -16,3 +16,8 @@ class Staff(SQLModel, table=True):
     phone: str = ""
     active: bool = True
     created_at: datetime = Field(sa_type=UTCDateTime)
+    # Identity (docs/identity.md): an scrypt hash "scrypt$n$r$p$salt$hash", failures in a row,
+    # and the instant a lockout ends.
+    passphrase_hash: str | None = None
+    failed_logins: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
