@@ -39,6 +39,7 @@ DESK_ZONE = "Asia/Shanghai"
 # Every test desk says what it is in its settings: a drill desk (its clock may be frozen) that
 # trusts --as (no logins), in the desk zone. Tests of logins set auth.require themselves.
 TEST_SETTINGS = {"timezone": DESK_ZONE, "clock.override": True, "auth.require": "none"}
+TEST_CONFIG = f'timezone = "{DESK_ZONE}"\n\n[clock]\noverride = true\n\n[auth]\nrequire = "none"\n'
 T = TypeVar("T")
 
 # The staffed desk: lead (supervisor), zhang and wang (officers), li (tier 2), maria (tier 3).
@@ -247,7 +248,8 @@ def _new_desk(tmp_path: Path, template: Path, *, env_setter: Callable[[str, str]
     shutil.copyfile(template, db)
     db.chmod(0o600)
     config = tmp_path / "config.toml"
-    config.write_text(f'timezone = "{DESK_ZONE}"\n', encoding="utf-8")
+    # What `deskctl init` gives a new desk made with this config (an existing desk ignores it).
+    config.write_text(TEST_CONFIG, encoding="utf-8")
     env = {
         "DESKCTL_DB": str(db),
         "DESKCTL_CONFIG": str(config),

@@ -22,8 +22,11 @@ def _raw(path, sql, *params):
 
 
 def _fresh_env(desk, sub="fresh"):
+    """A new desk and config file on the real clock (DESKCTL_NOW is refused on a new desk unless
+    it is made a drill desk)."""
     root = desk.root / sub
-    return {"DESKCTL_DB": str(root / "data" / "desk.db"), "DESKCTL_CONFIG": str(root / "conf" / "config.toml")}
+    return {"DESKCTL_DB": str(root / "data" / "desk.db"), "DESKCTL_CONFIG": str(root / "conf" / "config.toml"),
+            "DESKCTL_NOW": ""}
 
 
 # --- init ---------------------------------------------------------------------------------------
@@ -39,7 +42,9 @@ def test_init_creates_config_and_private_database(desk):
     assert db.stat().st_mode & 0o777 == 0o600
     assert db.parent.stat().st_mode & 0o777 == 0o700
     config = desk.root / "fresh" / "conf" / "config.toml"
-    assert tomllib.loads(config.read_text(encoding="utf-8")) == {"timezone": "Europe/Berlin"}
+    assert tomllib.loads(config.read_text(encoding="utf-8")) == {}  # the person's own keys go here
+    shown = desk.json("config", "show", env=env)  # the desk's settings live in the desk
+    assert (shown["timezone"], shown["auth.require"], shown["clock.override"]) == ("Europe/Berlin", "supervisor", False)
     assert desk.json("staff", "list", env=env) == []
 
 
@@ -78,17 +83,27 @@ def test_config_path(desk):
     assert (res.exit_code, res.stdout) == (0, f"{desk.config}\n")
 
 
-def test_config_set_get_keeps_other_keys(desk):
-    res = desk.run("config", "set", "sla.P1.response", "10m")
-    assert res.exit_code == 0
-    assert res.stderr == "sla.P1.response = 10m\n"
-    assert desk.ok("config", "get", "sla.P1.response").stdout == "10m\n"
-    desk.ok("config", "set", "sla.calendar.holidays", "2026-10-01,2026-10-02")
-    assert desk.ok("config", "get", "sla.calendar.holidays").stdout == '["2026-10-01", "2026-10-02"]\n'
+def test_config_set_desk_setting_is_the_supervisors_and_audited(staffed):
+    before = staffed.config.read_bytes()
+    res = staffed.run("--as", "lead", "config", "set", "sla.P1.response", "10m")
+    assert res.exit_code == 0, res.stderr
+    assert res.stderr == "sla.P1.response = 10m (was 15m)\n"
+    assert staffed.ok("config", "get", "sla.P1.response").stdout == "10m\n"
+    staffed.ok("--as", "lead", "config", "set", "sla.calendar.holidays", "2026-10-01,2026-10-02")
+    assert staffed.ok("config", "get", "sla.calendar.holidays").stdout == '["2026-10-01", "2026-10-02"]\n'
+    assert staffed.config.read_bytes() == before  # the desk's rules are not in anybody's file
+    changed = staffed.json("audit", "log", "--entity", "config")[-2]
+    assert (changed["actor"], changed["kind"], changed["from"], changed["to"]) == ("lead", "changed", '"15m"', '"10m"')
+    refused = staffed.run("--as", "zhang", "config", "set", "sla.P1.response", "99h")
+    assert refused.exit_code == 5 and "only a supervisor" in refused.stderr
+    assert staffed.ok("config", "get", "sla.P1.response").stdout == "10m\n"
+
+
+def test_config_set_own_keys_writes_the_file_and_keeps_other_keys(desk):
+    res = desk.run("config", "set", "user", "zhang")
+    assert res.exit_code == 0, res.stderr
     data = tomllib.loads(desk.config.read_text(encoding="utf-8"))
-    assert data == {"timezone": "Asia/Shanghai",
-                    "sla": {"P1": {"response": "10m"}, "calendar": {"holidays": ["2026-10-01", "2026-10-02"]}}}
-    assert sorted(p.name for p in desk.config.parent.iterdir() if p.suffix == ".toml") == ["config.toml"]
+    assert data["user"] == "zhang" and data["timezone"] == "Asia/Shanghai"
     assert not [p for p in desk.config.parent.iterdir() if p.name.startswith(".config-")]
 
 
@@ -106,25 +121,30 @@ def test_config_get_default(desk):
         (["get", "colour"], "unknown config key"),
     ],
 )
-def test_config_bad_key_or_value_exits_2_file_unchanged(desk, args, snippet):
+def test_config_bad_key_or_value_exits_2_file_unchanged(staffed, args, snippet):
+    desk = staffed
     before = desk.config.read_bytes()
-    res = desk.run("config", *args)
+    res = desk.run("--as", "lead", "config", *args)
     assert res.exit_code == 2
     assert res.stdout == ""
     assert res.stderr.startswith("deskctl: error: ") and snippet in res.stderr
     assert desk.config.read_bytes() == before
 
 
-def test_config_show(desk):
-    desk.ok("config", "set", "confirm_window", "48h")
+def test_config_show(staffed):
+    desk = staffed
+    desk.ok("--as", "lead", "config", "set", "confirm_window", "48h")
     shown = desk.json("config", "show")
     assert shown["confirm_window"] == "48h"
     assert shown["timezone"] == "Asia/Shanghai"
     assert shown["sla.P2.resolution"] == "8h"
-    table = desk.ok("config", "show").stdout
-    line = next(x for x in table.splitlines() if x.strip().startswith("confirm_window"))
-    assert "48h" in line and "file" in line
-    line = next(x for x in table.splitlines() if x.strip().startswith("sla.P2.resolution"))
+    res = desk.ok("config", "show")
+    line = next(x for x in res.stdout.splitlines() if x.strip().startswith("confirm_window"))
+    assert "48h" in line and "desk" in line
+    line = next(x for x in res.stdout.splitlines() if x.strip().startswith("user"))
+    assert "yours" in line
+    assert "ignored in" in res.stderr and "timezone" in res.stderr  # the test config's desk keys
+    line = next(x for x in res.stdout.splitlines() if x.strip().startswith("sla.P2.resolution"))
     assert "default" in line
 
 
@@ -148,8 +168,12 @@ def test_config_wrong_type_in_file_exits_6(desk):
     assert "confirm_window" in res.stderr
 
 
-def test_config_hand_written_quoted_number_works(staffed):
-    staffed.config.write_text('timezone = "Asia/Shanghai"\n[limits]\ntext_max = "100"\n', encoding="utf-8")
+def test_config_file_cannot_change_the_desks_rules(staffed):
+    """An officer who writes the desk's limit into their own file changes nothing."""
+    staffed.config.write_text('timezone = "UTC"\n[limits]\ntext_max = "100"\n', encoding="utf-8")
+    res = staffed.run("--as", "zhang", "ticket", "open", "x", "--reporter", "r", "-d", "y" * 101)
+    assert res.exit_code == 0, res.stderr
+    staffed.configure("limits.text_max", "100")
     res = staffed.run("--as", "zhang", "ticket", "open", "x", "--reporter", "r", "-d", "y" * 101)
     assert res.exit_code == 2, res.stderr
     assert "the limit is 100" in res.stderr
@@ -190,7 +214,10 @@ def test_db_backup_restore_round_trip(staffed):
     assert backup.stat().st_mode & 0o777 == 0o600
     _open(d, "after backup")
     assert len(d.json("ticket", "list")) == 2
-    res = d.run("db", "restore", str(backup), "--yes")
+    refused = d.run("--as", "zhang", "db", "restore", str(backup), "--yes")
+    assert refused.exit_code == 5 and "only a supervisor" in refused.stderr
+    assert len(d.json("ticket", "list")) == 2
+    res = d.run("--as", "lead", "db", "restore", str(backup), "--yes")
     assert res.exit_code == 0, res.stderr
     assert [t["title"] for t in d.json("ticket", "list")] == ["before backup"]
     assert len(list(d.db.parent.glob(d.db.name + ".before-restore.*.bak"))) == 1
@@ -217,7 +244,7 @@ def test_db_restore_garbage_exits_6_and_keeps_database(staffed):
     _open(staffed, "keep me")
     junk = staffed.root / "junk.db"
     junk.write_bytes(b"garbage" * 1000)
-    res = staffed.run("db", "restore", str(junk), "--yes")
+    res = staffed.run("--as", "lead", "db", "restore", str(junk), "--yes")
     assert res.exit_code == 6
     assert [t["title"] for t in staffed.json("ticket", "list")] == ["keep me"]
 
@@ -241,7 +268,7 @@ def test_db_check_ok(staffed):
     view = res.json()
     assert view["ok"] is True
     assert view["integrity"] == {"integrity": ["ok"], "foreign_key_violations": 0, "ok": True}
-    assert view["audit"]["ok"] is True and view["audit"]["events_checked"] == 6
+    assert view["audit"]["ok"] is True and view["audit"]["events_checked"] == 9  # 3 settings, 5 staff, 1 ticket
 
 
 def test_audit_verify_finds_a_tampered_event(staffed):
@@ -268,22 +295,23 @@ def test_audit_verify_finds_a_tampered_event(staffed):
 
 def test_audit_verify_finds_a_deleted_event(staffed):
     _open(staffed, "x")
-    _raw(staffed.db, "DELETE FROM event WHERE id = 3")
+    _raw(staffed.db, "DELETE FROM event WHERE id = 5")
     res = staffed.run("audit", "verify", "--json")
     assert res.exit_code == 1
-    assert res.json()["first_broken_event"] == 4
-    assert "event 3 is missing" in res.json()["problem"]
+    assert res.json()["first_broken_event"] == 6
+    assert "event 5 is missing" in res.json()["problem"]
 
 
 def test_audit_log_filters(staffed):
     _open(staffed, "x")
     events = staffed.json("audit", "log")
-    assert [e["id"] for e in events] == list(range(1, 7))
+    assert [e["id"] for e in events] == list(range(1, 10))
     assert [e["kind"] for e in events][-1] == "opened"
     assert events[0]["at"] == "2026-11-23T09:00:00+08:00"
+    assert [e["kind"] for e in events[:3]] == ["initial"] * 3  # the test desk's settings
     assert {e["entity"] for e in staffed.json("audit", "log", "--entity", "ticket")} == {"ticket"}
     assert {e["actor"] for e in staffed.json("audit", "log", "--actor", "zhang")} == {"zhang"}
-    assert [e["id"] for e in staffed.json("audit", "log", "--limit", "2")] == [5, 6]
+    assert [e["id"] for e in staffed.json("audit", "log", "--limit", "2")] == [8, 9]
     assert staffed.json("audit", "log", "--since", "tomorrow") == []
 
 

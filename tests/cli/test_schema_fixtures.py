@@ -42,9 +42,18 @@ def test_schema_fixture_upgrades_keeping_every_row(desk, sql, tmp_path):
     old = tmp_path / "old.db"
     before = _load(sql, old)
     assert sum(before.values()) > 50 and all(before[t] for t in ("ticket", "shift", "inspection_run", "event"))
-    env = {"DESKCTL_DB": str(old)}
+    # The person's config file of the old days held the desk's settings: the upgrade moves them in.
+    config = tmp_path / "old.toml"
+    config.write_text('timezone = "Asia/Shanghai"\n[clock]\noverride = true\n', encoding="utf-8")
+    env = {"DESKCTL_DB": str(old), "DESKCTL_CONFIG": str(config)}
 
-    assert desk.run("db", "upgrade", env=env).exit_code == 0
+    refused = desk.run("--as", "zhang", "db", "upgrade", env=env)  # an officer may not upgrade the desk
+    assert refused.exit_code == 5 and "only a supervisor" in refused.stderr
+    assert not list(tmp_path.glob("old.db.before-upgrade.*"))
+    upgraded = desk.run("--as", "lead", "db", "upgrade", env=env)
+    assert upgraded.exit_code == 0, upgraded.stderr
+    assert "moved 2 desk setting(s)" in upgraded.stderr
+    assert config.read_text(encoding="utf-8").strip() == ""
     check = desk.json("db", "check", env=env)
     assert check["ok"] is True, check
 
@@ -54,7 +63,7 @@ def test_schema_fixture_upgrades_keeping_every_row(desk, sql, tmp_path):
         after = _counts(con)
     finally:
         con.close()
-    assert {t: after.get(t) for t in before} == before
+    assert {t: after.get(t) for t in before} == {**before, "event": before["event"] + 2}  # the 2 moved settings
 
     ticket = desk.json("ticket", "show", "1", env=env)
     assert (ticket["status"], ticket["rating"]) == ("closed", 5)

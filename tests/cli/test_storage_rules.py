@@ -24,8 +24,8 @@ def _one_error_line(res, code: int) -> str:
 @pytest.fixture
 def behind(staffed, monkeypatch):
     """The staffed desk, one schema revision behind this program."""
-    monkeypatch.setattr(schema, "KNOWN_REVISIONS", ("0001", "0002"))
-    monkeypatch.setattr(schema, "HEAD", "0002")
+    monkeypatch.setattr(schema, "KNOWN_REVISIONS", (*schema.KNOWN_REVISIONS, "9999"))
+    monkeypatch.setattr(schema, "HEAD", "9999")
     return staffed
 
 
@@ -43,14 +43,17 @@ def test_behind_schema_every_other_command_exits_6_asking_for_upgrade(behind, ar
     before = behind.db.read_bytes()
     res = behind.run(*(a.format(root=behind.root) for a in args))
     err = _one_error_line(res, 6)
-    assert "schema 0001" in err and "`deskctl db upgrade`" in err
+    assert "schema 0002" in err and "`deskctl db upgrade`" in err
     assert behind.db.read_bytes() == before
     assert not list(behind.root.glob("*.bak")) and not (behind.root / "bk.db").exists()
 
 
 @pytest.mark.parametrize("args", [("db", "upgrade"), ("init",)])
 def test_behind_schema_upgrade_and_init_keep_a_copy_first(behind, args):
-    res = behind.run(*args)
+    refused = behind.run("--as", "zhang", *args)  # upgrading is a supervisor's act
+    assert refused.exit_code == 5 and "only a supervisor" in refused.stderr
+    assert not list(behind.root.glob("desk.db.before-upgrade.*.bak"))
+    res = behind.run("--as", "lead", *args)
     assert res.exit_code == 0, res.stderr
     kept = list(behind.root.glob("desk.db.before-upgrade.*.bak"))
     assert len(kept) == 1 and str(kept[0]) in res.stderr
@@ -137,8 +140,8 @@ def test_shift_export_onto_the_database_exits_2(staffed):
 def test_db_restore_twice_tells_each_safety_copy(staffed):
     backup = staffed.root / "bk.db"
     staffed.ok("db", "backup", str(backup))
-    first = staffed.ok("db", "restore", str(backup), "--yes").stderr
-    second = staffed.ok("db", "restore", str(backup), "--yes").stderr
+    first = staffed.ok("--as", "lead", "db", "restore", str(backup), "--yes").stderr
+    second = staffed.ok("--as", "lead", "db", "restore", str(backup), "--yes").stderr
     kept = {str(p) for p in staffed.root.glob("desk.db.before-restore.*.bak")}
     told = {line.rsplit(": ", 1)[1] for line in (first + second).splitlines() if line.startswith("kept ")}
     assert len(kept) == 2 and told == kept

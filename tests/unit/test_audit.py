@@ -18,6 +18,10 @@ T0 = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 def db(tmp_path, _template_db):
     path = tmp_path / "a.db"
     shutil.copyfile(_template_db, path)
+    con = sqlite3.connect(path)
+    con.execute("DELETE FROM event")  # the template's settings events: these tests count from 1
+    con.commit()
+    con.close()
     database = open_database(path)
     yield database
     database.close()
@@ -136,3 +140,42 @@ def test_append_stores_utc_and_json_details(db):
                           details={"b": 1, "a": "张"})
     assert ev.details == '{"a": "张", "b": 1}'
     assert ev.at.tzinfo is not None
+
+
+def test_events_record_os_user_host_and_the_real_instant(db):
+    """Beside the business instant (a frozen clock on drills), who was at which machine and when
+    the event was really written; all three sealed in the hash."""
+    import getpass
+    import socket
+
+    before = datetime.now(UTC)
+    _append(db, 2)
+    with db.read() as s:
+        from sqlalchemy import select
+
+        from deskctl.store.tables import Event
+
+        rows = s.execute(select(Event.os_user, Event.host, Event.recorded_at).order_by(Event.id)).all()
+    assert {(user, host) for user, host, _ in rows} == {(getpass.getuser(), socket.gethostname())}
+    assert all(before <= at <= datetime.now(UTC) for _, _, at in rows)
+    _sql(db, "UPDATE event SET os_user = 'someone' WHERE id = 1")
+    assert _verify(db)[1:] == (1, "contents do not match the hash (edited behind deskctl's back)")
+
+
+def test_verify_flags_a_recorded_instant_that_goes_backwards(db, monkeypatch):
+    """An event written by a process whose real clock was set back is named, even when its
+    hash is right."""
+    import deskctl.store.audit as audit_mod
+
+    _append(db, 2)
+
+    class Past(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime(2020, 1, 1, tzinfo=UTC)
+
+    monkeypatch.setattr(audit_mod, "datetime", Past)
+    _append(db, 1, start=2)
+    checked, broken, reason = _verify(db)
+    assert (checked, broken) == (2, 3)
+    assert "clock set back" in reason

@@ -1,4 +1,5 @@
-"""Config (SPEC §8): defaults, validated `set`, atomic writes that keep other keys, broken files."""
+"""Config (docs/design.md §8): defaults, validation, the person's keys in the file (atomic writes
+that keep other keys), desk settings never taken from the file, broken files."""
 
 from __future__ import annotations
 
@@ -39,17 +40,43 @@ def test_effective_lists_every_key(tmp_path):
     assert "sla.calendar.holidays" in eff
 
 
-def test_set_writes_and_keeps_other_keys(tmp_path):
+def test_set_local_writes_and_keeps_other_keys(tmp_path):
     path = tmp_path / "c.toml"
-    path.write_text('timezone = "Asia/Shanghai"\nuser = "zhang"\n[sla.P1]\nresponse = "10m"\n', encoding="utf-8")
+    path.write_text('database = "/srv/desk.db"\nuser = "zhang"\n', encoding="utf-8")
     cfg = _load(path)
-    assert cfg.set("sla.P1.resolution", "3h") == "3h"
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    assert data == {"timezone": "Asia/Shanghai", "user": "zhang",
-                    "sla": {"P1": {"response": "10m", "resolution": "3h"}}}
-    again = _load(path)
-    assert again.get("sla.P1.resolution") == "3h"
-    assert again.get("sla.P1.response") == "10m"
+    assert cfg.set_local("user", " wang ") == "wang"
+    assert tomllib.loads(path.read_text(encoding="utf-8")) == {"database": "/srv/desk.db", "user": "wang"}
+    assert _load(path).get("user") == "wang"
+
+
+def test_set_local_refuses_desk_settings_and_leaves_the_file(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text('user = "zhang"\n', encoding="utf-8")
+    with pytest.raises(InvalidInput, match="desk setting"):
+        _load(path).set_local("sla.P1.response", "5m")
+    assert path.read_text(encoding="utf-8") == 'user = "zhang"\n'
+
+
+def test_desk_settings_come_from_the_desk_never_from_the_file(tmp_path):
+    """An officer editing their own file cannot change the desk's rules (docs/design.md §8)."""
+    path = tmp_path / "c.toml"
+    path.write_text('[sla.P1]\nresponse = "99h"\n[auth]\nrequire = "none"\n', encoding="utf-8")
+    cfg = _load(path)
+    assert cfg.get("sla.P1.response") == "15m" and cfg.source("sla.P1.response") == "default"
+    assert cfg.ignored == ["auth.require", "sla.P1.response"]
+    assert cfg.file_settings() == {"auth.require": "none", "sla.P1.response": "99h"}
+    desk = cfg.with_desk({"auth.require": "all", "sla.P1.response": "10m"})
+    assert desk.get("auth.require") == "all" and desk.source("auth.require") == "desk"
+    assert desk.get("sla.P1.response") == "10m"
+    assert desk.sla_targets()["P1"][0] == timedelta(minutes=10)
+
+
+def test_drop_from_file_removes_moved_keys_and_empty_tables(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text('user = "zhang"\n[sla.P1]\nresponse = "10m"\n', encoding="utf-8")
+    cfg = _load(path)
+    cfg.drop_from_file(["sla.P1.response"])
+    assert tomllib.loads(path.read_text(encoding="utf-8")) == {"user": "zhang"}
 
 
 @pytest.mark.parametrize(
@@ -64,13 +91,14 @@ def test_set_writes_and_keeps_other_keys(tmp_path):
         ("limits.text_max", "1000", 1000),
         ("sla.at_risk", "0.5", 0.5),
         ("priority_matrix.low.low", "p3", "P3"),
+        ("auth.require", "ALL", "all"),
+        ("clock.override", "yes", True),
+        ("clock.override", "false", False),
+        ("auth.session", "8h", "8h"),
     ],
 )
-def test_set_validates_and_normalises(tmp_path, key, raw, stored):
-    path = tmp_path / "c.toml"
-    cfg = _load(path)
-    assert cfg.set(key, raw) == stored
-    assert _load(path).get(key) == stored
+def test_validate_normalises(key, raw, stored):
+    assert cfgmod.validate(key, raw) == stored
 
 
 @pytest.mark.parametrize(
@@ -88,30 +116,51 @@ def test_set_validates_and_normalises(tmp_path, key, raw, stored):
         ("sla.at_risk", "1.5"),
         ("priority_matrix.high.high", "P9"),
         ("sla.P1.response", ""),
+        ("auth.require", "everybody"),
+        ("clock.override", "maybe"),
+        ("auth.session", "10s"),
     ],
 )
-def test_set_bad_value_exits_2_and_file_unchanged(tmp_path, key, raw):
-    path = tmp_path / "c.toml"
-    path.write_text('user = "zhang"\n', encoding="utf-8")
-    before = path.read_bytes()
+def test_validate_bad_value_exits_2_naming_the_key(key, raw):
     with pytest.raises(InvalidInput) as info:
-        _load(path).set(key, raw)
+        cfgmod.validate(key, raw)
     assert info.value.exit_code == 2
     assert key in info.value.message
-    assert path.read_bytes() == before
 
 
 @pytest.mark.parametrize("key", ["colour", "sla.P5.response", "sla", "sla.P1"])
-def test_set_unknown_key_exits_2(tmp_path, key):
+def test_unknown_key_exits_2(tmp_path, key):
+    with pytest.raises(InvalidInput, match="unknown config key"):
+        cfgmod.validate(key, "x")
     path = tmp_path / "c.toml"
     with pytest.raises(InvalidInput, match="unknown config key"):
-        _load(path).set(key, "x")
+        _load(path).set_local(key, "x")
     assert not path.exists()
 
 
-def test_set_unknown_prefix_suggests_keys(tmp_path):
+def test_unknown_prefix_suggests_keys():
     with pytest.raises(InvalidInput, match="did you mean.*sla.P1.re"):
-        _load(tmp_path / "c.toml").set("sla.P1", "1h")
+        cfgmod.validate("sla.P1", "1h")
+    with pytest.raises(InvalidInput, match="did you mean timezone"):
+        cfgmod.validate("timezon", "UTC")
+
+
+@pytest.mark.parametrize(
+    ("toml", "says"),
+    [
+        ("sla = 5\n", "sla must be a table"),
+        ('timezon = "UTC"\n', "did you mean timezone"),
+        ("[auth]\nrequire = 3\n", "auth.require"),
+        ('colour = "red"\n', "unknown config key 'colour'"),
+    ],
+)
+def test_load_refuses_unknown_keys_and_wrong_types(tmp_path, toml, says):
+    """A typo or a wrong type in the file is never silently ignored: exit 6 naming the key."""
+    path = tmp_path / "c.toml"
+    path.write_text(toml, encoding="utf-8")
+    with pytest.raises(ConfigError, match=says) as info:
+        _load(path)
+    assert info.value.exit_code == 6
 
 
 def test_get_unknown_key_exits_2(tmp_path):
@@ -123,16 +172,16 @@ def test_save_is_atomic_and_leaves_no_temp_files(tmp_path):
     path = tmp_path / "conf" / "c.toml"
     cfg = _load(path)
     for i in range(5):
-        cfg.set("limits.text_max", str(100 + i))
+        cfg.set_local("user", f"u{i}")
     assert sorted(p.name for p in path.parent.iterdir()) == ["c.toml"]
-    assert _load(path).get("limits.text_max") == 104
+    assert _load(path).get("user") == "u4"
 
 
 def test_save_keeps_the_file_mode(tmp_path):
     path = tmp_path / "c.toml"
     path.write_text('user = "a"\n', encoding="utf-8")
     path.chmod(0o600)
-    _load(path).set("user", "b")
+    _load(path).set_local("user", "b")
     assert path.stat().st_mode & 0o777 == 0o600
 
 
@@ -146,7 +195,7 @@ def test_save_failure_leaves_old_file_and_no_temp(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "replace", boom)
     with pytest.raises(OSError):
-        _load(path).set("user", "b")
+        _load(path).set_local("user", "b")
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["c.toml"]
 
@@ -184,11 +233,9 @@ def test_config_path_from_environment(tmp_path):
 
 
 def test_priority_matrix_is_configurable(tmp_path):
-    path = tmp_path / "c.toml"
-    cfg = _load(path)
-    cfg.set("priority_matrix.low.low", "P2")
-    assert _load(path).priority_for("low", "low") == "P2"
-    assert _load(path).priority_for("high", "high") == "P1"
+    cfg = _load(tmp_path / "c.toml").with_desk({"priority_matrix.low.low": "P2"})
+    assert cfg.priority_for("low", "low") == "P2"
+    assert cfg.priority_for("high", "high") == "P1"
 
 
 @pytest.mark.parametrize(
@@ -198,9 +245,11 @@ def test_priority_matrix_is_configurable(tmp_path):
         ('[sla.calendar]\nmode = "Business"\n', "sla.calendar.mode", "business"),
         ('[sla.calendar]\ndays = "mon,tue"\n', "sla.calendar.days", ["mon", "tue"]),
         ('[sla]\nat_risk = "0.5"\n', "sla.at_risk", 0.5),
+        ('[clock]\noverride = "yes"\n', "clock.override", True),
     ],
 )
 def test_load_normalises_hand_written_values(tmp_path, toml, key, expected):
+    """What a new desk would take from the file is validated as it is read."""
     path = tmp_path / "c.toml"
     path.write_text(toml, encoding="utf-8")
-    assert _load(path).get(key) == expected
+    assert _load(path).file_settings()[key] == expected

@@ -166,13 +166,13 @@ def demo(
     if demo_db.created:
         # A drill desk: its clock may be frozen (DESKCTL_NOW) and it is built without logins;
         # the supervisor's passphrase and auth.require come last.
-        start = {"timezone": st.tz_option or _system_zone(), "clock.override": True, "auth.require": "none"}
-        _write_initial({**start, **given}, why="demo desk")
+        start = {"timezone": st.tz_option or _system_zone(), **st.local_config.file_settings()}
+        _write_initial({**start, "clock.override": True, "auth.require": "none"}, why="demo desk")
     with st.write() as w:
         if not desk_is_empty(w.session):
             raise Conflict(f"{st.db_shown} already holds a desk; build the demo elsewhere")
         counts = w.call(build_demo, seed=seed)
-        passphrase = w.call(secure_demo, policy=given.get("auth.require", "supervisor"))
+        passphrase = w.call(secure_demo, settings={"auth.require": "supervisor", **given})
     summary = {"database": st.db_shown, "timezone": str(w.tz), **counts, "supervisor": "lead",
                "passphrase": passphrase}
     render.emit(summary, out, title="demo desk built")

@@ -91,6 +91,8 @@ class AppState:
         """The real clock, or `$DESKCTL_NOW` on a desk whose `clock.override` allows it (exit 5
         elsewhere: nobody clocks in or writes history at a chosen time)."""
         clock = Clock.from_env()
+        if clock.fixed is not None and not self._desk.exists:
+            self.database()  # no usable desk: its own error says why, before the clock's
         if clock.fixed is not None and not self.config.get("clock.override"):
             raise PermissionDenied(
                 "DESKCTL_NOW is refused: this desk's clock.override is false (only drill and test desks "

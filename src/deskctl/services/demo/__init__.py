@@ -35,9 +35,10 @@ def build_demo(*, session: Session, clock: Clock, config: Config, tz: tzinfo, se
     return ctx.counts
 
 
-def secure_demo(*, session: Session, now: datetime, policy: str) -> str:
+def secure_demo(*, session: Session, now: datetime, settings: dict) -> str:
     """The demo desk's last step: the supervisor gets a fresh passphrase (returned, so the demo
-    prints it) and the desk starts asking for logins as a new desk does (docs/identity.md)."""
+    prints it) and the desk takes its last settings: by default it asks for logins as a new desk
+    does (docs/identity.md); `deskctl demo --set KEY=VALUE` says otherwise."""
     import secrets
 
     from deskctl.services.people.identity import set_passphrase
@@ -45,5 +46,5 @@ def secure_demo(*, session: Session, now: datetime, policy: str) -> str:
 
     passphrase = "-".join(secrets.token_hex(3) for _ in range(3))
     set_passphrase(session=session, now=now, handle="lead", passphrase=passphrase, proven=None)
-    initial_settings(session=session, now=now, values={"auth.require": policy}, why="demo desk")
+    initial_settings(session=session, now=now, values=settings, why="demo desk")
     return passphrase
