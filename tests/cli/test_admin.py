@@ -255,7 +255,7 @@ def test_db_backup_to_missing_folder_exits_2(staffed):
 
 
 def test_db_upgrade_current_is_a_no_op(staffed):
-    res = staffed.run("db", "upgrade")
+    res = staffed.run("--as", "lead", "db", "upgrade")
     assert res.exit_code == 0
     assert "is at schema" in res.stderr
     assert len(staffed.json("staff", "list")) == 5

@@ -77,10 +77,10 @@ class ProcDesk:
     def environ(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         return {**self.env, **(extra or {})}
 
-    def run(self, *args: str, env: dict[str, str] | None = None, timeout: float = 120) -> Proc:
+    def run(self, *args: str, env: dict[str, str] | None = None, timeout: float = 120, input: str | None = None) -> Proc:
         res = subprocess.run(
-            [self.exe, *map(str, args)], env=self.environ(env), stdin=subprocess.DEVNULL,
-            capture_output=True, timeout=timeout,
+            [self.exe, *map(str, args)], env=self.environ(env), capture_output=True, timeout=timeout,
+            **({"input": input.encode("utf-8")} if input is not None else {"stdin": subprocess.DEVNULL}),
         )
         return Proc(res.returncode, res.stdout.decode("utf-8"), res.stderr.decode("utf-8"))
 

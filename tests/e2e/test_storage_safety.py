@@ -304,7 +304,7 @@ def test_read_only_mount_reads_backs_up_and_names_writes_read_only(proc_lead):
         res = d.run("ticket", "open", "x", "--reporter", "r")
         assert res.code == 6, res.err
         assert "read-only filesystem" in res.err and res.err.count("\n") == 1
-        assert "is at schema" in d.ok("db", "upgrade").err  # nothing to upgrade: fine read-only
+        assert "is at schema" in d.ok("--as", "lead", "db", "upgrade").err  # nothing to upgrade: fine read-only
         res = d.run("db", "restore", str(d.root / "copy.db"), "--yes")
         assert res.code == 6 and "read-only filesystem" in res.err, res.err
         assert sorted(p.name for p in ro.iterdir()) == ["desk.db"]

@@ -296,6 +296,9 @@ def db_upgrade() -> None:
 
     st = state()
     db = st.database(migrate=True)
+    if db.safety_copy is None:  # nothing to upgrade: still a supervisor's command, as it says
+        with db.engine.connect() as conn:
+            st.authorise_supervisor(conn)
     _tell_storage(db.removed, db.safety_copy, "upgrade")
     if db.safety_copy is not None:
         _move_file_settings()
