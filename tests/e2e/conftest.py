@@ -77,7 +77,9 @@ class ProcDesk:
     def environ(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         return {**self.env, **(extra or {})}
 
-    def run(self, *args: str, env: dict[str, str] | None = None, timeout: float = 120, input: str | None = None) -> Proc:
+    def run(
+        self, *args: str, env: dict[str, str] | None = None, timeout: float = 120, input: str | None = None
+    ) -> Proc:
         res = subprocess.run(
             [self.exe, *map(str, args)], env=self.environ(env), capture_output=True, timeout=timeout,
             **({"input": input.encode("utf-8")} if input is not None else {"stdin": subprocess.DEVNULL}),
@@ -115,10 +117,9 @@ class ProcDesk:
 
         from deskctl import config as config_mod
         from deskctl.services.context import Unit
+        from deskctl.services.settings import desk_settings
         from deskctl.store.engine import open_database
         from deskctl.timeparse import Clock
-
-        from deskctl.services.settings import desk_settings
 
         db = open_database(self.db)
         try:
