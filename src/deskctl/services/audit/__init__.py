@@ -1,4 +1,4 @@
-"""Reading and verifying the audit trail (docs/design.md §9, docs/audit.md).
+"""Reading and verifying the audit trail (docs/design.md §3, docs/audit.md).
 
 - `log`: the newest events, and how one event reads;
 - `verify`: the hash chain, anchors (`ID:HASH` of the chain head) and the whole check;

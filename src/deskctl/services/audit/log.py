@@ -1,4 +1,4 @@
-"""The audit log: the newest events, and how one event reads (docs/design.md §9)."""
+"""The audit log: the newest events, and how one event reads (docs/design.md §3)."""
 
 from __future__ import annotations
 

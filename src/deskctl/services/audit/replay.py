@@ -1,4 +1,4 @@
-"""Replaying the audit trail against the rows it describes (docs/design.md §9, docs/audit.md).
+"""Replaying the audit trail against the rows it describes (docs/design.md §3, docs/audit.md).
 
 The hash chain proves the events were not edited; it says nothing about the tables. Replay
 folds each ticket's, shift's and inspection run's events, in order, into the values the row

@@ -1,4 +1,4 @@
-"""Verifying the audit trail (docs/design.md §9, docs/audit.md): the hash chain, an anchor kept
+"""Verifying the audit trail (docs/design.md §3, docs/audit.md): the hash chain, an anchor kept
 elsewhere, and the replay of events against the rows; plus the database's integrity check."""
 
 from __future__ import annotations
