@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from itertools import groupby
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import String, func, select, tuple_, type_coerce
 from sqlmodel import Session, col
@@ -34,8 +34,7 @@ SHIFT_OPENINGS = ("planned", "assigned")
 RESULT_KINDS = ("ok", "fail", "skipped")
 
 
-@dataclass(frozen=True)
-class EventRow:
+class EventRow(NamedTuple):
     """The columns replay reads from one event (its instant as stored text, parsed on demand)."""
 
     entity_id: int
@@ -110,12 +109,12 @@ def _events(session: Session, entity: str, batch: int) -> Iterator[EventRow]:
     after: tuple[int, int] | None = None
     while True:
         q = query if after is None else query.where(tuple_(col(Event.entity_id), col(Event.id)) > tuple_(*after))
-        rows = session.execute(q).all()
-        for r in rows:
-            yield EventRow(int(r[0]), int(r[1]), str(r[2]), r[3], r[4], r[5], r[6], r[7])
+        rows = session.connection().execute(q).all()  # Core rows: no ORM loading on this hot path
+        yield from map(EventRow._make, rows)
         if len(rows) < batch:
             return
-        after = (int(rows[-1][0]), int(rows[-1][1]))
+        last = EventRow._make(rows[-1])
+        after = (last.entity_id, last.id)
 
 
 def _rows(session: Session, columns: tuple, batch: int) -> Iterator[tuple]:
@@ -126,7 +125,7 @@ def _rows(session: Session, columns: tuple, batch: int) -> Iterator[tuple]:
         q = select(*columns).order_by(ident).limit(batch)
         if last is not None:
             q = q.where(ident > last)
-        rows = session.execute(q).all()
+        rows = session.connection().execute(q).all()
         yield from (tuple(r) for r in rows)
         if len(rows) < batch:
             return
