@@ -157,6 +157,13 @@ def test_verify_names_a_ticket_row_edited_with_sql(audited, ticket, column, valu
     assert view["first_broken_event"] is None  # the chain itself is intact: only replay sees it
 
 
+def test_a_huge_forged_value_is_quoted_short(audited):
+    _sql(audited, "UPDATE ticket SET status = ? WHERE id = ?", "x" * 120_000, NEW)
+    problem = _verify(audited)["problem"]
+    assert problem.startswith(f"ticket {NEW}: status is {'x' * 60}… (120000 characters) in the row, new by its")
+    assert len(problem) < 200
+
+
 def test_verify_counts_every_differing_row_and_names_the_first(audited):
     _sql(audited, "UPDATE ticket SET status = 'closed' WHERE id IN (?, ?)", ESCALATED, NEW)
     view = _verify(audited)
@@ -333,11 +340,16 @@ def test_anchor_finds_the_tail_replaced_by_other_events(audited):
 
 @pytest.mark.parametrize("text", ["", "12", "12:", ":" + "a" * 64, "x:" + "a" * 64, "12:" + "a" * 63,
                                   "12:" + "g" * 64, "-1:" + "a" * 64, "0:" + "a" * 64, "12 " + "a" * 64,
-                                  "1" * 20 + ":" + "a" * 64])
+                                  "1" * 20 + ":" + "a" * 64, "9" * 19 + ":" + "a" * 64])
 def test_a_bad_anchor_is_bad_input(text):
     with pytest.raises(InvalidInput) as caught:
         parse_anchor(text)
     assert "\n" not in caught.value.message and "anchor" in caught.value.message
+
+
+def test_the_largest_event_id_is_a_valid_anchor_that_no_trail_reaches(audited):
+    view = _verify(audited, anchor=f"{2**63 - 1}:{'a' * 64}")
+    assert view["anchor_ok"] is False and "the last events were deleted" in view["problem"]
 
 
 def test_a_long_bad_anchor_is_quoted_short(audited):

@@ -293,12 +293,16 @@ def _results(counts: dict[str, int]) -> str:
 # --- comparing -------------------------------------------------------------------------------
 
 
+SHOWN_MAX = 60  # characters of a value quoted in a problem line
+
+
 def shown(value: Any, tz: tzinfo) -> str:
     if value is None:
         return "not set"
     if isinstance(value, datetime):
         return iso(value, tz) or ""
-    return str(value)
+    text = str(value)
+    return text if len(text) <= SHOWN_MAX else f"{text[:SHOWN_MAX]}… ({len(text)} characters)"
 
 
 def _differs(entity: str, ident: int, row: dict[str, Any], state: Replayed | None, tz: tzinfo) -> Difference | None:

@@ -14,6 +14,7 @@ from deskctl.store import audit
 
 # the head of an empty trail: no event, the chain's genesis hash
 EMPTY_ANCHOR_ID = 0
+MAX_EVENT_ID = 2**63 - 1  # SQLite's integer key
 _ANCHOR = re.compile(r"(\d{1,19}):([0-9a-fA-F]{64})")
 
 
@@ -37,6 +38,8 @@ def parse_anchor(text: str) -> Anchor:
             "as `deskctl audit anchor` prints it)"
         )
     ident, digest = int(m.group(1)), m.group(2).lower()
+    if ident > MAX_EVENT_ID:
+        raise InvalidInput(f"anchor event id {ident} is beyond the largest event id there can be ({MAX_EVENT_ID})")
     if ident == EMPTY_ANCHOR_ID and digest != audit.GENESIS:
         raise InvalidInput(f"anchor {value!r}: event 0 is the empty trail, whose hash is {audit.GENESIS}")
     return Anchor(ident, digest)
