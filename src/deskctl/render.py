@@ -339,6 +339,12 @@ def message(text: str, *, style: str | None = None) -> None:
         sys.stderr.write(visible(text, keep_newlines=True) + "\n")
 
 
+def line(text: str) -> None:
+    """One line of data on stdout, as it is (for values scripts read, such as an anchor)."""
+    sys.stdout.write(visible(text) + "\n")
+    sys.stdout.flush()
+
+
 def error_line(text: str) -> None:
     sys.stderr.write(f"deskctl: error: {visible(text)}\n")
     sys.stderr.flush()

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 config_app = command_group("Show and change the configuration.")
 db_app = command_group("Database upkeep: upgrade, backup, restore, check.")
-audit_app = command_group("The audit trail: log and hash-chain verification.")
+audit_app = command_group("The audit trail: log, anchors and verification.")
 
 
 def register(app: typer.Typer) -> None:
@@ -426,15 +426,43 @@ def audit_log(
     ])
 
 
-@audit_app.command("verify")
-def audit_verify(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
-    """Recompute the hash chain; exit 1 and name the first broken event if any."""
+@audit_app.command("anchor")
+def audit_anchor(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
+    """Print the chain head as ID:HASH, to keep elsewhere and check later with verify --anchor."""
     from deskctl import render
-    from deskctl.services.audit import verify_chain
+    from deskctl.services.audit import anchor
 
     out = output_format(fmt, as_json)
     with state().read() as r:
-        view = r.call(verify_chain)
-    render.emit(view, out, title="audit chain")
+        view = r.call(anchor)
+    if view["id"] == 0:
+        render.message("the audit trail is empty: its anchor is event 0 and the genesis hash (it proves nothing yet)")
+    if out == "table":
+        render.line(f"{view['id']}:{view['hash']}")
+    else:
+        render.emit(view, out)
+
+
+@audit_app.command("verify")
+def audit_verify(
+    anchor: Annotated[str | None, typer.Option(
+        "--anchor", metavar="ID:HASH",
+        help="A chain head taken earlier (`audit anchor`): fail if the trail was cut or rewritten since.")] = None,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """Check the hash chain, an anchor and every ticket, shift and run against its events; exit 1 on a fault."""
+    from deskctl import render
+    from deskctl.services.audit import parse_anchor, verify_audit
+
+    out = output_format(fmt, as_json)
+    given = parse_anchor(anchor) if anchor is not None else None
+    with state().read() as r:
+        view = r.call(verify_audit, anchor=given)
+    shown = {k: v for k, v in view.items() if k not in ("first_difference", "problems")}
+    render.emit(view, out, table=lambda v: [render.kv_table(
+        [*shown.items(), *(("problem " + str(n), p) for n, p in enumerate(v["problems"][1:], 2))],
+        title="audit trail",
+    )])
     if not view["ok"]:
         raise typer.Exit(ExitCode.CHECK_FOUND)

@@ -73,12 +73,12 @@ def _kv(pairs: dict, title: str) -> Table:
     return render.kv_table([(render.header_for(k), render.shown(k, v)) for k, v in pairs.items()], title=title)
 
 
-def _head(view: dict) -> Table:
+def _head(view: dict, extra: Iterable[tuple[str, Any]] = ()) -> Table:
     from deskctl import render
 
     p = view["period"]
     return render.kv_table(
-        [("period", p["label"]), ("from", p["from"]), ("to", p["to"]), ("generated", view["generated_at"])],
+        [("period", p["label"]), ("from", p["from"]), ("to", p["to"]), ("generated", view["generated_at"]), *extra],
         title=f"report {view['report']}",
     )
 
@@ -90,6 +90,8 @@ def _document(view: dict, sections: list[tuple[str, Any]]) -> tuple[str, str, li
     p = view["period"]
     intro = (f"From {plain_text(p['from'])} to {plain_text(p['to'])} ({view['timezone']}), "
              f"generated {plain_text(view['generated_at'])}.")
+    if view.get("audit_anchor"):
+        intro += f" Audit anchor: `{plain_text(view['audit_anchor'])}`."
     return f"{view['report']} report — {p['label']}", intro, sections
 
 
@@ -151,7 +153,7 @@ def daily(
     ]
 
     def tables(v: dict) -> Iterator[Table]:
-        yield _head(v)
+        yield _head(v, [("audit anchor", v["audit_anchor"])])
         yield _kv(v["tickets"], "tickets")
         yield render.bar_chart([(d["day"][5:], d["opened"]) for d in v["tickets_per_day"]], "tickets opened per day")
         yield _kv({**v["backlog"]["by_priority"], "total": v["backlog"]["total"]}, "backlog by priority")

@@ -103,6 +103,18 @@ def chain_hash(event: Event) -> str:
     return _digest(event)
 
 
+def head(session: Session) -> tuple[int, str] | None:
+    """The chain's head: (last event id, its hash), or None when the trail is empty."""
+    row = session.execute(select(col(Event.id), col(Event.hash)).order_by(col(Event.id).desc()).limit(1)).first()
+    return None if row is None else (int(row[0]), str(row[1]))
+
+
+def hash_of(session: Session, event_id: int) -> str | None:
+    """The stored chain hash of one event, or None when there is no such event."""
+    value = session.execute(select(col(Event.hash)).where(col(Event.id) == event_id)).scalar()
+    return None if value is None else str(value)
+
+
 def verify(session: Session, batch: int = 5000) -> tuple[int, Event | None, str]:
     """Walk the chain. Returns (events checked, first broken event or None, what is wrong)."""
     prev_hash = GENESIS

@@ -3,7 +3,9 @@
 Tickets opened / resolved / closed, tickets per day over the last week, the backlog by
 priority and age at the end of the day (or now), SLA breaches that fell due in the day,
 inspections done / missed / overdue with their findings, who was on duty with attendance
-anomalies, and the handovers with whether they were taken over.
+anomalies, and the handovers with whether they were taken over. It carries the audit trail's
+head at the time it is made (`audit_anchor`, ID:HASH), so that a page mailed out keeps an anchor
+off the machine (docs/audit.md).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from deskctl.config import Config
 from deskctl.domain.periods import Period, days_period
 from deskctl.domain.shift_time import handover_flagged
 from deskctl.errors import InvalidInput
+from deskctl.services.audit.verify import head_anchor
 from deskctl.services.people.staff import handles_by_id
 from deskctl.services.reports import attendance, common
 from deskctl.services.reports import inspections as insp
@@ -170,6 +173,8 @@ def build(*, session: Session, now: datetime, config: Config, tz: tzinfo, period
         "attendance_anomalies": [d for d in duty if period.contains(d["start_at"])
                                  and d["attendance"] not in ("ok", "upcoming", "awaiting clock-in", "")],
         "handovers": handovers(session, period, now=now, config=config),
+        # the chain head as this page is made (not as the period ended): `audit verify --anchor`
+        "audit_anchor": str(head_anchor(session)),
     })
     return view
 
@@ -189,4 +194,5 @@ def summary_rows(view: dict) -> list[dict]:
     rows.append({"metric": "handovers", "value": len(view["handovers"])})
     rows.append({"metric": "handovers.not_taken_over",
                  "value": sum(1 for h in view["handovers"] if not h["taken_over"])})
+    rows.append({"metric": "audit_anchor", "value": view["audit_anchor"]})
     return rows

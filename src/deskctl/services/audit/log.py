@@ -1,4 +1,4 @@
-"""Reading the audit trail: the log, and verification of the hash chain."""
+"""The audit log: the newest events, and how one event reads (docs/design.md §3)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from deskctl.store import audit
 from deskctl.store.tables import Event
 
 # An instant as events store it in text: ISO 8601 date and time with an offset (or Z).
@@ -66,19 +65,3 @@ def audit_log(
     rows = list(session.execute(query).scalars())
     rows.reverse()
     return [event_view(e) for e in rows]
-
-
-def verify_chain(*, session: Session) -> dict:
-    checked, broken, reason = audit.verify(session)
-    return {
-        "ok": broken is None,
-        "events_checked": checked,
-        "first_broken_event": None if broken is None else broken.id,
-        "problem": reason or None,
-    }
-
-
-def integrity_check(*, session: Session) -> dict:
-    rows = [r[0] for r in session.connection().exec_driver_sql("PRAGMA integrity_check").all()]
-    fk = session.connection().exec_driver_sql("PRAGMA foreign_key_check").all()
-    return {"integrity": rows[:20], "foreign_key_violations": len(fk), "ok": rows == ["ok"] and not fk}

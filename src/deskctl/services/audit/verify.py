@@ -1,0 +1,123 @@
+"""Verifying the audit trail (docs/design.md §3, docs/audit.md): the hash chain, an anchor kept
+elsewhere, and the replay of events against the rows; plus the database's integrity check."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import tzinfo
+
+from sqlmodel import Session
+
+from deskctl.errors import InvalidInput
+from deskctl.store import audit
+
+# the head of an empty trail: no event, the chain's genesis hash
+EMPTY_ANCHOR_ID = 0
+MAX_EVENT_ID = 2**63 - 1  # SQLite's integer key
+_ANCHOR = re.compile(r"(\d{1,19}):([0-9a-fA-F]{64})")
+
+
+@dataclass(frozen=True)
+class Anchor:
+    id: int
+    hash: str
+
+    def __str__(self) -> str:
+        return f"{self.id}:{self.hash}"
+
+
+def parse_anchor(text: str) -> Anchor:
+    """`ID:HASH` as `audit anchor` prints it; anything else is bad input (exit 2)."""
+    value = (text or "").strip()
+    m = _ANCHOR.fullmatch(value)
+    if m is None:
+        shown = value if len(value) <= 60 else f"{value[:60]}… ({len(value)} characters)"
+        raise InvalidInput(
+            f"anchor {shown!r} is not ID:HASH (the event id, a colon and its 64-hex-digit chain hash, "
+            "as `deskctl audit anchor` prints it)"
+        )
+    ident, digest = int(m.group(1)), m.group(2).lower()
+    if ident > MAX_EVENT_ID:
+        raise InvalidInput(f"anchor event id {ident} is beyond the largest event id there can be ({MAX_EVENT_ID})")
+    if ident == EMPTY_ANCHOR_ID and digest != audit.GENESIS:
+        raise InvalidInput(f"anchor {value!r}: event 0 is the empty trail, whose hash is {audit.GENESIS}")
+    return Anchor(ident, digest)
+
+
+def head_anchor(session: Session) -> Anchor:
+    """The chain head as an anchor; on an empty trail `0:000…0` (the genesis: proves nothing yet)."""
+    top = audit.head(session)
+    return Anchor(EMPTY_ANCHOR_ID, audit.GENESIS) if top is None else Anchor(*top)
+
+
+def anchor(*, session: Session) -> dict:
+    """`audit anchor`: {"id", "hash"} of the last event (0 and the genesis hash on an empty trail)."""
+    a = head_anchor(session)
+    return {"id": a.id, "hash": a.hash}
+
+
+def check_anchor(session: Session, given: Anchor) -> str | None:
+    """What is wrong with the trail against an anchor taken earlier, or None."""
+    if given.id == EMPTY_ANCHOR_ID:
+        return None  # the empty trail's anchor: every trail began there
+    stored = audit.hash_of(session, given.id)
+    if stored is None:
+        top = audit.head(session)
+        if top is None or top[0] < given.id:
+            ends = "the audit trail is empty" if top is None else f"the chain ends at event {top[0]}"
+            return (f"anchor {given.id}: {ends}, before the anchor's event {given.id}; "
+                    "the last events were deleted")
+        return f"anchor {given.id}: event {given.id} no longer exists (deleted)"
+    if stored != given.hash:
+        return (f"anchor {given.id}: event {given.id}'s chain hash is {stored[:12]}…, the anchor's is "
+                f"{given.hash[:12]}…; the trail up to event {given.id} was rewritten (its chain recomputed)")
+    return None
+
+
+def verify_chain(*, session: Session) -> dict:
+    """The hash chain alone (as `db check` reports it)."""
+    checked, broken, reason = audit.verify(session)
+    return {
+        "ok": broken is None,
+        "events_checked": checked,
+        "first_broken_event": None if broken is None else broken.id,
+        "problem": reason or None,
+    }
+
+
+def verify_audit(*, session: Session, tz: tzinfo, anchor: str | Anchor | None = None) -> dict:
+    """`audit verify`: the chain, the anchor (when given) and the replay of tickets, shifts and
+    inspection runs against their rows. `problem` is the first thing wrong; `problems` all three
+    checks' findings (at most one each)."""
+    from deskctl.services.audit.replay import replay  # its tables only when replaying
+
+    given = parse_anchor(anchor) if isinstance(anchor, str) else anchor
+    chain = verify_chain(session=session)
+    anchor_problem = None if given is None else check_anchor(session, given)
+    replayed = replay(session, tz=tz)
+    broken = chain["first_broken_event"]
+    problems = [p for p in (
+        None if broken is None else f"the chain breaks at event {broken}: {chain['problem']}",
+        anchor_problem,
+        None if replayed.first is None else replayed.first.text,
+    ) if p]
+    return {
+        "ok": not problems,
+        "events_checked": chain["events_checked"],
+        "first_broken_event": chain["first_broken_event"],
+        "problem": problems[0] if problems else None,
+        "head": str(head_anchor(session)),
+        "anchor": None if given is None else str(given),
+        "anchor_ok": None if given is None else anchor_problem is None,
+        "rows_replayed": replayed.rows,
+        "rows_differing": replayed.differing,
+        "first_difference": None if replayed.first is None else replayed.first.view(),
+        "problems": problems,
+    }
+
+
+def integrity_check(*, session: Session) -> dict:
+    rows = [r[0] for r in session.connection().exec_driver_sql("PRAGMA integrity_check").all()]
+    fk = session.connection().exec_driver_sql("PRAGMA foreign_key_check").all()
+    return {"integrity": rows[:20], "foreign_key_violations": len(fk), "ok": rows == ["ok"] and not fk}
