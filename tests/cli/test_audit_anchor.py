@@ -39,6 +39,8 @@ def test_audit_anchor_prints_the_head_as_one_line(staffed):
 
 
 def test_audit_anchor_on_an_empty_desk_is_the_genesis_and_says_so(desk):
+    with sqlite3.connect(desk.db) as con:  # a desk of before settings were events: nothing yet
+        con.execute("DELETE FROM event")
     res = desk.ok("audit", "anchor")
     assert res.stdout == f"0:{GENESIS}\n"
     assert "the audit trail is empty" in res.stderr
