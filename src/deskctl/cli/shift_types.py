@@ -12,7 +12,13 @@ from deskctl.cli.state import state
 if TYPE_CHECKING:
     from deskctl.render import Col
 
-app = command_group("Shift types: local start and end, minimum staffing.")
+app = command_group("Shift types: local start and end, minimum staffing, on-call team.")
+
+TeamOpt = Annotated[
+    str | None,
+    typer.Option("--team", help="On-call rota of this team: tier2, tier3 (or 2, 3), or a name with --tier."),
+]
+TierOpt = Annotated[int | None, typer.Option("--tier", help="Tier the team is on call for (2 or 3).")]
 
 
 def _type_columns() -> list[Col]:
@@ -21,6 +27,7 @@ def _type_columns() -> list[Col]:
     return [
         Col("name", style="bold"), Col("start"), Col("end"), Col("crosses_midnight", "overnight"),
         Col("night"), Col("min_staff", "min staff", justify="right"), Col("active"),
+        Col("team", fmt=lambda v: v or "desk"), Col("tier", justify="right"),
     ]
 
 
@@ -34,16 +41,18 @@ def type_add(
     start: Annotated[str, typer.Option("--start", help="Local start, HH:MM (desk time zone).")],
     end: Annotated[str, typer.Option("--end", help="Local end, HH:MM; at or before the start = next day.")],
     min_staff: Annotated[int, typer.Option("--min-staff", help="People needed on this shift.")] = 1,
+    team: TeamOpt = None,
+    tier: TierOpt = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
 ) -> None:
-    """Add a shift type (supervisor only)."""
+    """Add a shift type (supervisor only): desk duty, or with --team an on-call rota for technicians."""
     from deskctl import render
     from deskctl.services.shifts import types as svc
 
     out = output_format(fmt, as_json)
     with state().write() as w:
-        view = w.call(svc.add_type, name=name, start=start, end=end, min_staff=min_staff)
+        view = w.call(svc.add_type, name=name, start=start, end=end, min_staff=min_staff, team=team, tier=tier)
     render.emit(view, out, title=f"added shift type {view['name']}")
 
 
@@ -70,17 +79,23 @@ def type_edit(
         bool | None,
         typer.Option("--active/--inactive", help="Retire the type (no planning, no gaps) or bring it back."),
     ] = None,
+    team: Annotated[
+        str | None,
+        typer.Option("--team", help="Make it an on-call rota (tier2, tier3, a name with --tier) or desk duty (desk)."),
+    ] = None,
+    tier: TierOpt = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
 ) -> None:
-    """Change a shift type (supervisor only). Shifts already on the rota keep their times."""
+    """Change a shift type (supervisor only). Shifts already on the rota keep their times; a type with
+    shifts keeps its team."""
     from deskctl import render
     from deskctl.services.shifts import types as svc
 
     out = output_format(fmt, as_json)
     with state().write() as w:
         view = w.call(svc.edit_type, name=name, new_name=new_name, start=start, end=end, min_staff=min_staff,
-                      active=active)
+                      active=active, team=team, tier=tier)
     render.emit(view, out, title=f"edited shift type {view['name']}")
 
 

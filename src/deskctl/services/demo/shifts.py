@@ -17,6 +17,7 @@ from deskctl.services.shifts import attendance as shift_attendance
 from deskctl.services.shifts import handover as shift_handover
 from deskctl.services.shifts import rota as shift_rota
 from deskctl.services.shifts import types as shift_types
+from deskctl.services.shifts.teams import desk_duty
 from deskctl.store.tables import Shift, Staff
 from deskctl.timeparse import Clock
 
@@ -49,7 +50,7 @@ def _started(ctx: DemoContext) -> list[tuple[Shift, str]]:
         ctx.session.execute(
             select(Shift, col(Staff.handle))
             .join(Staff, col(Shift.staff_id) == col(Staff.id))
-            .where(col(Shift.start_at) <= ctx.now)
+            .where(col(Shift.start_at) <= ctx.now, desk_duty())
             .order_by(col(Shift.start_at))
         ).all()
     )
