@@ -113,6 +113,7 @@ def test_on_call_nights_in_a_row_need_no_rest_but_desk_duty_does(oncall):
     view = plan(oncall, "2026-11-23", "2026-11-29", "oncall-t2", members=["li"])
     assert (view["planned"], view["unfilled"]) == (7, [])
     assert [s["who"] for s in shifts(oncall, team="tier2")] == ["li"] * 7
+    assign(oncall, "2026-11-30", "oncall-t2", "li")  # one more night, assigned singly: 10 h after the last
     # the same hours as desk duty are refused for short rest
     oncall.write(types.add_type, name="evening", start="18:00", end="08:00")
     assign(oncall, "2026-12-01", "evening", "zhang")
