@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -10,6 +10,10 @@ from deskctl.cli.options import FormatOpt, JsonOpt, command_group, output_format
 from deskctl.cli.state import state
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from rich.table import Table
+
     from deskctl.render import Col
 
 app = command_group("Shift types: local start and end, minimum staffing, on-call team.")
@@ -27,8 +31,22 @@ def _type_columns() -> list[Col]:
     return [
         Col("name", style="bold"), Col("start"), Col("end"), Col("crosses_midnight", "overnight"),
         Col("night"), Col("min_staff", "min staff", justify="right"), Col("active"),
-        Col("team", fmt=lambda v: v or "desk"), Col("tier", justify="right"),
+        Col("team"), Col("tier", justify="right"),
     ]
+
+
+def _team_text(row: dict[str, Any]) -> str:
+    """The table's team column: desk, tier2, or network (3) for a team named freely."""
+    if row["team"] is None:
+        return "desk"
+    return row["team"] if row["team"] == f"tier{row['tier']}" else f"{row['team']} ({row['tier']})"
+
+
+def _types_table(rows: list[dict[str, Any]]) -> Iterator[Table]:
+    from deskctl import render
+
+    cols = [c for c in _type_columns() if c.key != "tier"]  # 80 columns: the tier is in the team's text
+    yield render.rows_table([{**r, "team": _team_text(r)} for r in rows], cols)
 
 
 
@@ -65,7 +83,7 @@ def type_list(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
     out = output_format(fmt, as_json)
     with state().read() as r:
         rows = r.call(svc.list_types)
-    render.emit(rows, out, columns=_type_columns())
+    render.emit(rows, out, columns=_type_columns(), table=_types_table if rows else None)
 
 
 @app.command("edit")
