@@ -176,7 +176,14 @@ def test_shift_now_unknown_team_is_not_found(night):
 
 
 def test_shift_list_by_team(night):
-    assert [s["who"] for s in shifts(night, team="tier2")] == ["li"]
+    night.set_now("2026-11-25T09:00:00+08:00")  # all over, none clocked
+    on_call = shifts(night, team="tier2")
+    assert [(s["who"], s["team"], s["attendance"], s["no_show"]) for s in on_call] == [("li", "tier2", "", False)]
+    desk = shifts(night, team="desk")
+    assert [(s["who"], s["team"], s["attendance"]) for s in desk] == [
+        ("zhang", None, "no-show"), ("wang", None, "no-show")]
+    night.set_now("2026-11-23T19:00:00+08:00")
+    assert shifts(night, team="tier2")[0]["attendance"] == "on call"
     assert [s["who"] for s in shifts(night, team="desk")] == ["zhang", "wang"]
     assert len(shifts(night)) == 4  # the whole rota: desk duty and on call
 

@@ -53,7 +53,7 @@ def shift_columns() -> list[Col]:
         Col("id", justify="right"), Col("day"), Col("type", style="bold"), Col("who"),
         Col("start_at", "start"), Col("end_at", "end"), Col("hours", justify="right"),
         Col("clock_in_at", "in"), Col("clock_out_at", "out"),
-        Col("attendance", style_of=lambda v: "red" if v and v not in ("ok", "on duty") else None),
+        Col("attendance", style_of=lambda v: "red" if v and v not in ("ok", "on duty", "on call") else None),
     ]
 
 

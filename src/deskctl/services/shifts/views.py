@@ -123,20 +123,34 @@ def in_window(query: Query, window: Window) -> Query:
 # --- views --------------------------------------------------------------------------------
 
 
-def shift_query() -> Select[Shift, str, str]:
+def shift_query() -> Select[Shift, str, str, str | None]:
+    """(shift, type name, holder's handle, team: None for desk duty)."""
     return (
-        select(Shift, col(ShiftType.name), col(Staff.handle))
+        select(Shift, col(ShiftType.name), col(Staff.handle), col(ShiftType.team))
         .join(ShiftType, col(Shift.type_id) == col(ShiftType.id))
         .join(Staff, col(Shift.staff_id) == col(Staff.id))
     )
 
 
-def shift_view(shift: Shift, type_name: str, handle: str, *, now: datetime, tz: tzinfo, grace: timedelta) -> dict:
+def shift_view(shift: Shift, type_name: str, handle: str, *, now: datetime, tz: tzinfo, grace: timedelta,
+               team: str | None = None) -> dict:
+    """One shift. An on-call shift (`team`) is never clocked: its attendance is `on call` while it
+    runs, and it is never late, early or a no-show."""
     facts = attendance(
         start=shift.start_at, end=shift.end_at, clock_in=shift.clock_in_at,
         clock_out=shift.clock_out_at, now=now, grace=grace,
     )
     local_start, local_end = shift.start_at.astimezone(tz), shift.end_at.astimezone(tz)
+    if team is not None:
+        summary = "on call" if shift.start_at <= now < shift.end_at else ""
+        return {
+            "id": shift.id, "day": shift.day, "type": type_name, "who": handle,
+            "start_at": shift.start_at, "end_at": shift.end_at,
+            "hours": round((shift.end_at - shift.start_at).total_seconds() / 3600, 2),
+            "night": is_night(local_start.time(), local_end.time()), "weekend": is_weekend(shift.day),
+            "clock_in_at": None, "clock_out_at": None, "attendance": summary,
+            "late_seconds": None, "early_leave_seconds": None, "no_show": False, "team": team,
+        }
     return {
         "id": shift.id,
         "day": shift.day,
@@ -153,12 +167,13 @@ def shift_view(shift: Shift, type_name: str, handle: str, *, now: datetime, tz: 
         "late_seconds": facts.late_seconds,
         "early_leave_seconds": facts.early_leave_seconds,
         "no_show": facts.no_show,
+        "team": None,
     }
 
 
 def views(rows: Iterable, *, now: datetime, tz: tzinfo, config: Config) -> list[dict]:
     grace = config.duration("shift.grace")
-    return [shift_view(s, t, h, now=now, tz=tz, grace=grace) for s, t, h in rows]
+    return [shift_view(s, t, h, now=now, tz=tz, grace=grace, team=team) for s, t, h, team in rows]
 
 
 def get_shift(session: Session, shift_id: int) -> Shift:
@@ -264,7 +279,7 @@ def duty_now(*, session: Session, now: datetime, tz: tzinfo, config: Config, tea
     current_rows = session.execute(
         shift_query().where(covering, rota).order_by(col(Shift.end_at), col(Staff.handle))
     ).all()
-    current_ids = {s.id for s, _, _ in current_rows}
+    current_ids = {row[0].id for row in current_rows}
     upcoming_rows = [row for row in session.execute(
         shift_query()
         .where(col(Shift.start_at) > now, col(Shift.start_at) <= now + timedelta(days=7), rota)
@@ -406,7 +421,7 @@ def export_ics(
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", f"Duty rota{' — ' + who if who else ''}")
-    for shift, type_name, handle in rows:
+    for shift, type_name, handle, team in rows:
         event = Event()
         event.add("uid", shift_uid(shift))
         event.add("dtstamp", now)
@@ -417,9 +432,9 @@ def export_ics(
         event.add(
             "description",
             f"deskctl shift {shift.id}: {type_name} on {shift.day.isoformat()} "
-            f"({local:%H:%M} {tz}), on duty: {handle}",
+            f"({local:%H:%M} {tz}), {'on duty' if team is None else 'on call (' + team + ')'}: {handle}",
         )
-        event.add("categories", ["duty", type_name])
+        event.add("categories", ["duty" if team is None else "on call", type_name])
         event.add("transp", "OPAQUE")
         cal.add_component(event)
     return cal.to_ical(), len(rows)
