@@ -83,7 +83,7 @@ def test_edit_type_team_only_while_no_shift_uses_it(oncall):
 # --- who holds on-call shifts ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("who, snippet", [("zhang", "zhang is a officer"), ("maria", "a tier-3 technician")])
+@pytest.mark.parametrize("who, snippet", [("zhang", "zhang is an officer"), ("maria", "a tier-3 technician")])
 def test_on_call_shift_is_for_technicians_of_its_tier(oncall, who, snippet):
     with pytest.raises(InvalidInput, match=snippet):
         assign(oncall, "2026-11-23", "oncall-t2", who)

@@ -81,7 +81,8 @@ def check_member(row: ShiftType, member: Staff) -> None:
     if row.team is None:
         return
     if member.role != "technician" or member.tier != row.tier:
-        what = f"a tier-{member.tier} technician" if member.role == "technician" else f"a {member.role}"
+        article = "an" if member.role[:1] in "aeiou" else "a"
+        what = f"a tier-{member.tier} technician" if member.role == "technician" else f"{article} {member.role}"
         raise InvalidInput(
             f"{member.handle} is {what}; shift type {row.name!r} is the on-call rota of team {row.team} "
             f"(tier-{row.tier} technicians only)"
