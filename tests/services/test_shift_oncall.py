@@ -170,6 +170,11 @@ def test_shift_now_for_a_team(night):
     assert [r["who"] for r in night.read(views.duty_now, team="tier3")["on_duty"]] == ["maria"]
 
 
+def test_shift_now_team_desk_is_the_desk_view(night):
+    night.set_now("2026-11-24T02:40:00+08:00")
+    assert night.read(views.duty_now, team="desk") == night.read(views.duty_now)
+
+
 def test_shift_now_unknown_team_is_not_found(night):
     with pytest.raises(NotFound, match=r"no on-call rota for team 'network' \(teams: tier2, tier3\)"):
         night.read(views.duty_now, team="network")

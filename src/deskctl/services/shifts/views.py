@@ -270,9 +270,11 @@ def duty_now(*, session: Session, now: datetime, tz: tzinfo, config: Config, tea
     on duty). With `team`, the same for that on-call rota (`on_duty` = on call); the desk view
     lists who is on call now under `on_call`."""
     choice = choose_team(session, team) if team else None
+    if choice is not None and choice.desk:
+        choice = None  # `--team desk` is the desk's own view
     rota = choice.clause() if choice is not None else desk_duty()
     covering = _covering(now)
-    if choice is None or choice.desk:
+    if choice is None:
         covering = or_(covering, and_(
             col(Shift.start_at) > now, col(Shift.start_at) <= now + config.duration("shift.clock_window"),
             col(Shift.clock_in_at).is_not(None), col(Shift.clock_in_at) <= now, col(Shift.clock_out_at).is_(None)))
