@@ -12,6 +12,8 @@ import pytest
 
 from deskctl.store import schema
 
+CURRENT = schema.HEAD  # the revision the test desks are at
+
 
 def _one_error_line(res, code: int) -> str:
     assert res.exit_code == code, (res.exit_code, res.stderr)
@@ -23,7 +25,7 @@ def _one_error_line(res, code: int) -> str:
 
 @pytest.fixture
 def behind(staffed, monkeypatch):
-    """The staffed desk, one schema revision behind this program."""
+    """The staffed desk, one schema revision behind this program (a made-up next revision)."""
     monkeypatch.setattr(schema, "KNOWN_REVISIONS", (*schema.KNOWN_REVISIONS, "9999"))
     monkeypatch.setattr(schema, "HEAD", "9999")
     return staffed
@@ -43,7 +45,7 @@ def test_behind_schema_every_other_command_exits_6_asking_for_upgrade(behind, ar
     before = behind.db.read_bytes()
     res = behind.run(*(a.format(root=behind.root) for a in args))
     err = _one_error_line(res, 6)
-    assert "schema 0002" in err and "`deskctl db upgrade`" in err
+    assert f"schema {CURRENT}" in err and "`deskctl db upgrade`" in err
     assert behind.db.read_bytes() == before
     assert not list(behind.root.glob("*.bak")) and not (behind.root / "bk.db").exists()
 

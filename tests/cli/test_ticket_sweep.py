@@ -31,7 +31,7 @@ def test_ticket_sweep_table_output_one_line_per_action(staffed):
     assert res.exit_code == 0
     assert res.stdout.splitlines() == [
         "ticket 1: response breach recorded (due 2026-11-23T09:15:00+08:00)",
-        "ticket 1: escalated (tier 2, assignee li)",
+        "ticket 1: escalated (tier 2, assignee li; least loaded, nobody on call)",
     ]
     assert res.stderr == ""
     assert staffed.json("ticket", "show", "1")["escalated"] is True
@@ -44,6 +44,6 @@ def test_ticket_sweep_runs_without_a_staff_actor(staffed):
     assert res.exit_code == 0, res.stderr
     assert res.json() == [
         {"ticket": 1, "action": "response_breach_recorded", "detail": "due 2026-11-23T09:15:00+08:00"},
-        {"ticket": 1, "action": "escalated", "detail": "tier 2, assignee li"},
+        {"ticket": 1, "action": "escalated", "detail": "tier 2, assignee li; least loaded, nobody on call"},
     ]
     assert res.stderr == ""

@@ -77,10 +77,15 @@ def test_demo_seeds_a_month_of_rota_with_late_and_one_no_show(desk):
         return ctx.counts
 
     counts = desk.write(seed)
-    assert counts["shifts"] == 62 and counts["no_shows"] == 1 and counts["handovers"] == 3
-    listed = shifts(desk, "2026-11-01", "2026-12-31")
+    assert counts["shifts"] == 62 + 62 and counts["no_shows"] == 1 and counts["handovers"] == 3
+    listed = shifts(desk, "2026-11-01", "2026-12-31", team="desk")
     assert {s["type"] for s in listed} == {"day", "night"}
     assert {s["who"] for s in listed} == {"zhang", "wang", "zhao", "sun", "chen"}
+    on_call = shifts(desk, "2026-11-01", "2026-12-31", team="tier2") + shifts(desk, "2026-11-01", "2026-12-31",
+                                                                              team="tier3")
+    assert {s["who"] for s in on_call} == {"li", "zhou", "wu", "maria", "kumar"}
+    assert all(s["clock_in_at"] is None for s in on_call)  # on call is never clocked
+    assert desk.read(views.coverage_gaps, window=window(desk, "2026-11-09", "2026-12-09"), team="tier2") == []
     assert sum(s["no_show"] for s in listed) == 1
     assert sum(1 for s in listed if s["late_seconds"]) == counts["late"] >= 3
     assert desk.read(views.coverage_gaps, window=window(desk, "2026-11-09", "2026-12-09")) == []

@@ -21,9 +21,9 @@ def test_add_type_and_list(staffed):
     add_day_and_night(staffed)
     assert staffed.read(types.list_types) == [
         {"name": "day", "start": "08:00", "end": "20:00", "crosses_midnight": False, "night": False,
-         "min_staff": 1, "active": True},
+         "min_staff": 1, "active": True, "team": None, "tier": None},
         {"name": "night", "start": "20:00", "end": "08:00", "crosses_midnight": True, "night": True,
-         "min_staff": 1, "active": True},
+         "min_staff": 1, "active": True, "team": None, "tier": None},
     ]
 
 

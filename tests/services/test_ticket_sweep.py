@@ -38,7 +38,7 @@ def test_sweep_escalates_a_response_breach_once(staffed):
     actions = d.write(sweep)
     assert actions == [
         {"ticket": 1, "action": "response_breach_recorded", "detail": "due 2026-11-23T09:15:00+08:00"},
-        {"ticket": 1, "action": "escalated", "detail": "tier 2, assignee li"},
+        {"ticket": 1, "action": "escalated", "detail": "tier 2, assignee li; least loaded, nobody on call"},
     ]
     t = show(d)
     assert (t["status"], t["tier"], t["assignee"], t["escalated"]) == ("assigned", 2, "li", True)
@@ -81,7 +81,8 @@ def test_sweep_escalates_to_the_least_loaded_technician(staffed):
     _open(d, "P1")  # ticket 2
     d.set_now("2026-11-23T09:20:00+08:00")
     escalated = [a for a in d.write(sweep) if a["action"] == "escalated"]
-    assert escalated == [{"ticket": 2, "action": "escalated", "detail": "tier 2, assignee zhou"}]
+    assert escalated == [
+        {"ticket": 2, "action": "escalated", "detail": "tier 2, assignee zhou; least loaded, nobody on call"}]
 
 
 def test_sweep_at_tier_3_flags_once(staffed):

@@ -30,6 +30,8 @@ SPEC: dict[str, dict[str, str | None]] = {
     "reopen": {"resolved": "in_progress"},
     "close": {"resolved": "closed"},
     "cancel": {s: "cancelled" for s in OPEN},
+    # a technician hands the ticket back to the desk (SPEC §12): status chosen by who is on duty
+    "release": {"assigned": None, "in_progress": None},
 }
 ALLOWED = [(a, s, t) for a, froms in SPEC.items() for s, t in froms.items()]
 REFUSED = [(a, s) for a in SPEC for s in STATUSES if s not in SPEC[a]]

@@ -36,6 +36,10 @@ app = command_group("Duty rota: shift types, planning, on duty now, swaps, gaps,
 app.add_typer(shift_types.app, name="type")
 
 WhoOpt = Annotated[str | None, typer.Option("--who", help="Only this person's shifts (staff handle).")]
+TeamOpt = Annotated[
+    str | None,
+    typer.Option("--team", help="An on-call rota: a team name, or a tier (2, tier2); desk = desk duty."),
+]
 
 
 def _split(values: list[str] | None) -> list[str]:
@@ -49,7 +53,7 @@ def shift_columns() -> list[Col]:
         Col("id", justify="right"), Col("day"), Col("type", style="bold"), Col("who"),
         Col("start_at", "start"), Col("end_at", "end"), Col("hours", justify="right"),
         Col("clock_in_at", "in"), Col("clock_out_at", "out"),
-        Col("attendance", style_of=lambda v: "red" if v and v not in ("ok", "on duty") else None),
+        Col("attendance", style_of=lambda v: "red" if v and v not in ("ok", "on duty", "on call") else None),
     ]
 
 
@@ -183,10 +187,11 @@ def list_(
     to: ToOpt = None,
     who: WhoOpt = None,
     type_name: Annotated[str | None, typer.Option("--type", help="Only this shift type.")] = None,
+    team: TeamOpt = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
 ) -> None:
-    """Shifts overlapping a window (default: today and the next 6 days)."""
+    """Shifts overlapping a window (default: today and the next 6 days), desk duty and on call."""
     from deskctl import render
     from deskctl.services.shifts import views as svc
 
@@ -194,7 +199,7 @@ def list_(
     with state().read() as r:
         now = r.clock.now()
         window = svc.parse_window(from_, to, tz=r.tz, now=now, default_days=7)
-        rows = r.call(svc.list_shifts, now=now, window=window, who=who, type_name=type_name)
+        rows = r.call(svc.list_shifts, now=now, window=window, who=who, type_name=type_name, team=team)
     render.emit(rows, out, columns=shift_columns())
 
 
@@ -217,32 +222,42 @@ def mine(
     render.emit(rows, out, columns=shift_columns())
 
 
+def _nobody(view: dict[str, Any]) -> str:
+    return f"NOBODY IS ON CALL NOW ({view['team']})" if "team" in view else "NOBODY IS ON DUTY NOW"
+
+
 def _now_tables(view: dict[str, Any]) -> Iterator[Table | Text]:
     from deskctl import render
 
-    cols = [render.Col(k) for k in ("who", "type", "since", "until", "clocked_in_at", "attendance")]
+    team = view.get("team")
     if view["nobody_on_duty"]:
-        yield render.safe("NOBODY IS ON DUTY NOW", style="bold red")
+        yield render.safe(_nobody(view), style="bold red")
+    elif team:
+        cols = [render.Col(k) for k in ("who", "type", "since", "until")]
+        yield render.rows_table(view["on_duty"], cols, title=f"on call now ({team})")
     else:
+        cols = [render.Col(k) for k in ("who", "type", "since", "until", "clocked_in_at", "attendance")]
         yield render.rows_table(view["on_duty"], cols, title="on duty now")
     yield render.kv_table(
-        [("next handover", view["next_handover_at"] or "nothing planned"),
+        [("next handover" if not team else "next change", view["next_handover_at"] or "nothing planned"),
          ("takes over", ", ".join(r["who"] for r in view["takes_over"]) or "nobody planned")],
     )
+    if view.get("on_call"):
+        yield render.rows_table(view["on_call"], [render.Col(k) for k in ("team", "who", "until")], title="on call")
 
 
 @app.command("now")
-def now(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
-    """Who is on duty now, since and until when, and who takes over next (exit 0 even if nobody)."""
+def now(team: TeamOpt = None, fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
+    """Who is on duty now (with --team: on call), until when, who takes over next (exit 0 even if nobody)."""
     from deskctl import render
     from deskctl.services.shifts import views as svc
 
     out = output_format(fmt, as_json)
     with state().read() as r:
-        view = r.call(svc.duty_now)
+        view = r.call(svc.duty_now, team=team)
     render.emit(view, out, table=_now_tables, rows_key="on_duty")
     if view["nobody_on_duty"] and out != "table":
-        render.warn("NOBODY IS ON DUTY NOW")
+        render.warn(_nobody(view))
 
 
 @app.command("gaps")
@@ -253,9 +268,11 @@ def gaps(
         str | None,
         typer.Option("--format", "-f", help="table, json, jsonl or csv (given: prints even when there is no gap)."),
     ] = None,
+    team: TeamOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Intervals with fewer people than a type's minimum, or no type at all (exit 1 if any; silent if none)."""
+    """Desk duty intervals with fewer people than a type's minimum, or no type at all; with --team, an
+    on-call rota's shortfalls (exit 1 if any; silent if none)."""
     from deskctl import render
     from deskctl.services.shifts import views as svc
 
@@ -264,7 +281,7 @@ def gaps(
     with state().read() as r:
         now = r.clock.now()
         window = svc.parse_window(from_, to, tz=r.tz, now=now, default_days=7, from_now=True)
-        rows = r.call(svc.coverage_gaps, window=window)
+        rows = r.call(svc.coverage_gaps, window=window, team=team)
     if rows or asked:
         render.emit(rows, out, columns=[
             render.Col("start_at", "from"), render.Col("end_at", "to"),

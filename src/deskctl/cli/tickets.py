@@ -56,8 +56,9 @@ def _list_columns() -> list[Col]:
 
 def _summary(view: dict, verb: str) -> str:
     who = f", {view['assignee']}" if view.get("assignee") else ""
+    picked = f" ({view['picked']})" if view.get("picked") not in (None, "named") else ""
     return (f"ticket {view['id']} {verb}: {view['priority']} {view['status'].replace('_', ' ')}, "
-            f"tier {view['tier']}{who}")
+            f"tier {view['tier']}{who}{picked}")
 
 
 def _act(service: Callable[..., dict], verb: str, fmt: str, as_json: bool, **kwargs: Any) -> None:
@@ -254,15 +255,32 @@ def escalate(
     ticket_id: IdArg,
     reason: ReasonOpt,
     to: Annotated[
-        str | None, typer.Option("--to", help="Who takes it (default: least-loaded technician of the next tier).")
+        str | None,
+        typer.Option("--to", help="Who takes it (default: the next tier's technician on call, else its least loaded)."),
     ] = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
 ) -> None:
-    """Move a ticket up one tier and reassign it."""
+    """Move a ticket up one tier and reassign it (to whoever is on call for that tier)."""
     from deskctl.services.tickets import lifecycle as svc
 
     _act(svc.escalate_ticket, "escalated", fmt, as_json, ticket_id=ticket_id, reason=reason, to=to)
+
+
+@app.command("release")
+def release(
+    ticket_id: IdArg,
+    reason: ReasonOpt,
+    to: Annotated[
+        str | None, typer.Option("--to", help="The officer who takes it (default: the officer on duty now).")
+    ] = None,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """Hand a ticket back to the desk, tier 1 (its assignee or a supervisor)."""
+    from deskctl.services.tickets import handback as svc
+
+    _act(svc.release_ticket, "released", fmt, as_json, ticket_id=ticket_id, reason=reason, to=to)
 
 
 @app.command("resolve")

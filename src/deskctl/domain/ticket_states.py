@@ -27,6 +27,7 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "reopen": (("resolved",), "in_progress"),
     "close": (("resolved",), "closed"),
     "cancel": (OPEN_STATUSES, "cancelled"),
+    "release": (("assigned", "in_progress"), None),  # assigned to the officer on duty, or new
 }
 
 
@@ -37,7 +38,7 @@ def _advice(action: str, ticket_id: int, status: str) -> str:
     if status == "waiting":
         return f"resume it first (`deskctl ticket resume {t}`)"
     if status == "resolved":
-        if action in ("resolve", "ack", "wait", "escalate", "assign"):
+        if action in ("resolve", "ack", "wait", "escalate", "assign", "release"):
             return (
                 f"it is already resolved; reopen it (`deskctl ticket reopen {t} --reason …`) "
                 "if the user is not satisfied"
@@ -48,6 +49,8 @@ def _advice(action: str, ticket_id: int, status: str) -> str:
             f"it is waiting for the user's confirmation; record it (`deskctl ticket confirm {t} "
             f"--rating N`) or close it without (`deskctl ticket close {t} --unconfirmed --reason …`)"
         )
+    if status == "new" and action == "release":
+        return f"nobody holds it, so there is nothing to hand back; dispatch it with `deskctl ticket assign {t} HANDLE`"
     if status == "new":
         return f"assign it first (`deskctl ticket assign {t} HANDLE`)"
     if status == "assigned":

@@ -1,22 +1,24 @@
 """Demo rota: day 08:00-20:00 and night 20:00-08:00, a month around now for the five duty
-officers, attendance as people really clock (a few late, one no-show), and handovers.
+officers, attendance as people really clock (a few late, one no-show), and handovers; tier 2
+and tier 3 technicians on call 18:00-08:00 over the same month.
 
 Everything goes through the shift services, with the clock set to when each thing happened.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlmodel import col
 
-from deskctl.services.demo.staff import OFFICERS
+from deskctl.services.demo.staff import OFFICERS, TECHNICIANS
 from deskctl.services.shifts import attendance as shift_attendance
 from deskctl.services.shifts import handover as shift_handover
 from deskctl.services.shifts import rota as shift_rota
 from deskctl.services.shifts import types as shift_types
+from deskctl.services.shifts.teams import desk_duty
 from deskctl.store.tables import Shift, Staff
 from deskctl.timeparse import Clock
 
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
 
 SUPERVISOR = "lead"
 LATE_SHIFTS = 4  # past shifts whose officer clocks in beyond the grace
+ON_CALL = (("oncall-t2", 2), ("oncall-t3", 3))
 
 
 def seed(ctx: DemoContext) -> None:
@@ -38,10 +41,28 @@ def seed(ctx: DemoContext) -> None:
         first=today - timedelta(days=14), last=today + timedelta(days=16),
         types=["day", "night"], members=OFFICERS,
     )
-    ctx.counts["shift_types"] = 2
-    ctx.counts["shifts"] = plan["planned"]
+    on_call = _on_call(ctx, first=today - timedelta(days=14), last=today + timedelta(days=16))
+    ctx.counts["shift_types"] = 2 + len(ON_CALL)
+    ctx.counts["shifts"] = plan["planned"] + on_call
     ctx.counts.update(_attendance(ctx))
     ctx.counts["handovers"] = _handovers(ctx)
+
+
+def _on_call(ctx: DemoContext, *, first: date, last: date) -> int:
+    """Tier 2 and tier 3 on call out of office hours (18:00-08:00), one rota per tier: escalations
+    at night reach the technician on call, by day the least-loaded one."""
+    planned = 0
+    for name, tier in ON_CALL:
+        shift_types.add_type(
+            session=ctx.session, clock=ctx.clock, actor=SUPERVISOR, name=name, start="18:00", end="08:00",
+            team=f"tier{tier}",
+        )
+        plan = shift_rota.plan(
+            session=ctx.session, clock=ctx.clock, actor=SUPERVISOR, config=ctx.config, tz=ctx.tz,
+            first=first, last=last, types=[name], members=TECHNICIANS[tier],
+        )
+        planned += plan["planned"]
+    return planned
 
 
 def _started(ctx: DemoContext) -> list[tuple[Shift, str]]:
@@ -49,7 +70,7 @@ def _started(ctx: DemoContext) -> list[tuple[Shift, str]]:
         ctx.session.execute(
             select(Shift, col(Staff.handle))
             .join(Staff, col(Shift.staff_id) == col(Staff.id))
-            .where(col(Shift.start_at) <= ctx.now)
+            .where(col(Shift.start_at) <= ctx.now, desk_duty())
             .order_by(col(Shift.start_at))
         ).all()
     )

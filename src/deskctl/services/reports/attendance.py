@@ -6,7 +6,8 @@ end of the shift. A shift belongs to the period in which it **starts**, and coun
 ended by the time of the report (`now`, not the period's end: a night that starts on the last
 evening of a week ends in the next one and still counts in the week it started). A shift still
 running is listed as on duty, not judged. The daily page and `report performance` count with
-`per_person` too, so the three agree.
+`per_person` too, so the three agree. On-call shifts are standby, never clocked: they are not
+attendance (docs/design.md §4).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from deskctl.config import Config
 from deskctl.domain.periods import Period
 from deskctl.services.reports import common
 from deskctl.services.reports.common import count_if, in_period, seconds_between
+from deskctl.services.shifts.teams import desk_duty
 from deskctl.store.tables import Shift, ShiftType, Staff
 
 
@@ -52,7 +54,7 @@ def per_person(session: Session, *, period: Period, now: datetime, grace: timede
                count_if(late), count_if(early), count_if(no_show), count_if(no_out),
                func.coalesce(func.sum(late_part), 0.0), func.coalesce(func.sum(early_part), 0.0),
                func.coalesce(func.sum(lost), 0.0))
-        .where(in_period(col(Shift.start_at), period), col(Shift.end_at) <= now)
+        .where(in_period(col(Shift.start_at), period), col(Shift.end_at) <= now, desk_duty())
         .group_by(col(Shift.staff_id))
     ).all()
     out = {}
@@ -77,7 +79,7 @@ def anomalies(session: Session, *, start: datetime, end: datetime, now: datetime
         select(col(Shift.id), col(Staff.handle), col(ShiftType.name), col(Shift.day), col(Shift.start_at),
                col(Shift.end_at), col(Shift.clock_in_at), col(Shift.clock_out_at))
         .join(Staff, col(Staff.id) == col(Shift.staff_id)).join(ShiftType, col(ShiftType.id) == col(Shift.type_id))
-        .where(span, col(Shift.end_at) <= now, late | early | no_show | no_out)
+        .where(span, col(Shift.end_at) <= now, late | early | no_show | no_out, col(ShiftType.team).is_(None))
         .order_by(col(Shift.start_at), col(Staff.handle))
     ).all()
     out = []

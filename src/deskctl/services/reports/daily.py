@@ -104,7 +104,7 @@ def on_duty(session: Session, period: Period, *, now: datetime, config: Config) 
         select(col(Staff.handle), col(Staff.name), col(ShiftType.name), col(Shift.start_at), col(Shift.end_at),
                col(Shift.clock_in_at), col(Shift.clock_out_at))
         .join(Staff, col(Staff.id) == col(Shift.staff_id)).join(ShiftType, col(ShiftType.id) == col(Shift.type_id))
-        .where(col(Shift.start_at) < period.end, col(Shift.end_at) > period.start)
+        .where(col(Shift.start_at) < period.end, col(Shift.end_at) > period.start, col(ShiftType.team).is_(None))
         .order_by(col(Shift.start_at), col(Staff.handle))
     ).all()
     return [

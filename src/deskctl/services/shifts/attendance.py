@@ -17,9 +17,10 @@ from sqlmodel import Session, col
 from deskctl.config import Config
 from deskctl.errors import Conflict, InvalidInput
 from deskctl.services.people.staff import get_staff, require_actor, require_supervisor
+from deskctl.services.shifts.teams import desk_duty
 from deskctl.services.shifts.views import MAX_SHIFT, get_shift, view_of
 from deskctl.store import audit
-from deskctl.store.tables import Shift, Staff
+from deskctl.store.tables import Shift, ShiftType, Staff
 from deskctl.timeparse import Clock, format_duration, local_text
 
 
@@ -47,6 +48,27 @@ def _own(session: Session, shift_id: int, person: Staff) -> Shift:
         raise InvalidInput(
             f"shift {shift_id} is not {person.handle}'s (see `deskctl shift list --who {person.handle}`)"
         )
+    _refuse_on_call(session, shift)
+    return shift
+
+
+def _refuse_on_call(session: Session, shift: Shift | None) -> None:
+    """On call is standby, not presence at the desk: nobody clocks in or out of it."""
+    if shift is None:
+        return
+    team = session.execute(select(col(ShiftType.team)).where(col(ShiftType.id) == shift.type_id)).scalar()
+    if team is not None:
+        raise Conflict(f"shift {shift.id} is on call (team {team}); on-call shifts are not clocked in or out")
+
+
+def _on_call_instead(session: Session, person: Staff, at: datetime) -> Shift | None:
+    """The person's on-call shift around `at`, to explain why there is nothing to clock."""
+    shift: Shift | None = session.execute(
+        select(Shift).where(
+            col(Shift.staff_id) == person.id, col(Shift.start_at) <= at, col(Shift.start_at) > at - MAX_SHIFT,
+            col(Shift.end_at) > at, ~desk_duty(),
+        ).limit(1)
+    ).scalar()
     return shift
 
 
@@ -76,11 +98,13 @@ def clock_in(
                 col(Shift.start_at) <= at + window,
                 col(Shift.start_at) > at - MAX_SHIFT,
                 col(Shift.end_at) > at,
+                desk_duty(),
             )
             .order_by(col(Shift.start_at))
             .limit(1)
         ).scalar()
         if shift is None:
+            _refuse_on_call(session, _on_call_instead(session, person, at))
             raise Conflict(
                 f"{person.handle} has no shift in progress or starting within "
                 f"{format_duration(window)} (config shift.clock_window); see `deskctl shift mine`"
@@ -139,6 +163,7 @@ def clock_out(
                 col(Shift.start_at) <= at,
                 col(Shift.start_at) > at - MAX_SHIFT - window,
                 col(Shift.end_at) >= at - window,
+                desk_duty(),
             )
             .order_by(col(Shift.start_at).desc())
             .limit(1)
@@ -154,6 +179,7 @@ def clock_out(
                 col(Shift.clock_out_at).is_(None),
                 col(Shift.start_at) <= now + window,
                 col(Shift.start_at) > now - MAX_SHIFT - window,
+                desk_duty(),
             )
             .order_by(col(Shift.start_at).desc())
             .limit(1)

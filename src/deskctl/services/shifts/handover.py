@@ -24,6 +24,7 @@ from deskctl.services.inputs import clean_text
 from deskctl.services.inspections.due import due_occurrences
 from deskctl.services.inspections.due import list_due as due_now
 from deskctl.services.people.staff import handles_by_id, require_actor
+from deskctl.services.shifts.teams import desk_duty
 from deskctl.services.shifts.views import MAX_SHIFT
 from deskctl.services.tickets.views import resolution_running, response_running
 from deskctl.store import audit
@@ -134,6 +135,7 @@ def _my_shift(session: Session, me: Staff, now: datetime, window: timedelta) -> 
             col(Shift.start_at) <= now,
             col(Shift.start_at) > now - MAX_SHIFT - window,
             col(Shift.end_at) > now - window,
+            desk_duty(),
         )
         .order_by(col(Shift.start_at).desc())
         .limit(1)
@@ -164,6 +166,7 @@ def handover(
             col(Shift.staff_id) != me.id,
             col(Shift.start_at) > shift.start_at,
             col(Shift.start_at) <= shift.end_at + config.duration("shift.clock_window"),
+            desk_duty(),
         )
         .order_by(col(Shift.start_at), col(Staff.handle))
     ).all()

@@ -12,6 +12,7 @@ from deskctl.domain.rota import Slot, Tally, plan_rota
 from deskctl.domain.shift_time import is_night, is_weekend, shift_instants
 from deskctl.errors import Conflict, InvalidInput, NotFound
 from deskctl.services.people.staff import get_staff, require_supervisor
+from deskctl.services.shifts.teams import check_member
 from deskctl.services.shifts.types import get_type, wall
 from deskctl.services.shifts.views import MAX_SHIFT, get_shift, view_of
 from deskctl.store import audit
@@ -30,22 +31,31 @@ def check_fits(
     rest: timedelta,
     tz: tzinfo,
     exclude_id: int | None = None,
+    on_call: bool = False,
 ) -> None:
-    """Refuse (exit 4) a shift that would double-book `staff` or cut their rest short."""
-    query = select(col(Shift.id), col(Shift.start_at), col(Shift.end_at)).where(
-        col(Shift.staff_id) == staff.id,
-        col(Shift.start_at) < end + rest,
-        col(Shift.start_at) > start - rest - MAX_SHIFT,
-        col(Shift.end_at) > start - rest,
+    """Refuse (exit 4) a shift that would double-book `staff` or cut their rest short. The rest
+    is kept next to every desk duty shift; two on-call shifts (`on_call`) may follow each other
+    (a week on call is seven shifts in a row)."""
+    query = (
+        select(col(Shift.id), col(Shift.start_at), col(Shift.end_at), col(ShiftType.team))
+        .join(ShiftType, col(ShiftType.id) == col(Shift.type_id))
+        .where(
+            col(Shift.staff_id) == staff.id,
+            col(Shift.start_at) < end + rest,
+            col(Shift.start_at) > start - rest - MAX_SHIFT,
+            col(Shift.end_at) > start - rest,
+        )
     )
     if exclude_id is not None:
         query = query.where(col(Shift.id) != exclude_id)
-    for other_id, s, e in session.execute(query.order_by(col(Shift.start_at))).all():
+    for other_id, s, e, team in session.execute(query.order_by(col(Shift.start_at))).all():
         if s < end and e > start:
             raise Conflict(
                 f"{staff.handle} already has shift {other_id} ({local_text(s, tz)}–{local_text(e, tz)}) at that "
                 "time: that would double-book them; pick someone else"
             )
+        if on_call and team is not None:
+            continue
         gap = start - e if e <= start else s - end
         raise Conflict(
             f"{staff.handle} would have only {format_duration(gap)} rest next to shift {other_id} "
@@ -118,9 +128,16 @@ def plan(
     type_rows = [_active_type(session, t) for t in dict.fromkeys(types)]
     if not type_rows:
         raise InvalidInput("give at least one shift type (--type day,night)")
+    teams = {t.team for t in type_rows}
+    if len(teams) > 1:
+        named = ", ".join(f"{t.name} ({t.team or 'desk duty'})" for t in type_rows)
+        raise InvalidInput(f"plan one rota at a time: {named} belong to different rotas")
+    team = teams.pop()
     people = [active_member(session, m) for m in dict.fromkeys(members)]
     if not people:
         raise InvalidInput("give at least one member (--members zhang,wang)")
+    for p in people:
+        check_member(type_rows[0], p)
     now = clock.now()
     rest = config.duration("shift.rest")
     days = _days(first, last)
@@ -143,21 +160,25 @@ def plan(
     busy: dict[str, list] = {p.handle: [] for p in people}
     counted: dict[str, Tally] = {p.handle: Tally() for p in people}
     nearby = session.execute(
-        select(Shift).where(
+        select(Shift, col(ShiftType.team)).join(ShiftType, col(ShiftType.id) == col(Shift.type_id)).where(
             col(Shift.staff_id).in_(handle_of), col(Shift.start_at) < hi, col(Shift.start_at) > lo,
             col(Shift.end_at) > lo,
         )
-    ).scalars()
-    for s in nearby:
+    ).all()
+    for s, other_team in nearby:
         if s.id in removable_ids:
             continue
         who = handle_of[s.staff_id]
-        busy[who].append((s.start_at, s.end_at))
-        if first <= s.day <= last:
+        if team is not None and other_team is None:  # on call needs no rest, except next to desk duty
+            busy[who].append((s.start_at - rest, s.end_at + rest))
+        else:
+            busy[who].append((s.start_at, s.end_at))
+        if first <= s.day <= last and other_team == team:
             local_s, local_e = s.start_at.astimezone(tz).time(), s.end_at.astimezone(tz).time()
             counted[who].add(Slot(s.day, "", s.start_at, s.end_at, 1, is_night(local_s, local_e), is_weekend(s.day)))
 
-    result = plan_rota(slots, [p.handle for p in people], rest=rest, busy=busy, counted=counted)
+    plan_rest = timedelta(0) if team is not None else rest
+    result = plan_rota(slots, [p.handle for p in people], rest=plan_rest, busy=busy, counted=counted)
 
     created: list[Shift] = []
     if not dry_run:
@@ -242,8 +263,10 @@ def assign(
     by = require_supervisor(session, actor)
     row = _active_type(session, type_name)
     member = active_member(session, handle)
+    check_member(row, member)
     slot = _slot_of(row, day, tz)
-    check_fits(session, staff=member, start=slot.start, end=slot.end, rest=config.duration("shift.rest"), tz=tz)
+    check_fits(session, staff=member, start=slot.start, end=slot.end, rest=config.duration("shift.rest"), tz=tz,
+               on_call=row.team is not None)
     now = clock.now()
     shift = Shift(
         type_id=pk(row), staff_id=pk(member), day=day, start_at=slot.start, end_at=slot.end, created_at=now
@@ -309,9 +332,12 @@ def cover(
         raise Conflict(
             f"{old} clocked in on shift {shift_id}; let them clock out, then assign {handle} the rest"
         )
+    row = session.get(ShiftType, shift.type_id)
+    assert row is not None  # type_id is a foreign key
+    check_member(row, member)
     check_fits(
         session, staff=member, start=shift.start_at, end=shift.end_at,
-        rest=config.duration("shift.rest"), tz=tz, exclude_id=shift.id,
+        rest=config.duration("shift.rest"), tz=tz, exclude_id=shift.id, on_call=row.team is not None,
     )
     cancel_pending_swaps(session, shift, at=now, actor=by.handle, why=f"covered by {handle}")
     shift.staff_id = pk(member)

@@ -1,7 +1,8 @@
 """Swaps: the holder of a shift asks a colleague to take it; the colleague accepts or declines.
 
 An accepted swap hands the shift over to the colleague, after checking again, at that moment,
-that it double-books nobody and keeps the minimum rest. Every step is in the audit trail.
+that it double-books nobody and keeps the minimum rest (and that an on-call shift goes to a
+technician of its tier). Every step is in the audit trail.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from deskctl.config import Config
 from deskctl.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from deskctl.services.people.staff import handles_by_id, require_actor
 from deskctl.services.shifts.rota import active_member, check_fits
+from deskctl.services.shifts.teams import check_member
 from deskctl.services.shifts.views import get_shift
 from deskctl.store import audit
 from deskctl.store.tables import Shift, ShiftType, Staff, SwapRequest, pk
@@ -40,6 +42,18 @@ def _view(session: Session, req: SwapRequest) -> dict:
     }
 
 
+def _fits(session: Session, shift: Shift, member: Staff, *, config: Config, tz: tzinfo) -> None:
+    """`member` may hold `shift`: the rota's people (on call: its tier's technicians), no
+    double-booking, the minimum rest."""
+    row = session.get(ShiftType, shift.type_id)
+    assert row is not None  # type_id is a foreign key
+    check_member(row, member)
+    check_fits(
+        session, staff=member, start=shift.start_at, end=shift.end_at,
+        rest=config.duration("shift.rest"), tz=tz, exclude_id=shift.id, on_call=row.team is not None,
+    )
+
+
 def request_swap(
     *, session: Session, clock: Clock, actor: str, config: Config, tz: tzinfo, shift_id: int, with_handle: str
 ) -> dict:
@@ -61,10 +75,7 @@ def request_swap(
     ).scalar()
     if pending is not None:
         raise Conflict(f"swap request {pending} for shift {shift_id} is still pending; wait for its answer")
-    check_fits(
-        session, staff=target, start=shift.start_at, end=shift.end_at,
-        rest=config.duration("shift.rest"), tz=tz, exclude_id=shift.id,
-    )
+    _fits(session, shift, target, config=config, tz=tz)
     req = SwapRequest(shift_id=pk(shift), requester_id=me.id, target_id=pk(target), created_at=now)
     session.add(req)
     session.flush()
@@ -97,10 +108,7 @@ def accept_swap(
         raise Conflict(f"shift {shift.id} has changed hands since the request; it cannot be swapped")
     if shift.start_at <= now:
         raise Conflict(f"shift {shift.id} has started; ask a supervisor to `deskctl shift cover` it")
-    check_fits(
-        session, staff=me, start=shift.start_at, end=shift.end_at,
-        rest=config.duration("shift.rest"), tz=tz, exclude_id=shift.id,
-    )
+    _fits(session, shift, me, config=config, tz=tz)
     requester = session.get(Staff, req.requester_id)
     assert requester is not None  # requester_id is a foreign key
     shift.staff_id = pk(me)

@@ -1,4 +1,5 @@
-"""Shift types: a name, local start and end in the desk time zone, a minimum staffing."""
+"""Shift types: a name, local start and end in the desk time zone, a minimum staffing, and for
+an on-call rota its team and tier (services/shifts/teams.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlmodel import Session, col
 from deskctl.domain.shift_time import crosses_midnight, is_night
 from deskctl.errors import Conflict, InvalidInput, NotFound
 from deskctl.services.people.staff import require_supervisor
+from deskctl.services.shifts.teams import check_same_tier, team_and_tier
 from deskctl.store import audit
 from deskctl.store.tables import Shift, ShiftType
 from deskctl.timeparse import Clock, parse_time_of_day
@@ -37,6 +39,8 @@ def type_view(t: ShiftType) -> dict:
         "night": is_night(start, end),
         "min_staff": t.min_staff,
         "active": t.active,
+        "team": t.team,
+        "tier": t.tier,
     }
 
 
@@ -64,16 +68,29 @@ def _check_min_staff(value: int) -> int:
 
 
 def add_type(
-    *, session: Session, clock: Clock, actor: str, name: str, start: str, end: str, min_staff: int = 1
+    *,
+    session: Session,
+    clock: Clock,
+    actor: str,
+    name: str,
+    start: str,
+    end: str,
+    min_staff: int = 1,
+    team: str | None = None,
+    tier: int | None = None,
 ) -> dict:
+    """A desk duty type, or with `team`/`tier` an on-call rota's type."""
     by = require_supervisor(session, actor)
     name = _check_name(name)
     start_t, end_t = wall(start), wall(end)
     min_staff = _check_min_staff(min_staff)
+    team, tier = team_and_tier(team, tier)
     if session.execute(select(col(ShiftType.id)).where(col(ShiftType.name) == name)).first():
         raise Conflict(f"shift type {name!r} exists; change it with `deskctl shift type edit {name}`")
+    check_same_tier(session, team, tier)
     row = ShiftType(
-        name=name, start_local=f"{start_t:%H:%M}", end_local=f"{end_t:%H:%M}", min_staff=min_staff
+        name=name, start_local=f"{start_t:%H:%M}", end_local=f"{end_t:%H:%M}", min_staff=min_staff,
+        team=team, tier=tier,
     )
     session.add(row)
     session.flush()
@@ -103,11 +120,29 @@ def edit_type(
     end: str | None = None,
     min_staff: int | None = None,
     active: bool | None = None,
+    team: str | None = None,
+    tier: int | None = None,
 ) -> dict:
-    """Change a type. Published shifts keep their own instants: history is not rewritten."""
+    """Change a type. Published shifts keep their own instants: history is not rewritten, and
+    a type with shifts keeps its team (desk duty or on call): make a new type instead."""
     by = require_supervisor(session, actor)
     row = get_type(session, name)
     changes: dict[str, list] = {}
+    if team is not None or tier is not None:
+        new_team, new_tier = team_and_tier(team if team is not None else row.team, tier)
+        if (new_team, new_tier) != (row.team, row.tier):
+            used = session.execute(
+                select(func.count()).select_from(Shift).where(col(Shift.type_id) == row.id)
+            ).scalar_one()
+            if used:
+                raise Conflict(
+                    f"{used} shift(s) use type {name!r}, so it stays "
+                    f"{'desk duty' if row.team is None else 'the on-call rota of ' + row.team}; "
+                    "add a new type for the other rota"
+                )
+            check_same_tier(session, new_team, new_tier, exclude_id=row.id)
+            changes["team"] = [row.team, new_team]
+            changes["tier"] = [row.tier, new_tier]
     if new_name is not None and new_name != row.name:
         new_name = _check_name(new_name)
         if session.execute(select(col(ShiftType.id)).where(col(ShiftType.name) == new_name)).first():
@@ -123,7 +158,9 @@ def edit_type(
         changes["active"] = [row.active, active]
     changes = {k: v for k, v in changes.items() if v[0] != v[1]}
     if not changes:
-        raise InvalidInput("nothing to change (give --name, --start, --end, --min-staff or --active/--inactive)")
+        raise InvalidInput(
+            "nothing to change (give --name, --start, --end, --min-staff, --team, --tier or --active/--inactive)"
+        )
     for key, (_, new) in changes.items():
         setattr(row, key, new)
     audit.append(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TypeVar
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlmodel import Session, col
 
 from deskctl.config import Config
@@ -26,6 +26,7 @@ from deskctl.domain.shift_time import (
 from deskctl.domain.wallclock import wall_to_utc
 from deskctl.errors import InvalidInput, NotFound
 from deskctl.services.people.staff import handles_by_id
+from deskctl.services.shifts.teams import TeamChoice, choose_team, desk_duty
 from deskctl.services.shifts.types import wall
 from deskctl.store.tables import Handover, Shift, ShiftType, Staff
 from deskctl.timeparse import parse_date, parse_instant
@@ -122,20 +123,34 @@ def in_window(query: Query, window: Window) -> Query:
 # --- views --------------------------------------------------------------------------------
 
 
-def shift_query() -> Select[Shift, str, str]:
+def shift_query() -> Select[Shift, str, str, str | None]:
+    """(shift, type name, holder's handle, team: None for desk duty)."""
     return (
-        select(Shift, col(ShiftType.name), col(Staff.handle))
+        select(Shift, col(ShiftType.name), col(Staff.handle), col(ShiftType.team))
         .join(ShiftType, col(Shift.type_id) == col(ShiftType.id))
         .join(Staff, col(Shift.staff_id) == col(Staff.id))
     )
 
 
-def shift_view(shift: Shift, type_name: str, handle: str, *, now: datetime, tz: tzinfo, grace: timedelta) -> dict:
+def shift_view(shift: Shift, type_name: str, handle: str, *, now: datetime, tz: tzinfo, grace: timedelta,
+               team: str | None = None) -> dict:
+    """One shift. An on-call shift (`team`) is never clocked: its attendance is `on call` while it
+    runs, and it is never late, early or a no-show."""
     facts = attendance(
         start=shift.start_at, end=shift.end_at, clock_in=shift.clock_in_at,
         clock_out=shift.clock_out_at, now=now, grace=grace,
     )
     local_start, local_end = shift.start_at.astimezone(tz), shift.end_at.astimezone(tz)
+    if team is not None:
+        summary = "on call" if shift.start_at <= now < shift.end_at else ""
+        return {
+            "id": shift.id, "day": shift.day, "type": type_name, "who": handle,
+            "start_at": shift.start_at, "end_at": shift.end_at,
+            "hours": round((shift.end_at - shift.start_at).total_seconds() / 3600, 2),
+            "night": is_night(local_start.time(), local_end.time()), "weekend": is_weekend(shift.day),
+            "clock_in_at": None, "clock_out_at": None, "attendance": summary,
+            "late_seconds": None, "early_leave_seconds": None, "no_show": False, "team": team,
+        }
     return {
         "id": shift.id,
         "day": shift.day,
@@ -152,12 +167,13 @@ def shift_view(shift: Shift, type_name: str, handle: str, *, now: datetime, tz: 
         "late_seconds": facts.late_seconds,
         "early_leave_seconds": facts.early_leave_seconds,
         "no_show": facts.no_show,
+        "team": None,
     }
 
 
 def views(rows: Iterable, *, now: datetime, tz: tzinfo, config: Config) -> list[dict]:
     grace = config.duration("shift.grace")
-    return [shift_view(s, t, h, now=now, tz=tz, grace=grace) for s, t, h in rows]
+    return [shift_view(s, t, h, now=now, tz=tz, grace=grace, team=team) for s, t, h, team in rows]
 
 
 def get_shift(session: Session, shift_id: int) -> Shift:
@@ -186,8 +202,13 @@ def list_shifts(
     window: Window,
     who: str | None = None,
     type_name: str | None = None,
+    team: str | None = None,
 ) -> list[dict]:
+    """Every shift of the window (desk duty and on call), or one person's, type's or team's
+    (`team`: see teams.choose_team; `desk` = desk duty only)."""
     query = in_window(shift_query(), window)
+    if team:
+        query = query.where(choose_team(session, team).clause())
     if who:
         staff_id = _staff_id(session, who)
         query = query.where(col(Shift.staff_id) == staff_id)
@@ -210,36 +231,60 @@ def _staff_id(session: Session, handle: str) -> int:
 # --- on duty --------------------------------------------------------------------------------
 
 
+def _covering(at: datetime) -> ColumnElement[bool]:
+    return and_(col(Shift.start_at) <= at, col(Shift.start_at) > at - MAX_SHIFT, col(Shift.end_at) > at)
+
+
 def on_duty_at(*, session: Session, at: datetime) -> list[Staff]:
-    """Staff whose shift covers instant `at` (start ≤ at < end), by handle."""
+    """Staff whose desk duty shift covers instant `at` (start ≤ at < end), by handle; people
+    on call are not on duty at the desk."""
     query = (
         select(Staff)
         .join(Shift, col(Shift.staff_id) == col(Staff.id))
-        .where(col(Shift.start_at) <= at, col(Shift.start_at) > at - MAX_SHIFT, col(Shift.end_at) > at)
+        .where(_covering(at), desk_duty())
         .order_by(Staff.handle)
         .distinct()
     )
     return list(session.execute(query).scalars())
 
 
-def duty_now(*, session: Session, now: datetime, tz: tzinfo, config: Config) -> dict:
+def on_call_at(*, session: Session, at: datetime, tier: int) -> list[Staff]:
+    """Active technicians of `tier` whose on-call shift (a type of that tier) covers `at`, by handle."""
+    query = (
+        select(Staff)
+        .join(Shift, col(Shift.staff_id) == col(Staff.id))
+        .join(ShiftType, col(ShiftType.id) == col(Shift.type_id))
+        .where(_covering(at), col(ShiftType.tier) == tier, col(Staff.active).is_(True),
+               col(Staff.role) == "technician", col(Staff.tier) == tier)
+        .order_by(Staff.handle)
+        .distinct()
+    )
+    return list(session.execute(query).scalars())
+
+
+def duty_now(*, session: Session, now: datetime, tz: tzinfo, config: Config, team: str | None = None) -> dict:
     """Who is on duty now, since and until when, the next handover and who takes over.
 
-    On duty: everyone whose shift covers now, and everyone already clocked in for a shift that
-    starts within `shift.clock_window` (the 08:00 officer who clocked in at 07:55 is on duty)."""
-    early = and_(col(Shift.start_at) > now, col(Shift.start_at) <= now + config.duration("shift.clock_window"),
-                 col(Shift.clock_in_at).is_not(None), col(Shift.clock_in_at) <= now,
-                 col(Shift.clock_out_at).is_(None))
+    On duty: everyone whose desk duty shift covers now, and everyone already clocked in for a
+    shift that starts within `shift.clock_window` (the 08:00 officer who clocked in at 07:55 is
+    on duty). With `team`, the same for that on-call rota (`on_duty` = on call); the desk view
+    lists who is on call now under `on_call`."""
+    choice = choose_team(session, team) if team else None
+    if choice is not None and choice.desk:
+        choice = None  # `--team desk` is the desk's own view
+    rota = choice.clause() if choice is not None else desk_duty()
+    covering = _covering(now)
+    if choice is None:
+        covering = or_(covering, and_(
+            col(Shift.start_at) > now, col(Shift.start_at) <= now + config.duration("shift.clock_window"),
+            col(Shift.clock_in_at).is_not(None), col(Shift.clock_in_at) <= now, col(Shift.clock_out_at).is_(None)))
     current_rows = session.execute(
-        shift_query()
-        .where(or_(and_(col(Shift.start_at) <= now, col(Shift.start_at) > now - MAX_SHIFT, col(Shift.end_at) > now),
-                   early))
-        .order_by(col(Shift.end_at), col(Staff.handle))
+        shift_query().where(covering, rota).order_by(col(Shift.end_at), col(Staff.handle))
     ).all()
-    current_ids = {s.id for s, _, _ in current_rows}
+    current_ids = {row[0].id for row in current_rows}
     upcoming_rows = [row for row in session.execute(
         shift_query()
-        .where(col(Shift.start_at) > now, col(Shift.start_at) <= now + timedelta(days=7))
+        .where(col(Shift.start_at) > now, col(Shift.start_at) <= now + timedelta(days=7), rota)
         .order_by(col(Shift.start_at), col(Staff.handle))
         .limit(50)
     ).all() if row[0].id not in current_ids]
@@ -254,13 +299,30 @@ def duty_now(*, session: Session, now: datetime, tz: tzinfo, config: Config) -> 
     if not takes_over and upcoming:
         first = upcoming[0]["start_at"]
         takes_over = [s for s in upcoming if s["start_at"] == first]
-    return {
-        "at": now,
+    view: dict = {"at": now}
+    if choice is not None:
+        view.update({"team": choice.label, "tier": choice.tier})
+    view.update({
         "nobody_on_duty": not current,
         "on_duty": [_duty_row(s) for s in current],
         "next_handover_at": handover_at,
         "takes_over": [_duty_row(s) for s in takes_over],
-    }
+    })
+    if choice is None:
+        view["on_call"] = on_call_now(session=session, now=now)
+    return view
+
+
+def on_call_now(*, session: Session, now: datetime) -> list[dict]:
+    """Who is on call now, per team (empty when nobody is, or the desk has no on-call rota)."""
+    rows = session.execute(
+        select(col(ShiftType.team), col(ShiftType.tier), col(Staff.handle), col(Shift.end_at))
+        .join(ShiftType, col(ShiftType.id) == col(Shift.type_id))
+        .join(Staff, col(Staff.id) == col(Shift.staff_id))
+        .where(_covering(now), col(ShiftType.team).is_not(None))
+        .order_by(col(ShiftType.tier), col(ShiftType.team), col(Staff.handle))
+    ).all()
+    return [{"team": team, "tier": tier, "who": who, "until": until} for team, tier, who, until in rows]
 
 
 def _duty_row(s: dict) -> dict:
@@ -278,12 +340,22 @@ def _duty_row(s: dict) -> dict:
 # --- gaps ---------------------------------------------------------------------------------
 
 
-def coverage_gaps(*, session: Session, tz: tzinfo, window: Window) -> list[dict]:
-    """Every interval of the window with fewer people than a type's minimum, and every interval
-    no active type covers and nobody is on duty (type empty). A window of rota days is 24 h a
-    day from the earliest type start: with day 08:00 and night 20:00, `--from 2026-12-01 --to
-    2026-12-31` is 12-01 08:00 to 01-01 08:00."""
-    types = session.execute(select(ShiftType).where(col(ShiftType.active).is_(True))).scalars().all()
+def coverage_gaps(*, session: Session, tz: tzinfo, window: Window, team: str | None = None) -> list[dict]:
+    """Desk duty: every interval of the window with fewer people than a type's minimum, and every
+    interval no active type covers and nobody is on duty (type empty). A window of rota days is
+    24 h a day from the earliest type start: with day 08:00 and night 20:00, `--from 2026-12-01
+    --to 2026-12-31` is 12-01 08:00 to 01-01 08:00. On-call shifts are not desk duty: they fill
+    no desk gap. With `team`, that on-call rota's shortfalls only (on call is often nights and
+    weekends: the hours its types leave out are not gaps)."""
+    choice: TeamChoice | None = choose_team(session, team) if team else None
+    on_call = choice is not None and not choice.desk
+    query = select(ShiftType).where(col(ShiftType.active).is_(True))
+    if on_call:
+        assert choice is not None
+        query = query.where(col(ShiftType.id).in_(choice.type_ids))
+    else:
+        query = query.where(col(ShiftType.team).is_(None))
+    types = session.execute(query).scalars().all()
     walls = [(t, wall(t.start_local), wall(t.end_local)) for t in types]
     start, end = window.start, window.end
     if window.first_day is not None and walls:
@@ -302,12 +374,15 @@ def coverage_gaps(*, session: Session, tz: tzinfo, window: Window) -> list[dict]
     rows = session.execute(
         overlapping(
             select(col(ShiftType.name), col(Shift.start_at), col(Shift.end_at))
-            .join(ShiftType, col(Shift.type_id) == col(ShiftType.id)),
+            .join(ShiftType, col(Shift.type_id) == col(ShiftType.id))
+            .where(col(Shift.type_id).in_(choice.type_ids) if on_call and choice else desk_duty()),
             start,
             end,
         )
     ).all()
     gaps = find_gaps(needs, [tuple(r) for r in rows], start, end)
+    if on_call:
+        gaps = [g for g in gaps if g.type_name is not None]
     return [
         {
             "start_at": g.start,
@@ -348,7 +423,7 @@ def export_ics(
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", f"Duty rota{' — ' + who if who else ''}")
-    for shift, type_name, handle in rows:
+    for shift, type_name, handle, team in rows:
         event = Event()
         event.add("uid", shift_uid(shift))
         event.add("dtstamp", now)
@@ -359,9 +434,9 @@ def export_ics(
         event.add(
             "description",
             f"deskctl shift {shift.id}: {type_name} on {shift.day.isoformat()} "
-            f"({local:%H:%M} {tz}), on duty: {handle}",
+            f"({local:%H:%M} {tz}), {'on duty' if team is None else 'on call (' + team + ')'}: {handle}",
         )
-        event.add("categories", ["duty", type_name])
+        event.add("categories", ["duty" if team is None else "on call", type_name])
         event.add("transp", "OPAQUE")
         cal.add_component(event)
     return cal.to_ical(), len(rows)
@@ -390,6 +465,8 @@ def status_section(*, session: Session, now: datetime, actor: str, config: Confi
     if missing:
         section["not_clocked_in_alert"] = "NOT CLOCKED IN: " + ", ".join(
             f"{r['who']} ({r['type']} since {r['since'].astimezone(tz):%H:%M})" for r in missing)
+    if duty["on_call"] or session.execute(select(col(ShiftType.id)).where(col(ShiftType.team).is_not(None))).first():
+        section["on_call"] = [{"team": r["team"], "who": r["who"], "until": r["until"]} for r in duty["on_call"]]
     section["next_handover"] = {
         "at": duty["next_handover_at"],
         "takes_over": ", ".join(r["who"] for r in duty["takes_over"]) or "nobody planned",

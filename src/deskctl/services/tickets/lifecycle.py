@@ -8,21 +8,21 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.domain import sla
 from deskctl.domain.ticket_states import (
     CHANNELS,
-    OPEN_STATUSES,
     check_level,
     check_priority,
     check_transition,
     next_tier,
 )
-from deskctl.errors import Conflict, InvalidInput
+from deskctl.errors import Conflict, InvalidInput, PermissionDenied
 from deskctl.services.people.staff import get_staff, handles_by_id, require_actor
+from deskctl.services.tickets.routing import NAMED, pick_escalation
 from deskctl.services.tickets.sla import calendar_from_config, targets
 from deskctl.services.tickets.views import (
     get_ticket,
@@ -187,7 +187,14 @@ def assign_ticket(
     *, session: Session, clock: Clock, actor: str, config: Config, ticket_id: int, handle: str
 ) -> dict:
     """Dispatch to a person; the ticket moves to that person's tier."""
-    who = require_actor(session, actor, roles=DISPATCHERS)
+    who = require_actor(session, actor)
+    if who.role not in DISPATCHERS:
+        held = session.execute(select(col(Ticket.assignee_id)).where(col(Ticket.id) == ticket_id)).scalar()
+        hint = (f"; hand it back to the desk with `deskctl ticket release {ticket_id} --reason …`"
+                if held == who.id else "")
+        raise PermissionDenied(
+            f"only a {' or '.join(DISPATCHERS)} may assign tickets; {actor!r} has the role {who.role}{hint}"
+        )
     ticket, target = _load(session, ticket_id, "assign")
     assignee = get_staff(session, handle)
     if not assignee.active:
@@ -331,24 +338,6 @@ def _move_resolution_deadline(ticket: Ticket, *, now: datetime, config: Config, 
     )
 
 
-def pick_technician(session: Session, tier: int) -> Staff | None:
-    """The active technician at `tier` with the fewest open tickets (then by handle)."""
-    load = (
-        select(col(Ticket.assignee_id), func.count().label("n"))
-        .where(col(Ticket.status).in_(OPEN_STATUSES))
-        .group_by(col(Ticket.assignee_id))
-        .subquery()
-    )
-    row = session.execute(
-        select(Staff)
-        .outerjoin(load, load.c.assignee_id == Staff.id)
-        .where(col(Staff.active).is_(True), col(Staff.role) == "technician", col(Staff.tier) == tier)
-        .order_by(func.coalesce(load.c.n, 0), Staff.handle)
-        .limit(1)
-    ).scalar_one_or_none()
-    return row
-
-
 def escalate_ticket(
     *,
     session: Session,
@@ -360,12 +349,19 @@ def escalate_ticket(
     to: str | None = None,
     automatic: bool = False,
 ) -> dict:
-    """Up one tier and reassign: to `to`, or the least-loaded technician of that tier."""
+    """Up one tier and reassign: to `to`, or to whom services/tickets/routing.py picks at this
+    instant (the tier's technician on call, else its least-loaded technician), saying which
+    rule picked them. The sweep (`automatic`) never takes an acknowledged ticket away from the
+    person working it."""
     who_handle = actor if automatic else require_actor(session, actor).handle
     reason = clean_text(reason, "reason", config, required=True)
     ticket, _ = _load(session, ticket_id, "escalate")
+    if automatic and ticket.acknowledged_at is not None:
+        raise Conflict(f"ticket {ticket_id} was acknowledged; it stays with the person working it")
     tier = next_tier(ticket.tier, pk(ticket))
+    now = clock.now()
     target: Staff | None
+    picked = None
     if to:
         target = get_staff(session, to)
         if not target.active:
@@ -373,8 +369,8 @@ def escalate_ticket(
         if target.tier < tier:
             raise InvalidInput(f"{to} works at tier {target.tier}; escalation goes to tier {tier} or above")
     else:
-        target = pick_technician(session, tier)
-    now = clock.now()
+        pick = pick_escalation(session, tier=tier, at=now)
+        target, picked = pick.who, pick.rule
     record_breaches(session, ticket, now=now, actor=who_handle)
     old = (ticket.status, ticket.tier)
     ticket.tier = target.tier if target else tier
@@ -386,8 +382,10 @@ def escalate_ticket(
     _touch(ticket, now)
     _event(session, ticket, at=now, actor=who_handle, kind="escalated", frm=f"tier {old[1]}",
            to=f"tier {ticket.tier}", reason=reason, assignee=target.handle if target else None,
-           status=ticket.status, automatic=automatic or None)
-    return _view(session, ticket)
+           status=ticket.status, automatic=automatic or None, picked=picked)
+    view = _view(session, ticket)
+    view["picked"] = picked or NAMED
+    return view
 
 
 def resolve_ticket(

@@ -1,5 +1,9 @@
 """`deskctl ticket sweep` (cron): record breaches, escalate response breaches once, auto-close.
 
+Escalation goes to the next tier's technician on call, else its least-loaded technician
+(services/tickets/routing.py). Only tickets nobody has acknowledged are escalated: the sweep never
+takes a ticket away from the person working it.
+
 Each ticket is handled in the same write transaction as the scan, so running sweep twice, or
 from two processes, never escalates or closes anything twice.
 """
@@ -59,7 +63,7 @@ def sweep(*, session: Session, clock: Clock, config: Config, tz: tzinfo) -> list
         if (
             ticket.response_breached_at is not None
             and ticket.auto_escalated_at is None
-            and response_running(ticket)
+            and response_running(ticket)  # an acknowledged ticket stays with the person working it
         ):
             if ticket.tier >= MAX_TIER:
                 # Nowhere higher to go: said once (the query leaves out tickets already flagged).
@@ -72,7 +76,7 @@ def sweep(*, session: Session, clock: Clock, config: Config, tz: tzinfo) -> list
                 reason="response target missed (automatic escalation by sweep)", automatic=True,
             )
             actions.append({"ticket": ticket.id, "action": "escalated",
-                            "detail": f"tier {view['tier']}, assignee {view['assignee'] or 'none'}"})
+                            "detail": f"tier {view['tier']}, assignee {view['assignee'] or 'none'}; {view['picked']}"})
     window = config.duration("confirm_window")
     stale = session.execute(
         select(col(Ticket.id)).where(col(Ticket.status) == "resolved", col(Ticket.resolved_at) <= now - window)
@@ -86,3 +90,4 @@ def sweep(*, session: Session, clock: Clock, config: Config, tz: tzinfo) -> list
         actions.append({"ticket": ticket_id, "action": "closed_unconfirmed",
                         "detail": f"resolved more than {format_duration(window)} ago"})
     return actions
+

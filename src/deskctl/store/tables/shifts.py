@@ -16,6 +16,10 @@ class ShiftType(SQLModel, table=True):
     end_local: str  # HH:MM; end <= start crosses midnight
     min_staff: int = 1
     active: bool = True
+    # An on-call rota's type names its team and the tier whose technicians it keeps on call;
+    # desk duty types have neither (docs/design.md §4).
+    team: str | None = None
+    tier: int | None = None
 
 
 class Shift(SQLModel, table=True):
