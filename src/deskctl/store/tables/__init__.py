@@ -26,6 +26,10 @@ _MODULE_OF: dict[str, str] = {
     "Shift": "shifts",
     "ShiftType": "shifts",
     "SwapRequest": "shifts",
+    "Notification": "notify",
+    "NotifyChannel": "notify",
+    "NotifyFired": "notify",
+    "NotifyRule": "notify",
     "Staff": "staff",
     "Ticket": "tickets",
 }
@@ -39,6 +43,10 @@ __all__ = [
     "InspectionPlan",
     "InspectionResult",
     "InspectionRun",
+    "Notification",
+    "NotifyChannel",
+    "NotifyFired",
+    "NotifyRule",
     "Review",
     "Shift",
     "ShiftType",
@@ -85,6 +93,7 @@ if TYPE_CHECKING:
         InspectionResult,
         InspectionRun,
     )
+    from deskctl.store.tables.notify import Notification, NotifyChannel, NotifyFired, NotifyRule
     from deskctl.store.tables.people import (
         AssessmentSnapshot,
         Improvement,
