@@ -141,7 +141,9 @@ def add_staff(
     if session.execute(select(col(Staff.id)).where(col(Staff.handle) == handle)).first():
         raise Conflict(f"handle {handle!r} is taken; pick another or `deskctl staff edit {handle}`")
     now = clock.now()
-    member = Staff(handle=handle, name=name, role=role, tier=tier, phone=phone, created_at=now, **extra)
+    member = Staff(handle=handle, name=name, role=role, tier=tier, phone=phone, created_at=now)
+    for key, value in extra.items():
+        setattr(member, key, value)
     session.add(member)
     session.flush()
     audit.append(
