@@ -6,14 +6,12 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-import pytest
-
 from deskctl.services.notify import channels, delivery
 from tests.notify_servers import SECRET, VendorServer
 
 
-@pytest.fixture
-def vendor() -> Iterator[VendorServer]:
+def serve_vendor() -> Iterator[VendorServer]:
+    """The body of a `vendor` fixture: a vendor server for one test."""
     server = VendorServer().start()
     yield server
     server.stop()

@@ -15,9 +15,14 @@ from deskctl.services.shifts.attendance import clock_in as clock_in_
 from deskctl.services.tickets import lifecycle
 from deskctl.services.tickets.sweep import sweep
 from tests.notify_servers import free_port
-from tests.services.notify_steps import add_channel, bodies, notes, payloads, run, vendor  # noqa: F401
+from tests.services.notify_steps import add_channel, bodies, notes, payloads, run, serve_vendor
 from tests.services.shift_steps import add_day_and_night, assign
 from tests.services.ticket_steps import at, open_ticket
+
+
+@pytest.fixture
+def vendor():
+    yield from serve_vendor()
 
 
 def _on_duty(desk, who: str = "zhang", clock_in: bool = True) -> None:
@@ -85,7 +90,8 @@ def test_notify_rule_replaces_the_defaults_of_its_event(staffed, vendor):
     staffed.write(lifecycle.escalate_ticket, actor="li", ticket_id=tid, reason="needs a DBA")
     assert [(n["event"], n["channel"], n["to"]) for n in notes(staffed)] == [("ticket.assigned", "other", ["lead"])]
     listed = staffed.read(channels.list_rules)
-    assert {"id": rule["id"], "event": "ticket.assigned", "to": "supervisor", "via": "other"}.items() <= listed[0].items()
+    expected = {"id": rule["id"], "event": "ticket.assigned", "to": "supervisor", "via": "other"}
+    assert expected.items() <= listed[0].items()
     assert not any(r["event"] == "ticket.assigned" and r["default"] for r in listed)
 
 

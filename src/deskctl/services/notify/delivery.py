@@ -204,12 +204,23 @@ def send_all(jobs: list[Job], *, timeout: float, threads: int = 4) -> None:
         except Exception as exc:  # a bug or an odd answer must not lose the other jobs' results
             job.error = f"{type(exc).__name__}: {exc}"
 
-    if len(jobs) == 1 or threads <= 1:
-        for job in jobs:
+    # A chat robot's messages go one after another, in order (people read them as a conversation);
+    # everything else goes in parallel.
+    lanes: dict[str, list[Job]] = {}
+    for n, job in enumerate(jobs):
+        lane = job.channel if job.message.kind in ROBOTS else f"{job.channel}#{n}"
+        lanes.setdefault(lane, []).append(job)
+
+    def lane_of(queue: list[Job]) -> None:
+        for job in queue:
             one(job)
+
+    if len(lanes) == 1 or threads <= 1:
+        for queue in lanes.values():
+            lane_of(queue)
         return
-    with ThreadPoolExecutor(max_workers=min(threads, len(jobs))) as pool:
-        list(pool.map(one, jobs))
+    with ThreadPoolExecutor(max_workers=min(threads, len(lanes))) as pool:
+        list(pool.map(lane_of, lanes.values()))
 
 
 def run_once(units: Callable[[], AbstractContextManager[Unit]], *, config: Config, worker: str | None = None,
