@@ -172,7 +172,7 @@ def make_cert(folder: Path) -> tuple[Path, Path]:
 class SmtpServer:
     """aiosmtpd on a fixed free port (its Controller does not take port 0)."""
 
-    USER, PASSWORD = "desk@example.org", "mail-pass-密"
+    USER, PASSWORD = "desk@example.org", "mail-pass-9f"
 
     def __init__(self, cert: Path, key: Path, *, implicit_tls: bool) -> None:
         from aiosmtpd.controller import Controller

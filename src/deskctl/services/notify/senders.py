@@ -229,7 +229,10 @@ def _email(message: Message, timeout: float) -> None:
             if parts.scheme == "smtp":
                 smtp.starttls(context=context)
             if user and password:
-                smtp.login(user, password)
+                try:
+                    smtp.login(user, password)
+                except UnicodeEncodeError:
+                    raise DeliveryFailed("the SMTP user and password must be ASCII (Python's smtplib)") from None
             smtp.send_message(mail)
     except smtplib.SMTPAuthenticationError as exc:
         raise DeliveryFailed(f"{host} refused the login of {user}: {exc.smtp_code}") from None
