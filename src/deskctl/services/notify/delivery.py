@@ -18,7 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
@@ -304,6 +304,11 @@ def failed_count(session: Session) -> int:
     count: int = session.execute(
         select(func.count()).select_from(Notification).where(col(Notification.status) == "failed")).scalar_one()
     return count
+
+
+def status_section(*, session: Session, now: datetime, actor: str, config: Config, tz: tzinfo) -> dict:
+    """Failed notifications (`notify list --failed`), for `deskctl status`."""
+    return {"notifications_failed": failed_count(session)}
 
 
 def test_channel(*, session: Session, clock: Clock, actor: str, config: Config, name: str) -> dict:
