@@ -40,11 +40,12 @@ def free_port() -> int:
 
 
 class VendorServer:
-    def __init__(self, secret: str = SECRET) -> None:
+    def __init__(self, secret: str = SECRET, port: int = 0) -> None:
         self.secret = secret
         self.mode = "ok"  # ok | 500 | vendor-error | slow
         self.slow_seconds = 3.0
         self.received: list[dict[str, Any]] = []
+        self.seen: list[str] = []  # the X-Deskctl-Id of every request, answered or not
         self.rejected: list[str] = []
         self.lock = threading.Lock()
         server = self
@@ -56,6 +57,8 @@ class VendorServer:
             def do_POST(self) -> None:  # noqa: N802
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
+                with server.lock:
+                    server.seen.append(self.headers.get("X-Deskctl-Id", ""))
                 status, answer = server.handle(self.path, dict(self.headers), body)
                 if server.mode == "slow":
                     time.sleep(server.slow_seconds)
@@ -69,7 +72,7 @@ class VendorServer:
                 except OSError:
                     pass  # the client gave up (timeout)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
