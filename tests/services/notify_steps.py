@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from deskctl.services.notify import channels, delivery
+from deskctl.services.notify.run import Summary, run_once
 from tests.notify_servers import SECRET, VendorServer
 
 
@@ -21,9 +22,9 @@ def add_channel(desk, name: str = "hook", kind: str = "webhook", target: str = "
     return desk.write(channels.add_channel, name=name, kind=kind, target=target, secret=secret)
 
 
-def run(desk, **kw: Any) -> delivery.Summary:
+def run(desk, **kw: Any) -> Summary:
     """One `notify run` pass, in-process."""
-    return delivery.run_once(desk.unit, config=desk.settings, **kw)
+    return run_once(desk.unit, config=desk.settings, **kw)
 
 
 def notes(desk, status: str | None = None) -> list[dict]:

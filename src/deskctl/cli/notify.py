@@ -44,7 +44,7 @@ def run(
     Prints nothing when there was nothing to do; failures are listed by `notify list --failed`.
     """
     from deskctl import render
-    from deskctl.services.notify.delivery import Summary, run_once, worker_id
+    from deskctl.services.notify.run import Summary, run_once, worker_id
     from deskctl.timeparse import parse_duration
 
     out = output_format(fmt, as_json)
@@ -64,8 +64,7 @@ def run(
     try:
         while True:
             done = run_once(app_state.write, config=config, worker=worker, stop=stopping.is_set)
-            for name in ("scanned", "sent", "retrying", "failed", "digests"):
-                setattr(total, name, getattr(total, name) + getattr(done, name))
+            total.add(done)
             for line in done.errors:
                 render.warn(line)
             if out == "table" and (done.sent or done.retrying or done.failed):

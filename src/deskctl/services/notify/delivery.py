@@ -11,13 +11,9 @@ Each try counts when claimed; after `notify.max_tries` a row is failed. Retries 
 from __future__ import annotations
 
 import json
-import os
-import socket
 import uuid
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
@@ -27,13 +23,13 @@ from sqlmodel import Session, col
 from deskctl.config import Config
 from deskctl.errors import Conflict, NotFound
 from deskctl.services.notify.catalogue import ROBOTS
+from deskctl.services.notify.run import Summary
 from deskctl.services.people.staff import require_actor
 from deskctl.store import audit
 from deskctl.store.tables import Notification, NotifyChannel, Staff, pk
 from deskctl.timeparse import Clock
 
 if TYPE_CHECKING:
-    from deskctl.services.context import Unit
     from deskctl.services.notify.senders import Message
 
 MAX_BACKOFF = timedelta(hours=1)
@@ -49,24 +45,6 @@ class Job:
     channel: str
     message: Message
     error: str | None = None
-
-
-@dataclass
-class Summary:
-    scanned: int = 0
-    sent: int = 0
-    retrying: int = 0
-    failed: int = 0
-    digests: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    def view(self) -> dict:
-        return {"new_time_based": self.scanned, "sent": self.sent, "retrying": self.retrying,
-                "failed": self.failed, "digests": self.digests}
-
-
-def worker_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 def _lease(config: Config) -> timedelta:
@@ -221,31 +199,6 @@ def send_all(jobs: list[Job], *, timeout: float, threads: int = 4) -> None:
         return
     with ThreadPoolExecutor(max_workers=min(threads, len(lanes))) as pool:
         list(pool.map(lane_of, lanes.values()))
-
-
-def run_once(units: Callable[[], AbstractContextManager[Unit]], *, config: Config, worker: str | None = None,
-             batch: int = 100, scan: bool = True, stop: Callable[[], bool] = lambda: False) -> Summary:
-    """One pass: time-based events, then every due notification, batch by batch."""
-    from deskctl.services.notify.scan import scan_time_events
-
-    worker = worker or worker_id()
-    total = Summary()
-    timeout = config.duration("notify.timeout").total_seconds()
-    if scan:
-        with units() as unit:
-            total.scanned = unit.call(scan_time_events)
-    while not stop():
-        with units() as unit:
-            jobs = unit.call(claim, worker=worker, limit=batch)
-        if not jobs:
-            break
-        send_all(jobs, timeout=timeout)
-        with units() as unit:
-            done = unit.call(record, worker=worker, jobs=jobs)
-        for name in ("sent", "retrying", "failed", "digests"):
-            setattr(total, name, getattr(total, name) + getattr(done, name))
-        total.errors.extend(done.errors)
-    return total
 
 
 # --- reading and retrying -----------------------------------------------------------------------

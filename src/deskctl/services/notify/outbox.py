@@ -13,15 +13,18 @@ import json
 import uuid
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlmodel import Session, col
 
 from deskctl.config import Config
+from deskctl.services.notify import quick
 from deskctl.services.notify.catalogue import EVENTS
-from deskctl.store.tables import Notification, NotifyChannel, NotifyFired, NotifyRule, Staff, Ticket, pk
 from deskctl.timeparse import local_text, parse_time_of_day
+
+if TYPE_CHECKING:
+    from deskctl.store.tables import Notification, NotifyChannel, Staff, Ticket
 
 _SETUP = "notify_setup"
 
@@ -42,6 +45,8 @@ def forget_setup(session: Session) -> None:
 def _setup(session: Session) -> tuple[list[NotifyChannel], dict[str, list[tuple[str, int]]]]:
     cached = session.info.get(_SETUP)
     if cached is None:
+        from deskctl.store.tables import NotifyChannel, NotifyRule
+
         channels = list(session.execute(select(NotifyChannel).order_by(col(NotifyChannel.id))).scalars())
         rules: dict[str, list[tuple[str, int]]] = {}
         if channels:
@@ -53,17 +58,17 @@ def _setup(session: Session) -> tuple[list[NotifyChannel], dict[str, list[tuple[
 
 
 def has_channels(session: Session) -> bool:
-    return bool(_setup(session)[0])
+    cached = session.info.get(_SETUP)
+    if cached is not None:
+        return bool(cached[0])
+    if quick.any_channel(session):
+        return True
+    session.info[_SETUP] = ([], {})
+    return False
 
 
 def already_fired(session: Session, keys: list[str]) -> set[str]:
-    if not keys:
-        return set()
-    found: set[str] = set()
-    for start in range(0, len(keys), 500):
-        chunk = keys[start:start + 500]
-        found.update(session.execute(select(col(NotifyFired.key)).where(col(NotifyFired.key).in_(chunk))).scalars())
-    return found
+    return quick.fired_keys(session, keys) if keys else set()
 
 
 def _json_default(tz: tzinfo) -> Any:
@@ -109,6 +114,8 @@ class Resolver:
     @property
     def active(self) -> dict[str, Staff]:
         if self._active is None:
+            from deskctl.store.tables import Staff
+
             rows = self.session.execute(select(Staff).where(col(Staff.active).is_(True))).scalars()
             self._active = {m.handle: m for m in rows}
         return self._active
@@ -148,6 +155,8 @@ def emit(
     key: str | None = None,
 ) -> list[Notification]:
     """Write the notifications of one event (nothing when there are no channels)."""
+    from deskctl.store.tables import Notification, NotifyFired, pk
+
     assert event in EVENTS, event
     if key is not None:
         if session.get(NotifyFired, key) is not None:

@@ -10,19 +10,34 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
 
-from sqlalchemy import select
+from sqlalchemy import Date, String, column, literal, select, table
 from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.domain.ticket_states import OPEN_STATUSES
 from deskctl.services.notify.outbox import already_fired, emit, has_channels, ticket_object, ticket_text
-from deskctl.store.tables import Handover, Improvement, Shift, Staff, Ticket, pk
+from deskctl.store.tables import Ticket, pk
+from deskctl.store.types import UTCDateTime
 from deskctl.timeparse import Clock, local_text
 
 WARN_AT = 0.75
 NO_CLOCK_IN_AFTER = timedelta(minutes=10)
 SHIFT_LOOKBACK = timedelta(hours=12)
 HANDOVER_LOOKBACK = timedelta(days=2)
+
+
+# Light descriptions of the tables a scan asks "anything to look at?" first: a desk with no
+# candidates then never defines the shift, inspection or people models (`notify run` from cron
+# must not cost more than starting up; bench/bench_notify.py).
+_SHIFT = table("shift", column("start_at", UTCDateTime()), column("clock_in_at", UTCDateTime()))
+_HANDOVER = table("handover", column("created_at", UTCDateTime()), column("taken_over_at", UTCDateTime()))
+_PLAN = table("inspection_plan", column("status", String()))
+_IMPROVEMENT = table("improvement", column("status", String()), column("due", Date()))
+
+
+def _any(session: Session, rows: object, *conditions: object) -> bool:
+    query = select(literal(1)).select_from(rows).where(*conditions).limit(1)  # type: ignore[arg-type]
+    return session.execute(query).first() is not None
 
 
 def scan_time_events(*, session: Session, clock: Clock, config: Config, tz: tzinfo) -> int:
@@ -75,7 +90,11 @@ def _tickets(session: Session, now: datetime, config: Config, tz: tzinfo) -> int
 
 
 def _shifts(session: Session, now: datetime, config: Config, tz: tzinfo) -> int:
+    if not _any(session, _SHIFT, _SHIFT.c.clock_in_at.is_(None), _SHIFT.c.start_at <= now - NO_CLOCK_IN_AFTER,
+                _SHIFT.c.start_at > now - SHIFT_LOOKBACK):
+        return 0
     from deskctl.services.shifts.views import view_of
+    from deskctl.store.tables import Shift, Staff
 
     rows = list(session.execute(
         select(Shift, col(Staff.handle))
@@ -101,10 +120,14 @@ def _shifts(session: Session, now: datetime, config: Config, tz: tzinfo) -> int:
 
 
 def _handovers(session: Session, now: datetime, config: Config, tz: tzinfo) -> int:
+    window = config.duration("shift.handover_window")
+    if not _any(session, _HANDOVER, _HANDOVER.c.taken_over_at.is_(None), _HANDOVER.c.created_at <= now - window,
+                _HANDOVER.c.created_at > now - HANDOVER_LOOKBACK):
+        return 0
     from deskctl.services.people.staff import handles_by_id
     from deskctl.services.shifts.handover import handover_view
+    from deskctl.store.tables import Handover
 
-    window = config.duration("shift.handover_window")
     rows = list(session.execute(
         select(Handover).where(col(Handover.taken_over_at).is_(None), col(Handover.created_at) <= now - window,
                                col(Handover.created_at) > now - HANDOVER_LOOKBACK)
@@ -128,6 +151,8 @@ def _handovers(session: Session, now: datetime, config: Config, tz: tzinfo) -> i
 
 
 def _inspections(session: Session, now: datetime, config: Config, tz: tzinfo) -> int:
+    if not _any(session, _PLAN, _PLAN.c.status == "active"):
+        return 0
     from deskctl.services.inspections.due import list_due
 
     rows = [r for r in list_due(session=session, now=now, tz=tz) if r["state"] == "overdue"]
@@ -146,9 +171,12 @@ def _inspections(session: Session, now: datetime, config: Config, tz: tzinfo) ->
 
 
 def _improvements(session: Session, now: datetime, config: Config, tz: tzinfo) -> int:
-    from deskctl.services.people.staff import handles_by_id
-
     today = now.astimezone(tz).date()
+    if not _any(session, _IMPROVEMENT, _IMPROVEMENT.c.status == "open", _IMPROVEMENT.c.due < today):
+        return 0
+    from deskctl.services.people.staff import handles_by_id
+    from deskctl.store.tables import Improvement
+
     rows = list(session.execute(
         select(Improvement).where(col(Improvement.status) == "open", col(Improvement.due) < today)
         .order_by(col(Improvement.id))
