@@ -1,5 +1,5 @@
 """The outbox: notifications written in the same transaction as the change that causes them
-(docs/design.md §9, STYLE habit 16), so nothing is announced that did not happen and nothing that
+(docs/design.md §11), so nothing is announced that did not happen and nothing that
 happened is lost. `notify run` delivers them later (services/notify/delivery.py).
 
 `emit` turns one event into one row per channel (and per quiet-hours group of recipients); a

@@ -1,4 +1,4 @@
-"""The notification outbox (docs/design.md §9): channels, rules, notifications, fired keys."""
+"""The notification outbox (docs/design.md §11): channels, rules, notifications, fired keys."""
 
 from datetime import datetime
 
