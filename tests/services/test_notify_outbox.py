@@ -281,3 +281,40 @@ def test_notify_unset_env_secret_fails_that_row_only(staffed, vendor, monkeypatc
     monkeypatch.setenv("HOOK_SECRET", "s3cret-签名")
     staffed.set_now((staffed.now + timedelta(minutes=1)).isoformat())
     assert run(staffed).sent == 1
+
+
+def test_notify_handover_not_taken_tells_both_officers_once(staffed, vendor):
+    from deskctl.services.shifts import handover
+
+    add_day_and_night(staffed)
+    assign(staffed, "2026-11-23", "day", "zhang")
+    assign(staffed, "2026-11-23", "night", "wang")
+    staffed.set_now("2026-11-23T19:50:00+08:00")
+    staffed.write(handover.handover, actor="zhang", note="core switch flapping")
+    add_channel(staffed, target=f"{vendor.base}/hook")
+    staffed.set_now("2026-11-23T20:49:00+08:00")  # shift.handover_window is 1 h
+    run(staffed)
+    assert not [n for n in notes(staffed) if n["event"] == "handover.not_taken"]
+    staffed.set_now("2026-11-23T20:51:00+08:00")
+    run(staffed)
+    run(staffed)
+    [note] = [n for n in notes(staffed) if n["event"] == "handover.not_taken"]
+    assert note["to"] == ["zhang", "wang"] and "deskctl shift takeover" in note["text"]
+    assert payloads(staffed)[-1]["handover"]["note"] == "core switch flapping"
+
+
+def test_notify_inspection_overdue_and_finding_go_to_the_owner(staffed, vendor):
+    from tests.services.inspection_steps import add_core
+    from tests.services.inspection_steps import run as inspect
+
+    add_core(staffed, owner="wang")  # daily 09:00, grace 1 h
+    add_channel(staffed, target=f"{vendor.base}/hook")
+    staffed.set_now("2026-11-23T10:01:00+08:00")
+    run(staffed)
+    run(staffed)
+    [overdue] = [n for n in notes(staffed) if n["event"] == "inspection.overdue"]
+    assert overdue["to"] == ["wang"] and "deskctl inspect run core-network" in overdue["text"]
+    inspect(staffed, ok=["1,2"], fail=["3:PSU 2 down"])
+    [finding] = [n for n in notes(staffed) if n["event"] == "inspection.finding"]
+    assert finding["to"] == ["wang"] and "Inspection finding: ticket" in finding["text"]
+    assert not [n for n in notes(staffed) if n["event"] == "ticket.assigned"]
