@@ -108,6 +108,8 @@ def show(notification_id: IdArg, fmt: FormatOpt = "table", as_json: JsonOpt = Fa
 
     out = output_format(fmt, as_json)
     view = state().read_call(show_notification, notification_id=notification_id)
+    if out == "table":  # the payload is for programs: its keys here, all of it with --json
+        view = {**view, "payload": ", ".join(view["payload"]) + " (see --json)"}
     render.emit(view, out)
 
 
