@@ -199,9 +199,12 @@ def test_channel_add_refusals(staffed):
 def test_channel_literal_secret_never_shown(staffed):
     add_channel(staffed, name="a", target="https://example.org/hook", secret="literal-value")
     add_channel(staffed, name="b", target="https://example.org/hook", secret="env:HOOK_SECRET")
+    add_channel(staffed, name="c", kind="wecom", target="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7a",
+                secret="")
     listed = {c["name"]: c["secret"] for c in staffed.read(channels.list_channels)}
-    assert listed == {"a": "(set)", "b": "env:HOOK_SECRET"}
-    assert "literal-value" not in json.dumps(staffed.read(channels.list_channels), default=str)
+    assert listed == {"a": "(set)", "b": "env:HOOK_SECRET", "c": ""}
+    shown = json.dumps(staffed.read(channels.list_channels), default=str, ensure_ascii=False)
+    assert "literal-value" not in shown and "693a91f6" not in shown and "send?key=693a…" in shown
 
 
 def test_notify_test_sends_now_or_fails_with_exit_6(staffed, vendor):

@@ -106,12 +106,16 @@ def channel_view(row: NotifyChannel) -> dict:
             "created_at": row.created_at}
 
 
+_CREDENTIALS = re.compile(r"([?&](?:key|access_token|token|secret|sign)=)([^&#]*)", re.IGNORECASE)
+
+
 def _masked(target: str) -> str:
-    """A URL's password never printed back (the secret belongs in --secret)."""
+    """A URL's password and a robot's key or token never printed back whole (the first four
+    characters tell robots apart)."""
     parts = urlsplit(target)
     if parts.password:
-        return target.replace(f":{parts.password}@", ":***@", 1)
-    return target
+        target = target.replace(f":{parts.password}@", ":***@", 1)
+    return _CREDENTIALS.sub(lambda m: m.group(1) + (m.group(2)[:4] + "…" if m.group(2) else ""), target)
 
 
 def add_channel(*, session: Session, clock: Clock, actor: str, config: Config, name: str, kind: str,
