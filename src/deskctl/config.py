@@ -144,6 +144,19 @@ def _session_length(value: Any) -> str:
         raise InvalidInput(f"{value!r} is shorter than a minute")
     return text
 
+def quiet_hours(value: Any) -> str:
+    """HH:MM-HH:MM in the desk zone (may cross midnight: 22:00-07:00), or empty for none."""
+    text = str(value).strip()
+    if not text:
+        return ""
+    m = re.fullmatch(r"(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})", text)
+    if not m:
+        raise InvalidInput(f"{value!r} is not a quiet-hours range (use HH:MM-HH:MM, e.g. 22:00-07:00)")
+    start, end = parse_time_of_day(m.group(1)), parse_time_of_day(m.group(2))
+    if start == end:
+        raise InvalidInput(f"{value!r}: quiet hours must not start and end at the same time")
+    return f"{start:%H:%M}-{end:%H:%M}"
+
 
 @dataclass(frozen=True)
 class Key:
@@ -199,6 +212,11 @@ SCHEMA: dict[str, Key] = {
     "assessment.weights.discipline": Key(20.0, _weight, "weight of discipline in the score"),
     "assessment.min_tickets": Key(5, _positive_int, "fewer handled tickets = 'insufficient data'"),
     "recurring.threshold": Key(3, _positive_int, "faults in a period that make a recurring fault"),
+    "notify.max_tries": Key(5, _positive_int, "delivery attempts before a notification is failed"),
+    "notify.timeout": Key("10s", _duration, "how long one delivery may take (connect, send, answer)"),
+    "notify.backoff": Key("30s", _duration, "wait before the first retry; doubled each time, at most 1h"),
+    "notify.quiet_hours": Key("", quiet_hours, "HH:MM-HH:MM when only P1 reaches people (staff may set their own)"),
+    "notify.robot_rate": Key(20, _positive_int, "messages a minute to one chat robot before a digest"),
 }
 for _p, (_resp, _res) in _SLA_DEFAULTS.items():
     SCHEMA[f"sla.{_p}.response"] = Key(_resp, _duration, f"{_p}: opened → first acknowledgement")

@@ -12,8 +12,6 @@ import pytest
 
 from deskctl.store import schema
 
-CURRENT = schema.HEAD  # the revision the test desks are at
-
 
 def _one_error_line(res, code: int) -> str:
     assert res.exit_code == code, (res.exit_code, res.stderr)
@@ -23,9 +21,12 @@ def _one_error_line(res, code: int) -> str:
     return res.stderr
 
 
+CURRENT = schema.HEAD  # the revision of the desks the tests build
+
+
 @pytest.fixture
 def behind(staffed, monkeypatch):
-    """The staffed desk, one schema revision behind this program (a made-up next revision)."""
+    """The staffed desk, one schema revision behind this program."""
     monkeypatch.setattr(schema, "KNOWN_REVISIONS", (*schema.KNOWN_REVISIONS, "9999"))
     monkeypatch.setattr(schema, "HEAD", "9999")
     return staffed

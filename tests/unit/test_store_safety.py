@@ -24,8 +24,6 @@ from deskctl.store.files import PartFile, sweep
 from deskctl.store.location import mask, parse_target, refuse_own_files
 
 NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
-CURRENT = schema.HEAD  # the revision a new desk is at
-NEXT = "9999"  # a made-up next revision, for a desk one behind this program
 
 
 def _copy(src: Path, dest: Path) -> Path:
@@ -270,15 +268,23 @@ def test_open_create_uses_a_database_another_process_published_first(tmp_path, _
     assert _parts(tmp_path) == []
 
 
+CURRENT, AHEAD = schema.HEAD, "9999"
+
+
+def _program_one_revision_ahead(monkeypatch) -> None:
+    """This program as if it knew one revision more than the desks the tests build."""
+    monkeypatch.setattr(schema, "KNOWN_REVISIONS", (*schema.KNOWN_REVISIONS, AHEAD))
+    monkeypatch.setattr(schema, "HEAD", AHEAD)
+
+
 def test_open_never_creates_or_migrates_without_being_asked(tmp_path, db_path, monkeypatch):
     with pytest.raises(StorageError, match="deskctl init"):
         open_database(tmp_path / "missing.db")
     assert not (tmp_path / "missing.db").exists()
-    monkeypatch.setattr(schema, "KNOWN_REVISIONS", (*schema.KNOWN_REVISIONS, NEXT))
-    monkeypatch.setattr(schema, "HEAD", NEXT)
+    _program_one_revision_ahead(monkeypatch)
     _raw(db_path, "PRAGMA journal_mode=DELETE")
     before = db_path.read_bytes()
-    with pytest.raises(StorageError, match=rf"schema {CURRENT} .* needs {NEXT}: run `deskctl db upgrade`") as info:
+    with pytest.raises(StorageError, match=rf"schema {CURRENT} .* needs {AHEAD}: run `deskctl db upgrade`") as info:
         open_database(db_path)
     assert info.value.exit_code == 6
     with pytest.raises(StorageError, match="deskctl db upgrade"):
@@ -288,8 +294,7 @@ def test_open_never_creates_or_migrates_without_being_asked(tmp_path, db_path, m
 
 
 def test_upgrade_keeps_a_uniquely_named_copy_each_time(db_path, monkeypatch):
-    monkeypatch.setattr(schema, "KNOWN_REVISIONS", (*schema.KNOWN_REVISIONS, NEXT))
-    monkeypatch.setattr(schema, "HEAD", NEXT)  # the database, at the real head, is behind
+    _program_one_revision_ahead(monkeypatch)  # the database at today's head is behind
     _add_staff(db_path, "before")
     leftover = db_path.with_name("desk.db.0123456789ab.part")  # a copy a killed upgrade left
     leftover.write_bytes(b"half a copy")
@@ -313,8 +318,7 @@ def test_upgrade_interrupted_leaves_the_old_schema_and_the_copy(db_path, monkeyp
     """The migration runs in the transaction that holds the write lock: all of it or none."""
     import deskctl.store.engine as engine
 
-    monkeypatch.setattr(schema, "KNOWN_REVISIONS", (*schema.KNOWN_REVISIONS, NEXT))
-    monkeypatch.setattr(schema, "HEAD", NEXT)
+    _program_one_revision_ahead(monkeypatch)
     _add_staff(db_path, "zhang")
 
     def half_a_migration(conn, revision="head"):

@@ -39,6 +39,7 @@ LAZY_GROUPS: dict[str, tuple[str, str, str]] = {
     "review": ("deskctl.cli.reviews", "app", "Supervisor reviews."),
     "improve": ("deskctl.cli.improvements", "app", "Improvement actions: problems, actions, owners, outcomes."),
     "report": ("deskctl.cli.reports", "app", "Reports and performance assessment."),
+    "notify": ("deskctl.cli.notify", "app", "Notifications: deliver the outbox, channels, who hears what."),
 }
 
 _debug = False

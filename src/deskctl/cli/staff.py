@@ -29,6 +29,11 @@ def _columns() -> list[Col]:
     ]
 
 
+def _contacts(*values: str | None) -> dict[str, str | None]:
+    keys = ("email", "mobile", "wecom_id", "dingtalk_id", "feishu_id", "quiet_hours")
+    return dict(zip(keys, values, strict=True))
+
+
 @app.command("add")
 def add(
     handle: Annotated[str, typer.Argument(help="Short login-like handle, e.g. zhang.")],
@@ -36,6 +41,14 @@ def add(
     role: Annotated[str, typer.Option("--role", help="supervisor, officer or technician.")],
     tier: Annotated[int | None, typer.Option("--tier", help="Support tier 1-3 (default 1).")] = None,
     phone: Annotated[str, typer.Option("--phone", help="Phone number.")] = "",
+    email: Annotated[str | None, typer.Option("--email", help="E-mail address (notifications).")] = None,
+    mobile: Annotated[str | None, typer.Option("--mobile", help="Mobile number (chat robots @mention it).")] = None,
+    wecom_id: Annotated[str | None, typer.Option("--wecom-id", help="WeCom (企业微信) user id.")] = None,
+    dingtalk_id: Annotated[str | None, typer.Option("--dingtalk-id", help="DingTalk (钉钉) user id.")] = None,
+    feishu_id: Annotated[str | None, typer.Option("--feishu-id", help="Feishu (飞书) user id or open id.")] = None,
+    quiet_hours: Annotated[
+        str | None, typer.Option("--quiet-hours", help="HH:MM-HH:MM when only P1 notifications reach them.")
+    ] = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
 ) -> None:
@@ -45,7 +58,8 @@ def add(
 
     out = output_format(fmt, as_json)
     with state().write() as w:
-        view = w.call(svc.add_staff, handle=handle, name=name, role=role, tier=tier, phone=phone)
+        view = w.call(svc.add_staff, handle=handle, name=name, role=role, tier=tier, phone=phone,
+                      contacts=_contacts(email, mobile, wecom_id, dingtalk_id, feishu_id, quiet_hours))
     render.emit(view, out, title=f"added {view['handle']}")
 
 
@@ -90,16 +104,25 @@ def edit(
     role: Annotated[str | None, typer.Option("--role", help="New role.")] = None,
     tier: Annotated[int | None, typer.Option("--tier", help="New tier 1-3.")] = None,
     phone: Annotated[str | None, typer.Option("--phone", help="New phone.")] = None,
+    email: Annotated[str | None, typer.Option("--email", help="E-mail address (notifications).")] = None,
+    mobile: Annotated[str | None, typer.Option("--mobile", help="Mobile number (chat robots @mention it).")] = None,
+    wecom_id: Annotated[str | None, typer.Option("--wecom-id", help="WeCom (企业微信) user id.")] = None,
+    dingtalk_id: Annotated[str | None, typer.Option("--dingtalk-id", help="DingTalk (钉钉) user id.")] = None,
+    feishu_id: Annotated[str | None, typer.Option("--feishu-id", help="Feishu (飞书) user id or open id.")] = None,
+    quiet_hours: Annotated[
+        str | None, typer.Option("--quiet-hours", help="HH:MM-HH:MM when only P1 notifications reach them.")
+    ] = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
 ) -> None:
-    """Change a member's name, role, tier or phone (supervisor only)."""
+    """Change a member's name, role, tier, phone or contacts (supervisor only)."""
     from deskctl import render
     from deskctl.services.people import staff as svc
 
     out = output_format(fmt, as_json)
     with state().write() as w:
-        view = w.call(svc.edit_staff, handle=handle, name=name, role=role, tier=tier, phone=phone)
+        view = w.call(svc.edit_staff, handle=handle, name=name, role=role, tier=tier, phone=phone,
+                      contacts=_contacts(email, mobile, wecom_id, dingtalk_id, feishu_id, quiet_hours))
     render.emit(view, out, title=f"edited {handle}")
 
 

@@ -40,6 +40,11 @@ class Unit:
     config: Config
     tz: tzinfo
 
+    def __post_init__(self) -> None:
+        # The outbox (services/notify/outbox.py) reads the desk's zone and config from here when
+        # a change deep inside a use case causes a notification.
+        self.session.info["unit"] = self
+
     @property
     def now(self) -> datetime:
         return self.clock.now()

@@ -18,6 +18,10 @@ from deskctl.timeparse import Clock
 
 ROLES = ("supervisor", "officer", "technician")
 HANDLE_RE = re.compile(r"^[a-z][a-z0-9._-]{0,31}$")
+# Contact fields for notifications (docs/notify.md), as `staff add|edit` options name them.
+CONTACTS = ("email", "mobile", "wecom_id", "dingtalk_id", "feishu_id", "quiet_hours")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MOBILE_RE = re.compile(r"^\+?[0-9][0-9 -]{4,30}$")
 
 
 def staff_view(member: Staff) -> dict:
@@ -29,6 +33,7 @@ def staff_view(member: Staff) -> dict:
         "phone": member.phone,
         "active": member.active,
         "created_at": member.created_at,
+        **{key: getattr(member, key) for key in CONTACTS},
     }
 
 
@@ -113,6 +118,28 @@ def _check_phone(phone: str, config: Config) -> str:
     return clean_text(phone, "--phone", config, one_line=True, limit=SHORT_TEXT)
 
 
+def check_contacts(contacts: dict[str, str | None], config: Config) -> dict[str, str]:
+    """The contact fields given (None = not given), cleaned: one line, e-mail and mobile checked."""
+    out: dict[str, str] = {}
+    for key, value in contacts.items():
+        if key not in CONTACTS:
+            raise InvalidInput(f"unknown contact field {key!r}")
+        if value is None:
+            continue
+        option = "--" + key.replace("_", "-")
+        text = clean_text(value, option, config, one_line=True, limit=SHORT_TEXT)
+        if text and key == "email" and not EMAIL_RE.match(text):
+            raise InvalidInput(f"{option} {text!r} is not an e-mail address")
+        if text and key == "mobile" and not MOBILE_RE.match(text):
+            raise InvalidInput(f"{option} {text!r} is not a mobile number (digits, optionally +country)")
+        if key == "quiet_hours":
+            from deskctl.config import quiet_hours
+
+            text = quiet_hours(text)
+        out[key] = text
+    return out
+
+
 def add_staff(
     *,
     session: Session,
@@ -124,6 +151,7 @@ def add_staff(
     role: str,
     tier: int | None = None,
     phone: str = "",
+    contacts: dict[str, str | None] | None = None,
 ) -> dict:
     """Add a member. The very first member bootstraps the desk and must be a supervisor."""
     handle = (handle or "").strip()
@@ -136,6 +164,7 @@ def add_staff(
     tier = _check_tier(tier)
     name = _check_name(name, config)
     phone = _check_phone(phone, config)
+    extra = check_contacts(contacts or {}, config)
     count = session.execute(select(func.count()).select_from(Staff)).scalar_one()
     if count == 0:
         if role != "supervisor":
@@ -147,6 +176,8 @@ def add_staff(
         raise Conflict(f"handle {handle!r} is taken; pick another or `deskctl staff edit {handle}`")
     now = clock.now()
     member = Staff(handle=handle, name=name, role=role, tier=tier, phone=phone, created_at=now)
+    for key, value in extra.items():
+        setattr(member, key, value)
     session.add(member)
     session.flush()
     audit.append(
@@ -176,6 +207,7 @@ def edit_staff(
     role: str | None = None,
     tier: int | None = None,
     phone: str | None = None,
+    contacts: dict[str, str | None] | None = None,
 ) -> dict:
     by = require_supervisor(session, actor)
     member = get_staff(session, handle)
@@ -191,9 +223,11 @@ def edit_staff(
         changes["tier"] = [member.tier, _check_tier(tier)]
     if phone is not None:
         changes["phone"] = [member.phone, _check_phone(phone, config)]
+    for key, value in check_contacts(contacts or {}, config).items():
+        changes[key] = [getattr(member, key), value]
     changes = {k: v for k, v in changes.items() if v[0] != v[1]}
     if not changes:
-        raise InvalidInput("nothing to change (give --name, --role, --tier or --phone)")
+        raise InvalidInput("nothing to change (give --name, --role, --tier, --phone or a contact option)")
     for key, (_, new) in changes.items():
         setattr(member, key, new)
     audit.append(

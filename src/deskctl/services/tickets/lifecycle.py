@@ -21,6 +21,7 @@ from deskctl.domain.ticket_states import (
     next_tier,
 )
 from deskctl.errors import Conflict, InvalidInput, PermissionDenied
+from deskctl.services.notify import outbox
 from deskctl.services.people.staff import get_staff, handles_by_id, require_actor
 from deskctl.services.tickets.routing import NAMED, pick_escalation
 from deskctl.services.tickets.sla import calendar_from_config, targets
@@ -54,10 +55,13 @@ def clean_text(value: str | None, field: str, config: Config, *, required: bool 
 
 def _event(session: Session, ticket: Ticket, *, at: datetime, actor: str, kind: str, frm: str | None = None,
            to: str | None = None, **details: Any) -> None:
+    kept = {k: v for k, v in details.items() if v not in (None, "")}
     audit.append(
         session, at=at, actor=actor, entity="ticket", entity_id=ticket.id, kind=kind,
-        from_value=frm, to_value=to, details={k: v for k, v in details.items() if v not in (None, "")},
+        from_value=frm, to_value=to, details=kept,
     )
+    # Whoever should hear about it is told through the outbox, in this same transaction.
+    outbox.on_ticket_event(session, ticket, kind=kind, at=at, details=kept, to_value=to)
 
 
 def _touch(ticket: Ticket, now: datetime) -> None:

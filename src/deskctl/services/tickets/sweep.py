@@ -89,5 +89,11 @@ def sweep(*, session: Session, clock: Clock, config: Config, tz: tzinfo) -> list
         )
         actions.append({"ticket": ticket_id, "action": "closed_unconfirmed",
                         "detail": f"resolved more than {format_duration(window)} ago"})
+    from deskctl.services.notify.scan import scan_time_events
+
+    fired = scan_time_events(session=session, clock=clock, config=config, tz=tz)
+    if fired:
+        actions.append({"ticket": None, "action": "notified",
+                        "detail": f"{fired} time-based notification(s) queued for `deskctl notify run`"})
     return actions
 

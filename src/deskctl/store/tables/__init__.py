@@ -28,6 +28,10 @@ _MODULE_OF: dict[str, str] = {
     "Shift": "shifts",
     "ShiftType": "shifts",
     "SwapRequest": "shifts",
+    "Notification": "notify",
+    "NotifyChannel": "notify",
+    "NotifyFired": "notify",
+    "NotifyRule": "notify",
     "Staff": "staff",
     "Ticket": "tickets",
 }
@@ -43,6 +47,10 @@ __all__ = [
     "InspectionResult",
     "InspectionRun",
     "LoginSession",
+    "Notification",
+    "NotifyChannel",
+    "NotifyFired",
+    "NotifyRule",
     "Review",
     "Shift",
     "ShiftType",
@@ -90,6 +98,7 @@ if TYPE_CHECKING:
         InspectionResult,
         InspectionRun,
     )
+    from deskctl.store.tables.notify import Notification, NotifyChannel, NotifyFired, NotifyRule
     from deskctl.store.tables.people import (
         AssessmentSnapshot,
         Improvement,

@@ -15,6 +15,13 @@ class Staff(SQLModel, table=True):
     tier: int = 1  # 1 desk, 2 second line, 3 specialists
     phone: str = ""
     active: bool = True
+    # Contacts for notifications (docs/notify.md)
+    email: str = ""
+    mobile: str = ""
+    wecom_id: str = ""
+    dingtalk_id: str = ""
+    feishu_id: str = ""
+    quiet_hours: str = ""  # HH:MM-HH:MM in the desk zone; empty = the desk's notify.quiet_hours
     created_at: datetime = Field(sa_type=UTCDateTime)
     # Identity (docs/identity.md): an scrypt hash "scrypt$n$r$p$salt$hash", failures in a row,
     # and the instant a lockout ends.
