@@ -307,6 +307,8 @@ def root(
 
         get_zone(tz)
     render.set_zone(lambda: _state.tz)
+    render.set_now(lambda: _state.clock.now())
+    render.set_wide(False)  # a command's --wide sets it again (one process may run many commands: tests)
 
 
 admin.register(app)

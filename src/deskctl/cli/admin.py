@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from deskctl.cli.options import FormatOpt, JsonOpt, LimitOpt, SinceOpt, command_group, output_format
+from deskctl.cli.options import FormatOpt, JsonOpt, LimitOpt, SinceOpt, WideOpt, command_group, output_format
 from deskctl.cli.state import state
 from deskctl.errors import Conflict, ExitCode, InvalidInput
 
@@ -122,7 +122,7 @@ def status(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
 
 
 @config_app.command("show")
-def config_show(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
+def config_show(fmt: FormatOpt = "table", as_json: JsonOpt = False, wide: WideOpt = False) -> None:
     """Every key with its effective value (file value or default)."""
     from deskctl import render
     from deskctl.config import SCHEMA
@@ -137,8 +137,9 @@ def config_show(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
         {"key": k, "value": v, "source": "file" if _in_file(cfg, k) else "default", "help": SCHEMA[k].help}
         for k, v in values.items()
     ]
-    render.emit(rows, out, columns=[render.Col("key", style="bold"), render.Col("value"), render.Col("source"),
-                                    render.Col("help")])
+    render.emit(rows, out, columns=[render.Col("key", style="bold", priority=0, min_width=40),
+                                    render.Col("value", priority=0, flex=True), render.Col("source", priority=2),
+                                    render.Col("help", priority=1, flex=True)])
 
 
 def _shown(key: str, value: Any) -> Any:
@@ -281,6 +282,7 @@ def audit_log(
     limit: LimitOpt = 100,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
+    wide: WideOpt = False,
 ) -> None:
     """The newest events of the audit trail."""
     from deskctl import render

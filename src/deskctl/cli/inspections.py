@@ -15,6 +15,7 @@ from deskctl.cli.options import (
     JsonOpt,
     SinceOpt,
     UntilOpt,
+    WideOpt,
     command_group,
     id_number,
     output_format,
@@ -155,6 +156,7 @@ def plan_list(
     all_: Annotated[bool, typer.Option("--all", help="Include retired plans.")] = False,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
+    wide: WideOpt = False,
 ) -> None:
     """List inspection plans with their next occurrence and last run."""
     from deskctl import render
@@ -249,6 +251,7 @@ def due(
     ] = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
+    wide: WideOpt = False,
 ) -> None:
     """For cron: occurrences due now without a run. Prints nothing when nothing is due; exit 1
     when something is overdue."""
@@ -394,6 +397,7 @@ def history(
     ] = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
+    wide: WideOpt = False,
 ) -> None:
     """Runs and missed occurrences, newest first (default: the last 30 days)."""
     from deskctl import render

@@ -42,6 +42,21 @@ FormatOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
+
+
+def _wide(value: bool) -> bool:
+    if value:
+        from deskctl import render
+
+        render.set_wide(True)
+    return value
+
+
+WideOpt = Annotated[
+    bool,
+    typer.Option("--wide", help="On a terminal, show every column (narrow screens hide the least important).",
+                 callback=_wide),
+]
 PeriodOpt = Annotated[
     str | None,
     typer.Option(

@@ -17,6 +17,7 @@ from deskctl.cli.options import (
     FromOpt,
     JsonOpt,
     ToOpt,
+    WideOpt,
     command_group,
     id_number,
     output_format,
@@ -185,6 +186,7 @@ def list_(
     type_name: Annotated[str | None, typer.Option("--type", help="Only this shift type.")] = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
+    wide: WideOpt = False,
 ) -> None:
     """Shifts overlapping a window (default: today and the next 6 days)."""
     from deskctl import render
@@ -204,6 +206,7 @@ def mine(
     to: ToOpt = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
+    wide: WideOpt = False,
 ) -> None:
     """Your own shifts (default: today and the next 13 days)."""
     from deskctl import render

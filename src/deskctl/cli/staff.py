@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from deskctl.cli import records
-from deskctl.cli.options import FormatOpt, JsonOpt, command_group, output_format
+from deskctl.cli.options import FormatOpt, JsonOpt, WideOpt, command_group, output_format
 from deskctl.cli.state import state
 
 if TYPE_CHECKING:
@@ -55,6 +55,7 @@ def list_(
     role: Annotated[str | None, typer.Option("--role", help="Only this role.")] = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
+    wide: WideOpt = False,
 ) -> None:
     """List staff members."""
     from deskctl import render

@@ -14,6 +14,7 @@ from deskctl.cli.options import (
     LimitOpt,
     SinceOpt,
     UntilOpt,
+    WideOpt,
     ask,
     command_group,
     id_number,
@@ -40,17 +41,18 @@ def _list_columns() -> list[Col]:
     from deskctl.render import Col
 
     prio_style = {"P1": "bold red", "P2": "yellow", "P3": "", "P4": "dim"}
+    # on a narrow terminal the highest priority numbers drop first (docs/design.md §13)
     return [
-        Col("id", justify="right"),
-        Col("priority", "prio", style_of=lambda v: prio_style.get(v)),
-        Col("status"),
-        Col("tier", justify="right"),
-        Col("assignee"),
-        Col("system"),
-        Col("title"),
-        Col("opened_at", "opened"),
-        Col("due_at", "due"),
-        Col("breached", style_of=lambda v: "bold red" if v else None),
+        Col("id", justify="right", priority=0),
+        Col("priority", "prio", style_of=lambda v: prio_style.get(v), priority=0),
+        Col("status", priority=1, min_width=11),
+        Col("tier", justify="right", priority=6),
+        Col("assignee", priority=2),
+        Col("system", priority=5),
+        Col("title", priority=0, flex=True),
+        Col("opened_at", "opened", priority=4),
+        Col("due_at", "due", priority=3),
+        Col("breached", style_of=lambda v: "bold red" if v else None, priority=7),
     ]
 
 
@@ -119,6 +121,7 @@ def list_(
     limit: LimitOpt = 50,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
+    wide: WideOpt = False,
 ) -> None:
     """List tickets, newest first (open ones unless --status says otherwise)."""
     from deskctl import render
@@ -160,8 +163,9 @@ def _show_tables(view: dict) -> Iterator[Table | Text]:
     state_style = {"breached": "bold red", "met": "green", "paused": "yellow"}
     yield render.rows_table(
         sla_rows,
-        [render.Col("clock"), render.Col("state", style_of=state_style.get), render.Col("target"),
-         render.Col("elapsed"), render.Col("paused"), render.Col("remaining"), render.Col("due_at", "due")],
+        [render.Col("clock"), render.Col("state", style_of=state_style.get, priority=0),
+         render.Col("target", priority=3), render.Col("elapsed", priority=4), render.Col("paused", priority=5),
+         render.Col("remaining", priority=2), render.Col("due_at", "due", priority=1)],
         title="SLA",
     )
     for name, c in view["sla"].items():
@@ -181,13 +185,14 @@ def _show_tables(view: dict) -> Iterator[Table | Text]:
     ]
     yield render.rows_table(
         timeline,
-        [render.Col("at"), render.Col("actor"), render.Col("what"), render.Col("change"), render.Col("details")],
+        [render.Col("at", priority=0), render.Col("actor", priority=2), render.Col("what", priority=0),
+         render.Col("change", priority=1, flex=True), render.Col("details", priority=0, flex=True)],
         title="timeline",
     )
 
 
 @app.command("show")
-def show(ticket_id: IdArg, fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
+def show(ticket_id: IdArg, fmt: FormatOpt = "table", as_json: JsonOpt = False, wide: WideOpt = False) -> None:
     """Fields, SLA clocks (elapsed, paused, remaining) and the full timeline."""
     from deskctl import render
     from deskctl.services.tickets.views import show_ticket
