@@ -114,6 +114,11 @@ def short_instant(value: datetime) -> str:
     return local.strftime("%Y-%m-%d")
 
 
+def instant(value: datetime) -> str:
+    """An instant as this output shows it: short on a terminal, the full minute to a pipe or file."""
+    return short_instant(value) if on_terminal() else _cell(value)
+
+
 def _cell(value: Any, *, short: bool = False) -> str:
     """A value for a table: local instants to the minute (`short`: relative to today, for terminals)."""
     if isinstance(value, datetime):
@@ -534,6 +539,23 @@ def error_line(text: str) -> None:
 
 def warn(text: str) -> None:
     sys.stderr.write(f"deskctl: warning: {visible(text)}\n")
+
+
+def live(build: Callable[[], Any], *, every: float) -> None:
+    """Draw `build()` and redraw it in place every `every` seconds until Ctrl-C (`status --watch`)."""
+    import time
+
+    from rich.live import Live
+
+    console = _console()
+    with Live(build(), console=console, auto_refresh=False, redirect_stdout=False, redirect_stderr=False,
+              vertical_overflow="crop") as view:
+        try:
+            while True:
+                time.sleep(every)
+                view.update(build(), refresh=True)
+        except KeyboardInterrupt:
+            pass  # Ctrl-C is how a watch ends: the last screen stays, exit 0
 
 
 def progress(items: Sequence[T], description: str) -> Iterator[T]:

@@ -9,12 +9,11 @@ import typer
 
 from deskctl.cli.options import FormatOpt, JsonOpt, LimitOpt, SinceOpt, WideOpt, command_group, output_format
 from deskctl.cli.state import state
+from deskctl.cli.status import status
 from deskctl.errors import Conflict, ExitCode, InvalidInput
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
 
-    from rich.table import Table
 
     from deskctl.config import Config
 
@@ -89,33 +88,6 @@ def demo(
         render.message(
             f"try: deskctl --db {st.db_shown} status   |   deskctl --db {st.db_shown} ticket list"
         )
-
-
-def _status_tables(view: dict[str, Any]) -> Iterator[Table]:
-    from deskctl import render
-
-    head = [(k, v) for k, v in view.items() if not isinstance(v, (list, dict))]
-    yield render.kv_table(head, title="deskctl status")
-    for key, value in view.items():
-        title = key.replace("_", " ")
-        if isinstance(value, dict):
-            yield render.kv_table(value.items(), title=title)
-        elif isinstance(value, list):
-            if value and isinstance(value[0], dict):
-                yield render.rows_table(value, render.auto_columns(value), title=title)
-            else:
-                yield render.kv_table([("", "(none)")], title=title)
-
-
-def status(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
-    """One screen: on duty now, open tickets by priority, SLA at risk, inspections due."""
-    from deskctl import render
-    from deskctl.services.status import desk_status
-
-    out = output_format(fmt, as_json)
-    with state().read() as r:
-        view = r.call(desk_status)
-    render.emit(view, out, table=_status_tables)
 
 
 # --- config ------------------------------------------------------------------------------

@@ -275,35 +275,69 @@ def open_counts(session: Session) -> dict[str, int]:
     return counts
 
 
-def status_section(*, session: Session, now: datetime, actor: str, config: Config, tz: tzinfo) -> dict:
-    """Open tickets by priority, SLA breached and at risk, and the acting user's tickets."""
-    ratio = config.get("sla.at_risk")
-    open_tickets = list(
-        session.execute(
-            select(Ticket).where(col(Ticket.status).in_(OPEN_STATUSES)).order_by(col(Ticket.opened_at))
-        ).scalars()
-    )
+def at_risk_clause(now: datetime, config: Config, tz: tzinfo) -> ColumnElement[bool]:
+    """A running clock in the last (1 - sla.at_risk) of its target: its deadline falls before the
+    instant that much counting time from now (the SLA calendar decides, per priority). Paused
+    clocks do not run out. Callers add `not breached_clause(now)`."""
+    spare = 1 - float(config.get("sla.at_risk"))
+    calendar = calendar_from_config(config, tz)
+    terms = []
+    for priority in PRIORITIES:
+        response, resolution = targets(config, priority)
+        terms.append(and_(
+            col(Ticket.priority) == priority,
+            or_(
+                and_(response_running_sql(), col(Ticket.response_due_at) <= calendar.add(now, int(spare * response))),
+                and_(resolution_running_sql(),
+                     col(Ticket.resolution_due_at) <= calendar.add(now, int(spare * resolution))),
+            ),
+        ))
+    return or_(*terms)
+
+
+STATUS_COLUMNS = ("id", "priority", "status", "assignee", "title", "due_at")
+
+
+def status_section(
+    *, session: Session, now: datetime, actor: str, config: Config, tz: tzinfo, limit: int | None = 20
+) -> dict:
+    """Open tickets by priority, SLA breached and at risk, and the acting user's tickets: counts
+    from one pass over the open tickets, then at most `limit` rows of each, most urgent first
+    (no open ticket is loaded that is not shown)."""
     handles = handles_by_id(session)
     me = next((i for i, h in handles.items() if h == actor), None)
-    breached, at_risk, mine = [], [], []
-    for ticket in open_tickets:
-        clocks = sla_clocks(ticket, now=now, config=config, tz=tz)
-        row = list_row(ticket, handles, now)
-        running = [c for c in clocks.values() if c.stopped_at is None]
-        if any(c.breached for c in running) or ticket.response_breached_at or ticket.resolution_breached_at:
-            breached.append(row)
-        elif any(c.at_risk(ratio) for c in running):
-            at_risk.append(row)
-        if me is not None and ticket.assignee_id == me:
-            mine.append(row)
-    columns = ("id", "priority", "status", "assignee", "title", "due_at")
+    is_open = col(Ticket.status).in_(OPEN_STATUSES)
+    breached = breached_clause(now)
+    at_risk = and_(~breached, at_risk_clause(now, config, tz))
+    mine = col(Ticket.assignee_id) == me if me is not None else None
+    counts = session.execute(
+        select(col(Ticket.priority), func.count(), func.count().filter(breached), func.count().filter(at_risk),
+               func.count().filter(mine) if mine is not None else func.sum(0))
+        .where(is_open)
+        .group_by(col(Ticket.priority))
+    ).all()
+    by_priority = {p: 0 for p in PRIORITIES}
+    totals = [0, 0, 0]
+    for priority, n, n_breached, n_at_risk, n_mine in counts:
+        by_priority[priority] = n
+        totals = [totals[0] + n_breached, totals[1] + n_at_risk, totals[2] + (n_mine or 0)]
 
-    def trim(rows: list[dict]) -> list[dict]:
-        return [{k: r[k] for k in columns} for r in rows[:20]]
+    def top(where: ColumnElement[bool] | None, n: int) -> list[dict]:
+        if where is None or n == 0:
+            return []
+        query = select(Ticket).where(is_open, where).order_by(
+            col(Ticket.priority), col(Ticket.opened_at), col(Ticket.id))
+        rows = session.execute(query.limit(min(n, limit) if limit is not None else n)).scalars()
+        return [{k: r[k] for k in STATUS_COLUMNS} for r in (list_row(t, handles, now) for t in rows)]
 
     return {
-        "open_tickets": open_counts(session),
-        "sla_breached": trim(breached),
-        "sla_at_risk": trim(at_risk),
-        "my_tickets": trim(mine),
+        "open_tickets": by_priority,
+        "open_total": sum(by_priority.values()),
+        "sla_breached_count": totals[0],
+        "sla_breached": top(breached, totals[0]),
+        "sla_at_risk_count": totals[1],
+        "sla_at_risk": top(at_risk, totals[1]),
+        "my_tickets_count": totals[2],
+        "my_tickets": top(mine, totals[2]),
+        "alerts": [(20, f"{totals[0]} SLA breached")] if totals[0] else [],
     }
