@@ -91,8 +91,9 @@ def interactive() -> bool:
     return sys.stdin.isatty()
 
 
-def ask(label: str, value: str | None, *, required: bool = True) -> str | None:
-    """Return `value`, or prompt for it on a terminal; refuse clearly when it cannot be asked."""
+def ask(label: str, value: str | None, *, required: bool = True, option: str | None = None) -> str | None:
+    """Return `value`, or prompt for it on a terminal; refuse clearly when it cannot be asked
+    (stdin not a terminal: cron and pipes never hang on a prompt)."""
     if value is not None and value.strip():
         return value
     if interactive():
@@ -100,6 +101,15 @@ def ask(label: str, value: str | None, *, required: bool = True) -> str | None:
         if answer.strip() or not required:
             return answer
     if required:
-        name = label.lower().replace(" ", "-")
+        name = option or "--" + label.lower().replace(" ", "-")
         raise InvalidInput(f"missing {name}: pass it as an option (no terminal to ask on)")
     return value
+
+
+def ask_choice(label: str, choices: tuple[str, ...], default: str) -> str:
+    """One of `choices`, asked on a terminal with the choices and the default shown."""
+    while True:
+        answer = str(typer.prompt(f"{label} ({'/'.join(choices)})", default=default)).strip().lower()
+        if answer in choices:
+            return answer
+        typer.echo(f"choose one of {', '.join(choices)}", err=True)

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 app = command_group("Tickets: open, dispatch tier by tier, resolve, confirm.")
 
 IdArg = Annotated[int, typer.Argument(help="Ticket number.", parser=id_number)]
-ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (kept in the timeline).")]
+ReasonOpt = Annotated[str | None, typer.Option("--reason", help="Why (kept in the timeline; asked on a terminal).")]
 
 
 def _list_columns() -> list[Col]:
@@ -56,6 +56,10 @@ def _list_columns() -> list[Col]:
     ]
 
 
+def _reason(reason: str | None) -> str | None:
+    return ask("Reason", reason, option="--reason")
+
+
 def _summary(view: dict, verb: str) -> str:
     who = f", {view['assignee']}" if view.get("assignee") else ""
     return (f"ticket {view['id']} {verb}: {view['priority']} {view['status'].replace('_', ' ')}, "
@@ -74,34 +78,141 @@ def _act(service: Callable[..., dict], verb: str, fmt: str, as_json: bool, **kwa
         render.emit(view, out)
 
 
+TitleArg = Annotated[str | None, typer.Argument(help="One line saying what is wrong.", metavar="TITLE")]
+ReporterOpt = Annotated[str | None, typer.Option("--reporter", "-r", help="Who reported it (user, department).")]
+ContactOpt = Annotated[str | None, typer.Option("--contact", "-c", help="How to reach the reporter.")]
+SystemOpt = Annotated[str | None, typer.Option("--system", "-s", help="Affected system, e.g. vpn.")]
+CategoryOpt = Annotated[str | None, typer.Option("--category", "-C", help="Fault category, e.g. network.")]
+PriorityOpt = Annotated[str | None, typer.Option("--priority", "-p", help="P1..P4 (else from impact × urgency).")]
+ImpactOpt = Annotated[str | None, typer.Option("--impact", "-i", help="high, medium or low.")]
+UrgencyOpt = Annotated[str | None, typer.Option("--urgency", "-u", help="high, medium or low.")]
+ChannelOpt = Annotated[
+    str | None, typer.Option("--channel", help="phone, email, walk-in, monitoring or inspection.")
+]
+DescriptionOpt = Annotated[str | None, typer.Option("--description", "-d", help="Details.")]
+
+
 @app.command("open")
 def open_(
-    title: Annotated[str, typer.Argument(help="One line saying what is wrong.")],
-    reporter: Annotated[str | None, typer.Option("--reporter", help="Who reported it (user, department).")] = None,
-    contact: Annotated[str, typer.Option("--contact", help="How to reach the reporter.")] = "",
-    system: Annotated[str, typer.Option("--system", help="Affected system, e.g. vpn.")] = "",
-    category: Annotated[str, typer.Option("--category", help="Fault category, e.g. network.")] = "",
-    priority: Annotated[
-        str | None, typer.Option("--priority", "-p", help="P1..P4 (else from impact × urgency).")
+    title: TitleArg = None,
+    reporter: ReporterOpt = None,
+    contact: ContactOpt = None,
+    system: SystemOpt = None,
+    category: CategoryOpt = None,
+    priority: PriorityOpt = None,
+    impact: ImpactOpt = None,
+    urgency: UrgencyOpt = None,
+    channel: ChannelOpt = None,
+    description: DescriptionOpt = None,
+    template: Annotated[
+        str | None, typer.Option("--template", "-t", help="Start from a saved template (`ticket template list`).")
     ] = None,
-    impact: Annotated[str | None, typer.Option("--impact", help="high, medium or low.")] = None,
-    urgency: Annotated[str | None, typer.Option("--urgency", help="high, medium or low.")] = None,
-    channel: Annotated[
-        str, typer.Option("--channel", help="phone, email, walk-in, monitoring or inspection.")
-    ] = "phone",
-    description: Annotated[str, typer.Option("--description", "-d", help="Details.")] = "",
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
 ) -> None:
-    """Record a fault report (priority given, or derived from --impact × --urgency)."""
-    from deskctl.services.tickets import lifecycle as svc
+    """Record a fault report (priority given, or derived from --impact × --urgency).
 
+    On a terminal, what is missing is asked for (reporter, contact, system, impact, urgency);
+    without one, nothing is asked and a missing reporter is refused.
+    """
+    from deskctl import render
+    from deskctl.cli.options import interactive
+    from deskctl.services.tickets import lifecycle as svc
+    from deskctl.services.tickets.similar import similar_open
+
+    out = output_format(fmt, as_json)
     if priority and (impact or urgency):
         raise InvalidInput("give --priority or --impact/--urgency, not both")
-    reporter = ask("Reporter", reporter)
-    _act(svc.open_ticket, "opened", fmt, as_json, title=title, reporter=reporter,
-         contact=contact, system=system, category=category, priority=priority, impact=impact,
-         urgency=urgency, channel=channel, description=description)
+    fields: dict[str, Any] = {}
+    if template:
+        from deskctl.services.tickets.templates import template_fields
+
+        with state().read() as r:
+            fields = r.call(template_fields, name=template)
+        if priority or impact or urgency:  # the call's own priority wins over the template's
+            fields.pop("priority", None), fields.pop("impact", None), fields.pop("urgency", None)
+    given = {"title": title, "reporter": reporter, "contact": contact, "system": system, "category": category,
+             "priority": priority, "impact": impact, "urgency": urgency, "channel": channel,
+             "description": description}
+    fields.update({k: v for k, v in given.items() if v is not None})
+    if interactive() and not (fields.get("title") and fields.get("reporter")):
+        _walk_fields(fields)
+    fields["title"] = ask("Title", fields.get("title"), option="TITLE")
+    fields["reporter"] = ask("Reporter", fields.get("reporter"), option="--reporter")
+    with state().write() as w:
+        view = w.call(svc.open_ticket, **{k: v for k, v in fields.items() if v is not None})
+        similar = w.call(similar_open, ticket_id=view["id"])
+    view["similar_open"] = similar
+    if out == "table":
+        typer.echo(render.visible(_summary(view, "opened")))
+    else:
+        render.emit(view, out)
+    for other in similar:
+        who = f"assigned to {other['assignee']}" if other["assignee"] else "not assigned"
+        render.message(f"similar open: #{other['id']} {other['title']} ({who})")
+
+
+def _walk_fields(fields: dict[str, Any]) -> None:
+    """On a terminal: ask for each missing field in order, then confirm the summary."""
+    from deskctl import render
+    from deskctl.cli.options import ask_choice
+    from deskctl.domain.ticket_states import LEVELS
+
+    for key, label in (("title", "Title"), ("reporter", "Reporter")):
+        fields[key] = ask(label, fields.get(key))
+    for key, label in (("contact", "Contact"), ("system", "System")):
+        if fields.get(key) is None:
+            fields[key] = typer.prompt(label, default="", show_default=False).strip() or None
+    if not fields.get("priority"):
+        for key, label in (("impact", "Impact"), ("urgency", "Urgency")):
+            if not fields.get(key):
+                fields[key] = ask_choice(label, LEVELS, "medium")
+    shown = ", ".join(f"{k} {v}" for k, v in fields.items() if v)
+    render.message(f"ticket: {shown}")
+    if not typer.confirm("Open it?", default=True):
+        render.message("not opened")
+        raise typer.Exit(1)
+
+
+@app.command("edit")
+def edit(
+    ticket_id: IdArg,
+    title: Annotated[str | None, typer.Option("--title", help="New title (one line).")] = None,
+    reporter: ReporterOpt = None,
+    contact: ContactOpt = None,
+    system: SystemOpt = None,
+    category: CategoryOpt = None,
+    priority: PriorityOpt = None,
+    impact: ImpactOpt = None,
+    urgency: UrgencyOpt = None,
+    channel: ChannelOpt = None,
+    description: DescriptionOpt = None,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """Correct fields of a ticket not yet closed; each change goes in the timeline (old → new).
+
+    A new priority (or impact/urgency) recomputes the SLA deadlines from the opening instant.
+    """
+    from deskctl import render
+    from deskctl.services.tickets.edit import edit_ticket
+
+    out = output_format(fmt, as_json)
+    view = state().write_call(edit_ticket, ticket_id=ticket_id, title=title, reporter=reporter, contact=contact,
+                              system=system, category=category, priority=priority, impact=impact,
+                              urgency=urgency, channel=channel, description=description)
+    if out != "table":
+        render.emit(view, out)
+        return
+    for change in view["changes"]:
+        old, new = render.plain_text(change["from"]) or "(empty)", render.plain_text(change["to"]) or "(empty)"
+        typer.echo(render.visible(f"ticket {view['id']} {change['field']}: {old} → {new}"))
+    if view["sla_recomputed"]:
+        response, resolution = view["response_due_at"], view["resolution_due_at"]
+        render.message(
+            f"SLA recomputed from the opening for {view['priority']}: response "
+            f"{'due ' + render.instant(response) if response else 'clock stopped'}, resolution "
+            f"{'due ' + render.instant(resolution) if resolution else 'clock paused or stopped'}")
 
 
 @app.command("list")
@@ -117,7 +228,13 @@ def list_(
     since: SinceOpt = None,
     until: UntilOpt = None,
     breached: Annotated[bool, typer.Option("--breached", help="Only tickets whose SLA is breached.")] = False,
-    search: Annotated[str | None, typer.Option("--search", help="Text in title, description or reporter.")] = None,
+    search: Annotated[
+        str | None,
+        typer.Option("--search", help="Text in title, description, reporter, notes or resolution (Chinese too)."),
+    ] = None,
+    reporter: Annotated[
+        str | None, typer.Option("--reporter", "-r", help="Only tickets from this reporter (part of the name).")
+    ] = None,
     limit: LimitOpt = 50,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
@@ -137,7 +254,8 @@ def list_(
     until_at = parse_until(until, tz=st.tz, now=now) if until else None
     with st.read() as r:
         rows = r.call(list_tickets, statuses=status, priority=priority, assignee=r.actor if mine else assignee,
-                      system=system, since=since_at, until=until_at, breached=breached, search=search, limit=limit)
+                      system=system, since=since_at, until=until_at, breached=breached, search=search, limit=limit,
+                      reporter=reporter)
     render.emit(rows, out, columns=_list_columns())
 
 
@@ -239,11 +357,11 @@ def note(
 
 
 @app.command("wait")
-def wait(ticket_id: IdArg, reason: ReasonOpt, fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
+def wait(ticket_id: IdArg, reason: ReasonOpt = None, fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
     """Wait for the user or a third party (pauses the resolution clock)."""
     from deskctl.services.tickets import lifecycle as svc
 
-    _act(svc.wait_ticket, "waiting", fmt, as_json, ticket_id=ticket_id, reason=reason)
+    _act(svc.wait_ticket, "waiting", fmt, as_json, ticket_id=ticket_id, reason=_reason(reason))
 
 
 @app.command("resume")
@@ -257,7 +375,7 @@ def resume(ticket_id: IdArg, fmt: FormatOpt = "table", as_json: JsonOpt = False)
 @app.command("escalate")
 def escalate(
     ticket_id: IdArg,
-    reason: ReasonOpt,
+    reason: ReasonOpt = None,
     to: Annotated[
         str | None, typer.Option("--to", help="Who takes it (default: least-loaded technician of the next tier).")
     ] = None,
@@ -267,50 +385,55 @@ def escalate(
     """Move a ticket up one tier and reassign it."""
     from deskctl.services.tickets import lifecycle as svc
 
-    _act(svc.escalate_ticket, "escalated", fmt, as_json, ticket_id=ticket_id, reason=reason, to=to)
+    _act(svc.escalate_ticket, "escalated", fmt, as_json, ticket_id=ticket_id, reason=_reason(reason), to=to)
 
 
 @app.command("resolve")
 def resolve(
     ticket_id: IdArg,
-    resolution: Annotated[str, typer.Option("--resolution", help="What was wrong and what fixed it.")],
+    resolution: Annotated[
+        str | None, typer.Option("--resolution", help="What was wrong and what fixed it (asked on a terminal).")
+    ] = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
 ) -> None:
     """Mark the fault fixed (the user is then asked to confirm)."""
     from deskctl.services.tickets import lifecycle as svc
 
-    _act(svc.resolve_ticket, "resolved", fmt, as_json, ticket_id=ticket_id, resolution=resolution)
+    _act(svc.resolve_ticket, "resolved", fmt, as_json, ticket_id=ticket_id,
+         resolution=ask("Resolution", resolution, option="--resolution"))
 
 
 @app.command("confirm")
 def confirm(
     ticket_id: IdArg,
     rating: Annotated[
-        int, typer.Option("--rating", help="The user's satisfaction, 1 (poor) to 5 (excellent).", min=1, max=5)
-    ],
+        int | None,
+        typer.Option("--rating", help="The user's satisfaction, 1 (poor) to 5 (excellent); none if not given.",
+                     min=1, max=5),
+    ] = None,
     comment: Annotated[str, typer.Option("--comment", help="The user's words.")] = "",
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
 ) -> None:
-    """Record the reporting user's confirmation and rating; closes the ticket."""
+    """Record the reporting user's confirmation (and rating, when given); closes the ticket."""
     from deskctl.services.tickets import lifecycle as svc
 
     _act(svc.confirm_ticket, "closed", fmt, as_json, ticket_id=ticket_id, rating=rating, comment=comment)
 
 
 @app.command("reopen")
-def reopen(ticket_id: IdArg, reason: ReasonOpt, fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
+def reopen(ticket_id: IdArg, reason: ReasonOpt = None, fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
     """The user is not satisfied: back to in progress (the reopen count is kept)."""
     from deskctl.services.tickets import lifecycle as svc
 
-    _act(svc.reopen_ticket, "reopened", fmt, as_json, ticket_id=ticket_id, reason=reason)
+    _act(svc.reopen_ticket, "reopened", fmt, as_json, ticket_id=ticket_id, reason=_reason(reason))
 
 
 @app.command("close")
 def close(
     ticket_id: IdArg,
-    reason: ReasonOpt,
+    reason: ReasonOpt = None,
     unconfirmed: Annotated[
         bool, typer.Option("--unconfirmed", help="Required: close without the user's confirmation.")
     ] = False,
@@ -325,13 +448,13 @@ def close(
             f"closing needs the user's confirmation (`deskctl ticket confirm {ticket_id} --rating N`); "
             "to close without it, say --unconfirmed"
         )
-    _act(svc.close_unconfirmed, "closed unconfirmed", fmt, as_json, ticket_id=ticket_id, reason=reason)
+    _act(svc.close_unconfirmed, "closed unconfirmed", fmt, as_json, ticket_id=ticket_id, reason=_reason(reason))
 
 
 @app.command("cancel")
 def cancel(
     ticket_id: IdArg,
-    reason: ReasonOpt,
+    reason: ReasonOpt = None,
     duplicate_of: Annotated[
         int | None, typer.Option("--duplicate-of", help="The ticket this one duplicates.", parser=id_number)
     ] = None,
@@ -341,7 +464,7 @@ def cancel(
     """Cancel an open ticket (opened by mistake, or a duplicate)."""
     from deskctl.services.tickets import lifecycle as svc
 
-    _act(svc.cancel_ticket, "cancelled", fmt, as_json, ticket_id=ticket_id, reason=reason,
+    _act(svc.cancel_ticket, "cancelled", fmt, as_json, ticket_id=ticket_id, reason=_reason(reason),
          duplicate_of=duplicate_of)
 
 
@@ -385,3 +508,59 @@ def import_(
         typer.echo(f"imported {result['imported']} tickets ({result['first_id']}–{result['last_id']})")
     else:
         render.emit(result, out)
+
+
+template_app = command_group("Ticket templates: a frequent fault's fields under a name.")
+app.add_typer(template_app, name="template")
+
+
+@template_app.command("add")
+def template_add(
+    name: Annotated[str, typer.Argument(help="One word, e.g. vpn.", metavar="NAME")],
+    title: Annotated[str, typer.Option("--title", help="The title tickets get.")],
+    system: SystemOpt = None,
+    category: CategoryOpt = None,
+    priority: PriorityOpt = None,
+    impact: ImpactOpt = None,
+    urgency: UrgencyOpt = None,
+    channel: ChannelOpt = None,
+    description: DescriptionOpt = None,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """Keep a template: `ticket open --template NAME -r REPORTER` then opens it in one line."""
+    from deskctl import render
+    from deskctl.services.tickets.templates import add_template
+
+    out = output_format(fmt, as_json)
+    view = state().write_call(add_template, name=name, title=title, system=system or "", category=category or "",
+                              priority=priority, impact=impact, urgency=urgency, channel=channel,
+                              description=description or "")
+    render.emit(view, out, title=f"template {view['name']} added")
+
+
+@template_app.command("list")
+def template_list(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
+    """Every ticket template."""
+    from deskctl import render
+    from deskctl.services.tickets.templates import list_templates
+
+    out = output_format(fmt, as_json)
+    with state().read() as r:
+        rows = r.call(list_templates)
+    render.emit(rows, out, columns=[
+        render.Col("name", priority=0), render.Col("title", priority=0, flex=True), render.Col("system", priority=1),
+        render.Col("priority", "prio", priority=2), render.Col("impact", priority=3),
+        render.Col("urgency", priority=3), render.Col("category", priority=4), render.Col("channel", priority=5)])
+
+
+@template_app.command("remove")
+def template_remove(
+    name: Annotated[str, typer.Argument(help="The template's name.", metavar="NAME")],
+) -> None:
+    """Remove a ticket template (tickets opened from it keep their fields)."""
+    from deskctl import render
+    from deskctl.services.tickets.templates import remove_template
+
+    view = state().write_call(remove_template, name=name)
+    render.message(f"template {view['name']} removed")

@@ -149,6 +149,7 @@ def list_tickets(
     breached: bool = False,
     search: str | None = None,
     limit: int = 50,
+    reporter: str | None = None,
 ) -> list[dict]:
     """Newest first. No status given = the open ones; `all` = every status."""
     now = clock.now()
@@ -170,15 +171,12 @@ def list_tickets(
         raise InvalidInput("--until must be after --since")
     if breached:
         query = query.where(breached_clause(now))
-    if search:
-        pattern = _like(search)
-        query = query.where(
-            or_(
-                col(Ticket.title).like(pattern, escape="\\"),
-                col(Ticket.description).like(pattern, escape="\\"),
-                col(Ticket.reporter).like(pattern, escape="\\"),
-            )
-        )
+    if search and search.strip():
+        from deskctl.store.search import ticket_search_clause
+
+        query = query.where(ticket_search_clause(session, search))  # title, description, reporter, notes, resolution
+    if reporter and reporter.strip():
+        query = query.where(col(Ticket.reporter).like(_like(reporter.strip()), escape="\\"))
     query = query.order_by(col(Ticket.opened_at).desc(), col(Ticket.id).desc()).limit(limit)
     tickets = list(session.execute(query).scalars())
     handles = handles_by_id(session, (t.assignee_id for t in tickets))

@@ -28,6 +28,7 @@ _MODULE_OF: dict[str, str] = {
     "SwapRequest": "shifts",
     "Staff": "staff",
     "Ticket": "tickets",
+    "TicketTemplate": "templates",
 }
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "StaffRecord",
     "SwapRequest",
     "Ticket",
+    "TicketTemplate",
     "TrainingRecord",
     "load_all",
 ]
@@ -94,4 +96,5 @@ if TYPE_CHECKING:
     )
     from deskctl.store.tables.shifts import Handover, Shift, ShiftType, SwapRequest
     from deskctl.store.tables.staff import Staff
+    from deskctl.store.tables.templates import TicketTemplate
     from deskctl.store.tables.tickets import Ticket
