@@ -93,11 +93,12 @@ def interactive() -> bool:
 
 def ask(label: str, value: str | None, *, required: bool = True, option: str | None = None) -> str | None:
     """Return `value`, or prompt for it on a terminal; refuse clearly when it cannot be asked
-    (stdin not a terminal: cron and pipes never hang on a prompt)."""
+    (stdin not a terminal: cron and pipes never hang on a prompt). Prompts go to stderr: stdout
+    carries only the data (`--json` stays parseable)."""
     if value is not None and value.strip():
         return value
     if interactive():
-        answer: str = typer.prompt(label, default="" if not required else None, show_default=False)
+        answer: str = typer.prompt(label, default="" if not required else None, show_default=False, err=True)
         if answer.strip() or not required:
             return answer
     if required:
@@ -109,7 +110,7 @@ def ask(label: str, value: str | None, *, required: bool = True, option: str | N
 def ask_choice(label: str, choices: tuple[str, ...], default: str) -> str:
     """One of `choices`, asked on a terminal with the choices and the default shown."""
     while True:
-        answer = str(typer.prompt(f"{label} ({'/'.join(choices)})", default=default)).strip().lower()
+        answer = str(typer.prompt(f"{label} ({'/'.join(choices)})", default=default, err=True)).strip().lower()
         if answer in choices:
             return answer
         typer.echo(f"choose one of {', '.join(choices)}", err=True)

@@ -162,14 +162,14 @@ def _walk_fields(fields: dict[str, Any]) -> None:
         fields[key] = ask(label, fields.get(key))
     for key, label in (("contact", "Contact"), ("system", "System")):
         if fields.get(key) is None:
-            fields[key] = typer.prompt(label, default="", show_default=False).strip() or None
+            fields[key] = typer.prompt(label, default="", show_default=False, err=True).strip() or None
     if not fields.get("priority"):
         for key, label in (("impact", "Impact"), ("urgency", "Urgency")):
             if not fields.get(key):
                 fields[key] = ask_choice(label, LEVELS, "medium")
     shown = ", ".join(f"{k} {v}" for k, v in fields.items() if v)
     render.message(f"ticket: {shown}")
-    if not typer.confirm("Open it?", default=True):
+    if not typer.confirm("Open it?", default=True, err=True):
         render.message("not opened")
         raise typer.Exit(1)
 
