@@ -19,7 +19,7 @@ import typer
 from typer import _click as click
 
 from deskctl import __version__
-from deskctl.cli import admin
+from deskctl.cli import admin, helpfmt  # noqa: F401  (helpfmt: how --help reads)
 from deskctl.cli.state import AppState, set_state
 from deskctl.errors import DeskError, ExitCode, Terminated
 

@@ -28,8 +28,10 @@ def id_number(value: str | int) -> int:
 
 
 def command_group(help: str) -> typer.Typer:
-    """A `deskctl GROUP …` sub-app: help on no arguments, completion only at the root."""
-    return typer.Typer(help=help, no_args_is_help=True, add_completion=False)
+    """A `deskctl GROUP …` sub-app: help on no arguments (one line a command), completion only at the root."""
+    from deskctl.cli.helpfmt import group
+
+    return group(help)
 
 
 FormatOpt = Annotated[

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from deskctl.cli import records
+from deskctl.cli import complete, records
 from deskctl.cli.options import FormatOpt, JsonOpt, WideOpt, command_group, output_format
 from deskctl.cli.state import state
 
@@ -31,7 +31,7 @@ def _columns() -> list[Col]:
 
 @app.command("add")
 def add(
-    handle: Annotated[str, typer.Argument(help="Short login-like handle, e.g. zhang.")],
+    handle: Annotated[str, typer.Argument(help="Short login-like handle, e.g. zhang.", metavar="HANDLE")],
     name: Annotated[str, typer.Option("--name", help="Full name as people know it.")],
     role: Annotated[str, typer.Option("--role", help="supervisor, officer or technician.")],
     tier: Annotated[int | None, typer.Option("--tier", help="Support tier 1-3 (default 1).")] = None,
@@ -69,7 +69,7 @@ def list_(
 
 @app.command("show")
 def show(
-    handle: Annotated[str, typer.Argument(help="Staff handle.")],
+    handle: Annotated[str, typer.Argument(help="Staff handle.", metavar="HANDLE", autocompletion=complete.handles)],
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
 ) -> None:
@@ -86,7 +86,7 @@ def show(
 
 @app.command("edit")
 def edit(
-    handle: Annotated[str, typer.Argument(help="Staff handle.")],
+    handle: Annotated[str, typer.Argument(help="Staff handle.", metavar="HANDLE", autocompletion=complete.handles)],
     name: Annotated[str | None, typer.Option("--name", help="New name.")] = None,
     role: Annotated[str | None, typer.Option("--role", help="New role.")] = None,
     tier: Annotated[int | None, typer.Option("--tier", help="New tier 1-3.")] = None,
@@ -106,7 +106,7 @@ def edit(
 
 @app.command("deactivate")
 def deactivate(
-    handle: Annotated[str, typer.Argument(help="Staff handle.")],
+    handle: Annotated[str, typer.Argument(help="Staff handle.", metavar="HANDLE", autocompletion=complete.handles)],
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
 ) -> None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from deskctl.cli import complete
 from deskctl.cli.options import (
     FormatOpt,
     JsonOpt,
@@ -33,7 +34,9 @@ if TYPE_CHECKING:
 
 app = command_group("Tickets: open, dispatch tier by tier, resolve, confirm.")
 
-IdArg = Annotated[int, typer.Argument(help="Ticket number.", parser=id_number)]
+IdArg = Annotated[
+    int, typer.Argument(help="Ticket number.", parser=id_number, metavar="ID", autocompletion=complete.open_tickets)
+]
 ReasonOpt = Annotated[str | None, typer.Option("--reason", help="Why (kept in the timeline; asked on a terminal).")]
 
 
@@ -83,11 +86,15 @@ ReporterOpt = Annotated[str | None, typer.Option("--reporter", "-r", help="Who r
 ContactOpt = Annotated[str | None, typer.Option("--contact", "-c", help="How to reach the reporter.")]
 SystemOpt = Annotated[str | None, typer.Option("--system", "-s", help="Affected system, e.g. vpn.")]
 CategoryOpt = Annotated[str | None, typer.Option("--category", "-C", help="Fault category, e.g. network.")]
-PriorityOpt = Annotated[str | None, typer.Option("--priority", "-p", help="P1..P4 (else from impact × urgency).")]
-ImpactOpt = Annotated[str | None, typer.Option("--impact", "-i", help="high, medium or low.")]
-UrgencyOpt = Annotated[str | None, typer.Option("--urgency", "-u", help="high, medium or low.")]
+PriorityOpt = Annotated[str | None, typer.Option("--priority", "-p", help="P1..P4 (else from impact × urgency).",
+                                                  autocompletion=complete.choices(complete.PRIORITIES))]
+ImpactOpt = Annotated[str | None, typer.Option("--impact", "-i", help="high, medium or low.",
+                                                autocompletion=complete.choices(complete.LEVELS))]
+UrgencyOpt = Annotated[str | None, typer.Option("--urgency", "-u", help="high, medium or low.",
+                                                 autocompletion=complete.choices(complete.LEVELS))]
 ChannelOpt = Annotated[
-    str | None, typer.Option("--channel", help="phone, email, walk-in, monitoring or inspection.")
+    str | None, typer.Option("--channel", help="phone, email, walk-in, monitoring or inspection.",
+                             autocompletion=complete.choices(complete.CHANNELS))
 ]
 DescriptionOpt = Annotated[str | None, typer.Option("--description", "-d", help="Details.")]
 
@@ -105,15 +112,15 @@ def open_(
     channel: ChannelOpt = None,
     description: DescriptionOpt = None,
     template: Annotated[
-        str | None, typer.Option("--template", "-t", help="Start from a saved template (`ticket template list`).")
+        str | None, typer.Option("--template", "-t", help="Start from a saved template (`ticket template list`).",
+                                 autocompletion=complete.templates)
     ] = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
 ) -> None:
     """Record a fault report (priority given, or derived from --impact × --urgency).
 
-    On a terminal, what is missing is asked for (reporter, contact, system, impact, urgency);
-    without one, nothing is asked and a missing reporter is refused.
+    On a terminal what is missing is asked for; without one nothing is asked.
     """
     from deskctl import render
     from deskctl.cli.options import interactive
@@ -222,7 +229,8 @@ def list_(
         typer.Option("--status", "-s", help="Status (repeatable or comma-separated); open (default) or all."),
     ] = None,
     priority: Annotated[str | None, typer.Option("--priority", "-p", help="Only this priority.")] = None,
-    assignee: Annotated[str | None, typer.Option("--assignee", help="Only tickets assigned to this handle.")] = None,
+    assignee: Annotated[str | None, typer.Option("--assignee", help="Only tickets assigned to this handle.",
+                                                                 autocompletion=complete.handles)] = None,
     mine: Annotated[bool, typer.Option("--mine", help="Only tickets assigned to me.")] = False,
     system: Annotated[str | None, typer.Option("--system", help="Only this system.")] = None,
     since: SinceOpt = None,
@@ -324,7 +332,7 @@ def show(ticket_id: IdArg, fmt: FormatOpt = "table", as_json: JsonOpt = False, w
 @app.command("assign")
 def assign(
     ticket_id: IdArg,
-    handle: Annotated[str, typer.Argument(help="Who takes it.")],
+    handle: Annotated[str, typer.Argument(help="Who takes it.", metavar="HANDLE", autocompletion=complete.handles)],
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
 ) -> None:
@@ -377,7 +385,8 @@ def escalate(
     ticket_id: IdArg,
     reason: ReasonOpt = None,
     to: Annotated[
-        str | None, typer.Option("--to", help="Who takes it (default: least-loaded technician of the next tier).")
+        str | None, typer.Option("--to", help="Who takes it (default: least-loaded technician of the next tier).",
+                             autocompletion=complete.handles)
     ] = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
@@ -556,7 +565,9 @@ def template_list(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
 
 @template_app.command("remove")
 def template_remove(
-    name: Annotated[str, typer.Argument(help="The template's name.", metavar="NAME")],
+    name: Annotated[
+        str, typer.Argument(help="The template's name.", metavar="NAME", autocompletion=complete.templates)
+    ],
 ) -> None:
     """Remove a ticket template (tickets opened from it keep their fields)."""
     from deskctl import render
