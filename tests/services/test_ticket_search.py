@@ -25,6 +25,8 @@ def test_search_finds_a_word_inside_a_chinese_resolution(staffed):
     assert _found(staffed, "证书") == [third]  # two characters: a substring scan
     assert _found(staffed, "根证书已过期") == [third]  # three or more: the trigram index
     assert first not in _found(staffed, "证书")
+    match = staffed.read(views.list_tickets, statuses=["all"], search="证书")[0]["match"]
+    assert match.startswith("resolution: ") and "证书" in match
 
 
 def test_search_covers_title_description_reporter_notes(staffed):

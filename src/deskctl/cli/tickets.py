@@ -264,7 +264,11 @@ def list_(
         rows = r.call(list_tickets, statuses=status, priority=priority, assignee=r.actor if mine else assignee,
                       system=system, since=since_at, until=until_at, breached=breached, search=search, limit=limit,
                       reporter=reporter)
-    render.emit(rows, out, columns=_list_columns())
+    columns = _list_columns()
+    if search:
+        columns.insert(columns.index(next(c for c in columns if c.key == "title")) + 1,
+                       render.Col("match", priority=0, flex=True))
+    render.emit(rows, out, columns=columns)
 
 
 def _show_tables(view: dict) -> Iterator[Table | Text]:

@@ -38,3 +38,25 @@ def ticket_search_clause(session: Session, query: str) -> ColumnElement[bool]:
         any_column = " OR ".join(f"{c} LIKE :q ESCAPE '\\'" for c in SEARCHED)
         inner = text(f"SELECT rowid FROM {SEARCH_TABLE} WHERE {any_column}").bindparams(q=pattern)
     return col(Ticket.id).in_(inner.columns(literal_column("rowid")))
+
+
+def matching_snippets(session: Session, ticket_ids: list[int], query: str, *, room: int = 48) -> dict[int, str]:
+    """For each ticket, where `query` was found: `field: …text around it…` (the first searched
+    field that holds it), for the list's `match` column."""
+    if not ticket_ids:
+        return {}
+    needle = query.strip().casefold()
+    marks = ",".join(str(int(i)) for i in ticket_ids)
+    rows = session.execute(text(
+        f"SELECT rowid, {', '.join(SEARCHED)} FROM {SEARCH_TABLE} WHERE rowid IN ({marks})")).all()
+    found: dict[int, str] = {}
+    for rowid, *values in rows:
+        for field, value in zip(SEARCHED, values, strict=True):
+            at = (value or "").casefold().find(needle)
+            if at < 0:
+                continue
+            start = max(0, at - 10)  # the match near the front: a narrow column still shows it
+            piece = " ".join((value or "")[start:start + room].split())
+            found[int(rowid)] = f"{field}: {'…' if start else ''}{piece}{'…' if start + room < len(value) else ''}"
+            break
+    return found

@@ -180,7 +180,14 @@ def list_tickets(
     query = query.order_by(col(Ticket.opened_at).desc(), col(Ticket.id).desc()).limit(limit)
     tickets = list(session.execute(query).scalars())
     handles = handles_by_id(session, (t.assignee_id for t in tickets))
-    return [list_row(t, handles, now) for t in tickets]
+    rows = [list_row(t, handles, now) for t in tickets]
+    if search and search.strip():  # where each one matched, for the table's `match` column
+        from deskctl.store.search import matching_snippets
+
+        found = matching_snippets(session, [r["id"] for r in rows], search)
+        for r in rows:
+            r["match"] = found.get(r["id"], "")
+    return rows
 
 
 # Where each SLA clock runs (docs/design.md §3): response until the first acknowledgement, resolution
