@@ -10,7 +10,7 @@ from deskctl.errors import Conflict, InvalidInput, NotFound
 from deskctl.services.tickets import lifecycle
 from deskctl.services.tickets import templates as tpl
 from deskctl.services.tickets.edit import edit_ticket
-from deskctl.services.tickets.similar import similar_open
+from deskctl.services.tickets.similar import resolution_hints, similar_open
 from tests.services.ticket_steps import at, open_ticket, refused, row, show, timeline, walk_to
 
 
@@ -85,3 +85,12 @@ def test_templates_add_list_fields_remove(staffed):
     staffed.write(tpl.remove_template, actor="zhang", name="vpn")
     with pytest.raises(NotFound):
         staffed.read(tpl.template_fields, name="vpn")
+
+
+def test_resolution_hints_from_similar_closed_tickets(staffed):
+    old = walk_to(staffed, "resolved", title="VPN 无法连接", system="vpn")
+    new = open_ticket(staffed, "VPN 无法连接", system="vpn")
+    hints = staffed.read(resolution_hints, ticket_id=new["id"])
+    assert [h["id"] for h in hints] == [old] and hints[0]["resolution"]
+    other = open_ticket(staffed, "打印机卡纸", system="vpn")
+    assert staffed.read(resolution_hints, ticket_id=other["id"]) == []

@@ -125,7 +125,7 @@ def open_(
     from deskctl import render
     from deskctl.cli.options import interactive
     from deskctl.services.tickets import lifecycle as svc
-    from deskctl.services.tickets.similar import similar_open
+    from deskctl.services.tickets.similar import resolution_hints, similar_open
 
     out = output_format(fmt, as_json)
     if priority and (impact or urgency):
@@ -149,7 +149,8 @@ def open_(
     with state().write() as w:
         view = w.call(svc.open_ticket, **{k: v for k, v in fields.items() if v is not None})
         similar = w.call(similar_open, ticket_id=view["id"])
-    view["similar_open"] = similar
+        hints = w.call(resolution_hints, ticket_id=view["id"])
+    view["similar_open"], view["resolution_hints"] = similar, hints
     if out == "table":
         typer.echo(render.visible(_summary(view, "opened")))
     else:
@@ -157,6 +158,8 @@ def open_(
     for other in similar:
         who = f"assigned to {other['assignee']}" if other["assignee"] else "not assigned"
         render.message(f"similar open: #{other['id']} {other['title']} ({who})")
+    for hint in hints:
+        render.message(f"fixed before: #{hint['id']} {' '.join(hint['resolution'].split())[:100]}")
 
 
 def _walk_fields(fields: dict[str, Any]) -> None:

@@ -5,6 +5,7 @@ duplicate or tell the caller it is being worked on."""
 from __future__ import annotations
 
 from difflib import SequenceMatcher
+from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session, col
@@ -26,16 +27,27 @@ def alike(a: str, b: str) -> bool:
     return a in b or b in a or SequenceMatcher(None, a, b).ratio() >= ALIKE
 
 
+def _alike_tickets(session: Session, ticket: Ticket, statuses: tuple[str, ...], order: Any) -> list[Ticket]:
+    query = select(Ticket).where(col(Ticket.status).in_(statuses), col(Ticket.id) != ticket.id)
+    if ticket.system:
+        query = query.where(col(Ticket.system) == ticket.system)
+    candidates = session.execute(query.order_by(order, col(Ticket.id).desc()).limit(LOOK_BACK)).scalars()
+    return [t for t in candidates if alike(t.title, ticket.title)][:SHOWN]
+
+
+def resolution_hints(*, session: Session, ticket_id: int) -> list[dict]:
+    """The last resolutions of closed tickets like this one (same system, similar title)."""
+    ticket = get_ticket(session, ticket_id)
+    found = _alike_tickets(session, ticket, ("resolved", "closed"), col(Ticket.resolved_at).desc())
+    return [{"id": t.id, "title": t.title, "resolved_at": t.resolved_at, "resolution": t.resolution}
+            for t in found if t.resolution]
+
+
 def similar_open(*, session: Session, ticket_id: int) -> list[dict]:
     """Open tickets other than `ticket_id` with the same system (when it has one) and a similar
     title, newest first, at most SHOWN."""
     ticket = get_ticket(session, ticket_id)
-    query = select(Ticket).where(col(Ticket.status).in_(OPEN_STATUSES), col(Ticket.id) != ticket_id)
-    if ticket.system:
-        query = query.where(col(Ticket.system) == ticket.system)
-    candidates = session.execute(
-        query.order_by(col(Ticket.opened_at).desc(), col(Ticket.id).desc()).limit(LOOK_BACK)).scalars()
-    found = [t for t in candidates if alike(t.title, ticket.title)][:SHOWN]
+    found = _alike_tickets(session, ticket, OPEN_STATUSES, col(Ticket.opened_at).desc())
     handles = handles_by_id(session, [t.assignee_id for t in found])
     return [
         {"id": t.id, "title": t.title, "status": t.status, "system": t.system,
