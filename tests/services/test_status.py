@@ -16,11 +16,11 @@ def test_status_at_risk_is_the_last_fifth_of_a_running_target(staffed):
     staffed.set_now("2026-11-23T09:13:00+08:00")
     view = staffed.read(desk_status, actor="zhang")
     assert [t["id"] for t in view["sla_at_risk"]] == [1] and view["sla_at_risk_count"] == 1
-    assert view["alerts"] == ["nobody on duty"]  # no rota on this desk
+    assert view["alerts"] == ["NOBODY IS ON DUTY NOW"]  # no rota on this desk
     staffed.set_now("2026-11-23T09:16:00+08:00")
     view = staffed.read(desk_status, actor="zhang")
     assert (view["sla_at_risk_count"], view["sla_breached_count"]) == (0, 1)
-    assert view["alerts"] == ["nobody on duty", "1 SLA breached"]
+    assert view["alerts"] == ["NOBODY IS ON DUTY NOW", "1 SLA breached"]
 
 
 def test_status_paused_clock_is_not_at_risk(staffed):

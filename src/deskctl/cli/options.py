@@ -105,7 +105,8 @@ def ask(label: str, value: str | None, *, required: bool = True, option: str | N
             return answer
     if required:
         name = option or "--" + label.lower().replace(" ", "-")
-        raise InvalidInput(f"missing {name}: pass it as an option (no terminal to ask on)")
+        where = "pass it as an option" if name.startswith("-") else "give it on the command line"
+        raise InvalidInput(f"missing {name}: {where} (no terminal to ask on)")
     return value
 
 

@@ -385,7 +385,7 @@ def status_section(
     alerts: list[tuple[int, str]] = []
     if duty["nobody_on_duty"]:
         section["on_duty_alert"] = "NOBODY IS ON DUTY NOW"
-        alerts.append((10, "nobody on duty"))
+        alerts.append((10, "NOBODY IS ON DUTY NOW"))
     section["on_duty"] = [
         {"who": r["who"], "type": r["type"], "since": r["since"], "until": r["until"],
          "clocked_in": r["clocked_in_at"] is not None, "attendance": r["attendance"]}
