@@ -45,7 +45,9 @@ def test_ticket_open_template_same_ticket_as_long(staffed):
 def test_ticket_open_names_similar_open_ticket(staffed):
     zhang = {"DESKCTL_USER": "zhang"}
     staffed.ok("ticket", "open", "VPN 无法连接", "-r", "a", "-s", "vpn", env=zhang)
-    res = staffed.ok("ticket", "open", "VPN 无法连接", "-r", "b", "-s", "vpn", env=zhang)
+    piped = staffed.ok("ticket", "open", "VPN 无法连接", "-r", "b", "-s", "vpn", env=zhang)
+    assert piped.stderr == ""  # scripts are not told: the JSON has it
+    res = staffed.ok("ticket", "open", "VPN 无法连接", "-r", "b", "-s", "vpn", env={**zhang, "TTY_COMPATIBLE": "1"})
     assert "similar open: #1 VPN 无法连接 (not assigned)" in res.stderr
 
 

@@ -148,8 +148,12 @@ class DeskGroup(typer.core.TyperGroup):
             render.error_line(exc.message)
             code = exc.exit_code
         except click.exceptions.NoArgsIsHelpError as exc:
-            click.echo(exc.ctx.get_help() if exc.ctx else exc.format_message())
-            code = ExitCode.USAGE
+            try:  # a group's compact help (cli/helpfmt.py) is plain text, echoed here
+                click.echo(exc.ctx.get_help() if exc.ctx else exc.format_message())
+                code = ExitCode.USAGE
+            except BrokenPipeError:
+                _silence_stdout()
+                code = ExitCode.BROKEN_PIPE
         except click.exceptions.UsageError as exc:
             hint = ""
             if exc.ctx is not None:

@@ -122,6 +122,8 @@ def open_(
 
     On a terminal what is missing is asked for; without one nothing is asked.
     """
+    import sys
+
     from deskctl import render
     from deskctl.cli.options import interactive
     from deskctl.services.tickets import lifecycle as svc
@@ -155,6 +157,8 @@ def open_(
         typer.echo(render.visible(_summary(view, "opened")))
     else:
         render.emit(view, out)
+    if not render.on_terminal(sys.stderr):
+        return  # hints are for the officer at the terminal; scripts read them in the JSON
     for other in similar:
         who = f"assigned to {other['assignee']}" if other["assignee"] else "not assigned"
         render.message(f"similar open: #{other['id']} {other['title']} ({who})")
