@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 from sqlmodel import Session, col
 
 from deskctl.config import Config
@@ -284,20 +284,19 @@ def at_risk_clause(now: datetime, config: Config, tz: tzinfo) -> ColumnElement[b
     """A running clock in the last (1 - sla.at_risk) of its target: its deadline falls before the
     instant that much counting time from now (the SLA calendar decides, per priority). Paused
     clocks do not run out. Callers add `not breached_clause(now)`."""
+    from deskctl.store.types import UTCDateTime
+
     spare = 1 - float(config.get("sla.at_risk"))
     calendar = calendar_from_config(config, tz)
-    terms = []
-    for priority in PRIORITIES:
-        response, resolution = targets(config, priority)
-        terms.append(and_(
-            col(Ticket.priority) == priority,
-            or_(
-                and_(response_running_sql(), col(Ticket.response_due_at) <= calendar.add(now, int(spare * response))),
-                and_(resolution_running_sql(),
-                     col(Ticket.resolution_due_at) <= calendar.add(now, int(spare * resolution))),
-            ),
-        ))
-    return or_(*terms)
+
+    def edge(which: int) -> ColumnElement[datetime]:
+        return case({p: literal(calendar.add(now, int(spare * targets(config, p)[which])), UTCDateTime())
+                     for p in PRIORITIES}, value=col(Ticket.priority))
+
+    return or_(
+        and_(response_running_sql(), col(Ticket.response_due_at) <= edge(0)),
+        and_(resolution_running_sql(), col(Ticket.resolution_due_at) <= edge(1)),
+    )
 
 
 STATUS_COLUMNS = ("id", "priority", "status", "assignee", "title", "due_at")
@@ -313,19 +312,24 @@ def status_section(
     me = next((i for i, h in handles.items() if h == actor), None)
     is_open = col(Ticket.status).in_(OPEN_STATUSES)
     breached = breached_clause(now)
-    at_risk = and_(~breached, at_risk_clause(now, config, tz))
+    risky = at_risk_clause(now, config, tz)
+    at_risk = and_(~breached, risky)
     mine = col(Ticket.assignee_id) == me if me is not None else None
+    # one pass, each row's SLA state worked out once: "b" breached, "r" at risk
+    state = case((breached, "b"), (risky, "r"), else_="").label("state")
+    mine_flag = (case((mine, 1), else_=0) if mine is not None else literal(0)).label("mine")
+    rows = select(col(Ticket.priority).label("priority"), state, mine_flag).where(is_open).subquery()
     counts = session.execute(
-        select(col(Ticket.priority), func.count(), func.count().filter(breached), func.count().filter(at_risk),
-               func.count().filter(mine) if mine is not None else func.sum(0))
-        .where(is_open)
-        .group_by(col(Ticket.priority))
+        select(rows.c.priority, rows.c.state, rows.c.mine, func.count())
+        .group_by(rows.c.priority, rows.c.state, rows.c.mine)
     ).all()
     by_priority = {p: 0 for p in PRIORITIES}
     totals = [0, 0, 0]
-    for priority, n, n_breached, n_at_risk, n_mine in counts:
-        by_priority[priority] = n
-        totals = [totals[0] + n_breached, totals[1] + n_at_risk, totals[2] + (n_mine or 0)]
+    for priority, sla_state, is_mine, n in counts:
+        by_priority[priority] = by_priority.get(priority, 0) + n
+        totals[0] += n if sla_state == "b" else 0
+        totals[1] += n if sla_state == "r" else 0
+        totals[2] += n if is_mine else 0
 
     def top(where: ColumnElement[bool] | None, n: int) -> list[dict]:
         if where is None or n == 0:
