@@ -29,6 +29,8 @@ T = TypeVar("T")
 FORMATS = ("table", "json", "jsonl", "csv")
 DOC_FORMATS = (*FORMATS, "md")  # reports are documents: Markdown too
 _zone: tzinfo | Callable[[], tzinfo] = UTC
+_now: Callable[[], datetime] = partial(datetime.now, UTC)
+_wide = False
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _BIDI = {0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069}
 
@@ -37,6 +39,18 @@ def set_zone(tz: tzinfo | Callable[[], tzinfo]) -> None:
     """The desk zone for showing instants; a callable is resolved on first use."""
     global _zone
     _zone = tz
+
+
+def set_now(now: Callable[[], datetime]) -> None:
+    """The desk's clock, for shortening instants on a terminal (`today 14:05`)."""
+    global _now
+    _now = now
+
+
+def set_wide(wide: bool = True) -> None:
+    """`--wide`: terminal tables keep every column (long text still ends in `…`)."""
+    global _wide
+    _wide = wide
 
 
 def zone() -> tzinfo:
@@ -89,10 +103,26 @@ def plain_text(value: Any) -> str:
     return str(value)
 
 
-def _cell(value: Any) -> str:
-    """A value for a terminal table: short local instants."""
+def short_instant(value: datetime) -> str:
+    """An instant as a terminal shows it: `14:05` today, `12-03 14:05` this year, else the date."""
+    local = value.astimezone(zone())
+    today = _now().astimezone(zone()).date()
+    if local.date() == today:
+        return local.strftime("%H:%M")
+    if local.year == today.year:
+        return local.strftime("%m-%d %H:%M")
+    return local.strftime("%Y-%m-%d")
+
+
+def instant(value: datetime) -> str:
+    """An instant as this output shows it: short on a terminal, the full minute to a pipe or file."""
+    return short_instant(value) if on_terminal() else _cell(value)
+
+
+def _cell(value: Any, *, short: bool = False) -> str:
+    """A value for a table: local instants to the minute (`short`: relative to today, for terminals)."""
     if isinstance(value, datetime):
-        return value.astimezone(zone()).strftime("%Y-%m-%d %H:%M")
+        return short_instant(value) if short else value.astimezone(zone()).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, timedelta):
@@ -100,7 +130,7 @@ def _cell(value: Any) -> str:
 
         return format_duration(value)
     if isinstance(value, (list, tuple)):
-        return ", ".join(_cell(v) for v in value)
+        return ", ".join(_cell(v, short=short) for v in value)
     return plain_text(value)
 
 
@@ -164,16 +194,55 @@ def auto_columns(rows: Sequence[Mapping], keys: Iterable[str] | None = None) -> 
 
 @dataclass(frozen=True)
 class Col:
+    """A table column. On a terminal (docs/design.md §13) columns with the highest `priority`
+    number drop first when the table does not fit (0: never dropped; None: by position, the
+    first column kept); `min_width` is the least it shrinks to (never below its header);
+    `flex` text (titles, notes) gives up width first and ends in `…`."""
+
     key: str
     header: str = ""
     style: str | None = None
     justify: JustifyMethod = "left"
     fmt: Callable[[Any], str] | None = None
     style_of: Callable[[Any], str | None] | None = None  # style chosen by value
+    priority: int | None = None
+    min_width: int | None = None
+    flex: bool = False
 
     @property
     def title(self) -> str:
         return self.header or self.key.replace("_", " ")
+
+
+NARROW = 40  # below this many columns a table reads as `key: value` lines
+_GAP = 3  # cells between two columns of a SIMPLE_HEAD table without edges
+_FLEX_MIN = 12  # a flexible text column keeps at least this much
+_FLEX_PREFERRED = 20  # … and columns drop before it gets less than this
+
+
+def on_terminal(stream: Any = None) -> bool:
+    """Is this stream a terminal? TTY_COMPATIBLE=1/0 (Rich's switch) forces the answer."""
+    forced = os.environ.get("TTY_COMPATIBLE", "")
+    if forced in ("0", "1"):
+        return forced == "1"
+    stream = stream or sys.stdout
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def terminal_width(stream: Any = None) -> int:
+    """The terminal's width: COLUMNS when it is a positive number, else the device's, else 80;
+    at least 20 (COLUMNS=0 or 5 still prints something readable)."""
+    raw = os.environ.get("COLUMNS", "").strip()
+    width = int(raw) if raw.isdigit() else 0
+    if width <= 0:
+        try:
+            width = os.get_terminal_size((stream or sys.stdout).fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            width = 0
+    return max(width or 80, 20)
 
 
 def _console(stderr: bool = False) -> Console:
@@ -182,10 +251,15 @@ def _console(stderr: bool = False) -> Console:
     from rich.console import Console
 
     stream = sys.stderr if stderr else sys.stdout
-    width = None if stream.isatty() else 160
+    terminal = on_terminal(stream)
+    if _wide and not stderr:
+        width = 10_000  # --wide: every column at its full width, as wide as that makes the table
+    else:
+        width = terminal_width(stream) if terminal else 160
     return Console(
         file=stream,
         width=width,
+        force_terminal=terminal,
         highlight=False,
         emoji=False,
         markup=False,
@@ -193,39 +267,158 @@ def _console(stderr: bool = False) -> Console:
     )
 
 
-def safe(value: Any, style: str | None = None) -> Text:
+def safe(value: Any, style: str | None = None, *, short: bool = False) -> Text:
     from rich.text import Text
 
-    return Text(visible(_cell(value), keep_newlines=True), style=style or "")
+    return Text(visible(_cell(value, short=short), keep_newlines=True), style=style or "")
 
 
 def rows_table(rows: Sequence[Mapping], columns: Sequence[Col], title: str | None = None) -> Table:
+    """A table of rows. On a terminal it fits the width (§13); to a pipe or file nothing is
+    dropped, truncated or shortened."""
     from rich import box
     from rich.table import Table
 
+    if on_terminal() and not _wide:
+        return _fitted_table(rows, columns, title, terminal_width())
     table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", show_edge=False)
     for col in columns:
         table.add_column(col.title, justify=col.justify, style=col.style, overflow="fold")
     for row in rows:
-        cells = []
-        for col in columns:
-            value = row.get(col.key)
-            text = col.fmt(value) if col.fmt else value
-            style = col.style_of(value) if col.style_of else None
-            cells.append(safe(text, style))
-        table.add_row(*cells)
+        table.add_row(*_cells(row, columns, short=False))
     return table
 
 
+def _cells(row: Mapping, columns: Sequence[Col], *, short: bool) -> list[Text]:
+    cells = []
+    for col in columns:
+        value = row.get(col.key)
+        text = col.fmt(value) if col.fmt else value
+        style = col.style_of(value) if col.style_of else None
+        cells.append(safe(text, style, short=short))
+    return cells
+
+
+def _fitted_table(rows: Sequence[Mapping], columns: Sequence[Col], title: str | None, width: int) -> Table:
+    """Columns dropped by priority, flexible text shrunk to an ellipsis, instants short;
+    below NARROW columns (or when even the kept columns cannot fit) `key: value` lines."""
+    from rich import box
+    from rich.cells import cell_len
+    from rich.table import Table
+
+    cells = [_cells(row, columns, short=True) for row in rows]
+    natural, least, preferred = [], [], []
+    flexible: list[bool] = []
+    for i, col in enumerate(columns):
+        head = cell_len(col.title)
+        content = max((max((cell_len(line) for line in r[i].plain.split("\n")), default=0) for r in cells),
+                      default=0)
+        nat = max(head, content, 1)
+        text = any(isinstance(row.get(col.key), str) for row in rows)
+        # undeclared long text (notes, problems, help) shrinks like a declared flexible column
+        flex = col.flex or (text and col.min_width is None and nat > _FLEX_PREFERRED + 4)
+        flexible.append(flex)
+        floor = max(head, col.min_width or 0, _FLEX_MIN if flex else 0)
+        # a value that must not split (an instant, a number, a code) keeps its width
+        if not flex and col.min_width is None and not text:
+            floor = nat
+        natural.append(nat)
+        least.append(min(floor, nat))
+        preferred.append(min(nat, max(floor, _FLEX_PREFERRED)) if flex else nat)
+    keep = list(range(len(columns)))
+
+    def rank(i: int) -> tuple[int, int]:
+        col = columns[i]
+        return (col.priority if col.priority is not None else (0 if i == 0 else i + 100), i)
+
+    def need(sizes: list[int]) -> int:
+        return sum(sizes[i] for i in keep) + _GAP * (len(keep) - 1)
+
+    if width >= NARROW:
+        # drop the least important columns until the rest fit at their preferred widths
+        while need(preferred) > width:
+            droppable = [i for i in keep if rank(i)[0] > 0]
+            if not droppable:
+                break
+            keep.remove(max(droppable, key=rank))
+    if width < NARROW or need(least) > width:
+        return _card_rows(columns, cells, title)
+    widths = _shrink({i: natural[i] for i in keep}, {i: least[i] for i in keep},
+                     [i for i in keep if flexible[i]], width - _GAP * (len(keep) - 1))
+    hidden = len(columns) - len(keep)
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", show_edge=False, pad_edge=False,
+                  caption=f"{hidden} column{'s' if hidden != 1 else ''} hidden: --wide or --format json"
+                  if hidden else None, caption_justify="left", caption_style="dim")
+    for i in keep:
+        col = columns[i]
+        table.add_column(col.title, justify=col.justify, style=col.style, width=widths[i], no_wrap=True,
+                         overflow="ellipsis" if widths[i] < natural[i] else "fold")
+    for row_cells in cells:
+        table.add_row(*(row_cells[i] for i in keep))
+    return table
+
+
+def _shrink(natural: dict[int, int], least: dict[int, int], flex: list[int], room: int) -> dict[int, int]:
+    """Widths within `room`: flexible columns give up width first, then the others, each in
+    proportion to what it can give and never below its least."""
+    widths = dict(natural)
+    excess = sum(widths.values()) - room
+    for group in (flex, [i for i in natural if i not in flex]):
+        if excess <= 0:
+            break
+        spare = {i: widths[i] - least[i] for i in group if widths[i] > least[i]}
+        total = sum(spare.values())
+        if not total:
+            continue
+        if total <= excess:
+            for i in spare:
+                widths[i] = least[i]
+            excess -= total
+            continue
+        cut = {i: spare[i] * excess // total for i in spare}
+        left = excess - sum(cut.values())
+        for i in sorted(spare, key=lambda i: -spare[i]):
+            if left <= 0:
+                break
+            if cut[i] < spare[i]:
+                cut[i] += 1
+                left -= 1
+        for i, c in cut.items():
+            widths[i] -= c
+        excess = 0
+    return widths
+
+
+def _card_rows(columns: Sequence[Col], cells: list[list[Text]], title: str | None) -> Table:
+    """A narrow terminal: each row as `key: value` lines, rows apart by an empty line."""
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 1))
+    grid.title, grid.title_justify = title, "left"
+    grid.add_column(no_wrap=True, style="bold")
+    grid.add_column(overflow="fold")
+    for n, row_cells in enumerate(cells):
+        if n:
+            grid.add_row(Text(""), Text(""))
+        for col, cell in zip(columns, row_cells, strict=True):
+            if cell.plain:
+                grid.add_row(Text(col.title + ":"), cell)
+    return grid
+
+
 def kv_table(pairs: Iterable[tuple[str, Any]], title: str | None = None) -> Table:
+    """A card: keys in one column that never wraps, values beside them wrapping."""
     from rich import box
     from rich.table import Table
 
-    table = Table(title=title, box=box.SIMPLE, show_header=False, title_justify="left")
-    table.add_column("field", style="bold")
-    table.add_column("value", overflow="fold")
+    terminal = on_terminal()
+    table = Table(title=title, box=box.SIMPLE, show_header=False, title_justify="left",
+                  show_edge=not terminal, pad_edge=not terminal)
+    table.add_column("field", style="bold", no_wrap=True)
+    table.add_column("value", overflow="fold", ratio=1 if terminal else None)
     for key, value in pairs:
-        table.add_row(safe(key), safe(value))
+        table.add_row(safe(key), safe(value, short=terminal))
     return table
 
 
@@ -352,6 +545,23 @@ def error_line(text: str) -> None:
 
 def warn(text: str) -> None:
     sys.stderr.write(f"deskctl: warning: {visible(text)}\n")
+
+
+def live(build: Callable[[], Any], *, every: float) -> None:
+    """Draw `build()` and redraw it in place every `every` seconds until Ctrl-C (`status --watch`)."""
+    import time
+
+    from rich.live import Live
+
+    console = _console()
+    with Live(build(), console=console, auto_refresh=False, redirect_stdout=False, redirect_stderr=False,
+              vertical_overflow="crop") as view:
+        try:
+            while True:
+                time.sleep(every)
+                view.update(build(), refresh=True)
+        except KeyboardInterrupt:
+            pass  # Ctrl-C is how a watch ends: the last screen stays, exit 0
 
 
 def progress(items: Sequence[T], description: str) -> Iterator[T]:

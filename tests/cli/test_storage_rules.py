@@ -12,6 +12,9 @@ import pytest
 
 from deskctl.store import schema
 
+CURRENT = schema.HEAD  # the revision a new desk is at
+NEXT = "9999"  # a revision this build pretends to need (a desk behind it)
+
 
 def _one_error_line(res, code: int) -> str:
     assert res.exit_code == code, (res.exit_code, res.stderr)

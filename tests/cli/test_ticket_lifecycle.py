@@ -98,7 +98,7 @@ def _nothing_opened(desk):
 @pytest.mark.parametrize(
     ("args", "snippet"),
     [
-        (["x"], "missing reporter"),  # no terminal to ask on
+        (["x"], "missing --reporter"),  # no terminal to ask on
         (["x", "--reporter", "r", "--priority", "P1", "--impact", "high"], "not both"),
         (["x", "--reporter", "r", "--priority", "P9"], "P9"),  # a service refusal, through the boundary
     ],

@@ -25,6 +25,9 @@ from deskctl.store.location import mask, parse_target, refuse_own_files
 
 NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 
+CURRENT = schema.HEAD  # the revision a new desk is at
+NEXT = "9999"  # a revision this build pretends to need (a desk behind it)
+
 
 def _copy(src: Path, dest: Path) -> Path:
     shutil.copyfile(src, dest)

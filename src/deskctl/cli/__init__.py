@@ -19,7 +19,7 @@ import typer
 from typer import _click as click
 
 from deskctl import __version__
-from deskctl.cli import admin, identity
+from deskctl.cli import admin, helpfmt, identity  # noqa: F401  (helpfmt: how --help reads)
 from deskctl.cli.state import AppState, set_state
 from deskctl.errors import DeskError, ExitCode, Terminated
 
@@ -149,8 +149,12 @@ class DeskGroup(typer.core.TyperGroup):
             render.error_line(exc.message)
             code = exc.exit_code
         except click.exceptions.NoArgsIsHelpError as exc:
-            click.echo(exc.ctx.get_help() if exc.ctx else exc.format_message())
-            code = ExitCode.USAGE
+            try:  # a group's compact help (cli/helpfmt.py) is plain text, echoed here
+                click.echo(exc.ctx.get_help() if exc.ctx else exc.format_message())
+                code = ExitCode.USAGE
+            except BrokenPipeError:
+                _silence_stdout()
+                code = ExitCode.BROKEN_PIPE
         except click.exceptions.UsageError as exc:
             hint = ""
             if exc.ctx is not None:
@@ -308,6 +312,8 @@ def root(
 
         get_zone(tz)
     render.set_zone(lambda: _state.tz)
+    render.set_now(lambda: _state.clock.now())
+    render.set_wide(False)  # a command's --wide sets it again (one process may run many commands: tests)
 
 
 admin.register(app)

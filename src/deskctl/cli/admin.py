@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
-from deskctl.cli.options import FormatOpt, JsonOpt, LimitOpt, SinceOpt, command_group, output_format
+from deskctl.cli.options import FormatOpt, JsonOpt, LimitOpt, SinceOpt, WideOpt, command_group, output_format
 from deskctl.cli.state import state
+from deskctl.cli.status import status
 from deskctl.errors import Conflict, ExitCode, InvalidInput, PermissionDenied
-
-if TYPE_CHECKING:
-    from collections.abc import Iterator
-
-    from rich.table import Table
-
 
 config_app = command_group("Show and change the configuration.")
 db_app = command_group("Database upkeep: upgrade, backup, restore, check.")
@@ -183,38 +178,11 @@ def demo(
         )
 
 
-def _status_tables(view: dict[str, Any]) -> Iterator[Table]:
-    from deskctl import render
-
-    head = [(k, v) for k, v in view.items() if not isinstance(v, (list, dict))]
-    yield render.kv_table(head, title="deskctl status")
-    for key, value in view.items():
-        title = key.replace("_", " ")
-        if isinstance(value, dict):
-            yield render.kv_table(value.items(), title=title)
-        elif isinstance(value, list):
-            if value and isinstance(value[0], dict):
-                yield render.rows_table(value, render.auto_columns(value), title=title)
-            else:
-                yield render.kv_table([("", "(none)")], title=title)
-
-
-def status(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
-    """One screen: on duty now, open tickets by priority, SLA at risk, inspections due."""
-    from deskctl import render
-    from deskctl.services.status import desk_status
-
-    out = output_format(fmt, as_json)
-    with state().read() as r:
-        view = r.call(desk_status)
-    render.emit(view, out, table=_status_tables)
-
-
 # --- config ------------------------------------------------------------------------------
 
 
 @config_app.command("show")
-def config_show(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
+def config_show(fmt: FormatOpt = "table", as_json: JsonOpt = False, wide: WideOpt = False) -> None:
     """Every key with its effective value and where it comes from (desk, file or default)."""
     from deskctl import render
     from deskctl.config import SCHEMA
@@ -230,8 +198,9 @@ def config_show(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
          "help": SCHEMA[k].help}
         for k, v in values.items()
     ]
-    render.emit(rows, out, columns=[render.Col("key", style="bold"), render.Col("value"), render.Col("scope"),
-                                    render.Col("source"), render.Col("help")])
+    render.emit(rows, out, columns=[render.Col("key", style="bold", priority=0, min_width=40),
+                                    render.Col("value", priority=0, flex=True), render.Col("scope", priority=3),
+                                    render.Col("source", priority=2), render.Col("help", priority=1, flex=True)])
     if cfg.ignored:
         render.message(f"ignored in {cfg.path} (desk settings live in the desk; a supervisor changes them "
                        f"with `deskctl config set`): {', '.join(cfg.ignored)}")
@@ -408,6 +377,7 @@ def audit_log(
     limit: LimitOpt = 100,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
+    wide: WideOpt = False,
 ) -> None:
     """The newest events of the audit trail."""
     from deskctl import render

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from deskctl.cli.options import FormatOpt, JsonOpt, command_group, id_number, output_format
+from deskctl.cli.options import FormatOpt, JsonOpt, WideOpt, command_group, id_number, output_format
 from deskctl.cli.state import state
 
 if TYPE_CHECKING:
@@ -78,6 +78,7 @@ def improve_list(
     overdue: Annotated[bool, typer.Option("--overdue", help="Only open ones past their due date.")] = False,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
+    wide: WideOpt = False,
 ) -> None:
     """Improvement actions, by due date (open ones unless --status says otherwise)."""
     from deskctl import render

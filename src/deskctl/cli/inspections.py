@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from deskctl.cli import options
+from deskctl.cli import complete, options
 from deskctl.cli.options import (
     FormatOpt,
     JsonOpt,
     SinceOpt,
     UntilOpt,
+    WideOpt,
     command_group,
     id_number,
     output_format,
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 
     from deskctl.render import Col
     from deskctl.services.context import Unit
+
+PlanArg = Annotated[str, typer.Argument(help="Plan name.", metavar="PLAN", autocompletion=complete.plans)]
 
 app = command_group("Periodic inspections: plans, what is due, runs and findings.")
 plan_app = command_group("Inspection plans: checklist, recurrence, owner (supervisor only).")
@@ -155,6 +158,7 @@ def plan_list(
     all_: Annotated[bool, typer.Option("--all", help="Include retired plans.")] = False,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
+    wide: WideOpt = False,
 ) -> None:
     """List inspection plans with their next occurrence and last run."""
     from deskctl import render
@@ -168,7 +172,7 @@ def plan_list(
 
 @plan_app.command("show")
 def plan_show(
-    name: Annotated[str, typer.Argument(help="Plan name.")],
+    name: PlanArg,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
 ) -> None:
@@ -184,7 +188,7 @@ def plan_show(
 
 @plan_app.command("edit")
 def plan_edit(
-    name: Annotated[str, typer.Argument(help="Plan name.")],
+    name: PlanArg,
     new_name: Annotated[str | None, typer.Option("--name", help="Rename the plan.")] = None,
     target: Annotated[str | None, typer.Option("--target", help="New target system.")] = None,
     every: Annotated[str | None, typer.Option("--every", help="New schedule (owed from now on).")] = None,
@@ -219,21 +223,21 @@ def _transition(action: str, name: str, fmt: str, as_json: bool) -> None:
 
 
 @plan_app.command("pause")
-def plan_pause(name: Annotated[str, typer.Argument(help="Plan name.")], fmt: FormatOpt = "table",
+def plan_pause(name: PlanArg, fmt: FormatOpt = "table",
                as_json: JsonOpt = False) -> None:
     """Pause a plan (supervisor): it owes nothing until resumed."""
     _transition("pause", name, fmt, as_json)
 
 
 @plan_app.command("resume")
-def plan_resume(name: Annotated[str, typer.Argument(help="Plan name.")], fmt: FormatOpt = "table",
+def plan_resume(name: PlanArg, fmt: FormatOpt = "table",
                 as_json: JsonOpt = False) -> None:
     """Resume a paused plan (supervisor): it owes occurrences from now on."""
     _transition("resume", name, fmt, as_json)
 
 
 @plan_app.command("remove")
-def plan_remove(name: Annotated[str, typer.Argument(help="Plan name.")], fmt: FormatOpt = "table",
+def plan_remove(name: PlanArg, fmt: FormatOpt = "table",
                 as_json: JsonOpt = False) -> None:
     """Retire a plan (supervisor); its runs and findings stay in the history."""
     _transition("remove", name, fmt, as_json)
@@ -249,6 +253,7 @@ def due(
     ] = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
+    wide: WideOpt = False,
 ) -> None:
     """For cron: occurrences due now without a run. Prints nothing when nothing is due; exit 1
     when something is overdue."""
@@ -316,7 +321,7 @@ def _ask_results(prep: dict) -> list[dict] | None:
 
 @app.command("run")
 def run(
-    plan: Annotated[str, typer.Argument(help="Plan name.")],
+    plan: PlanArg,
     at: Annotated[str | None, typer.Option("--at", help="The occurrence to record (default: the open one).")] = None,
     ok: Annotated[list[str] | None, typer.Option("--ok", help="Items that passed: 1,3 (or all for the rest).")] = None,
     fail: Annotated[
@@ -385,7 +390,7 @@ def show(
 
 @app.command("history")
 def history(
-    plan: Annotated[str | None, typer.Option("--plan", help="Only this plan.")] = None,
+    plan: Annotated[str | None, typer.Option("--plan", help="Only this plan.", autocompletion=complete.plans)] = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
     state_: Annotated[str | None, typer.Option("--state", help="Only on_time, late or missed.")] = None,
@@ -394,6 +399,7 @@ def history(
     ] = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
+    wide: WideOpt = False,
 ) -> None:
     """Runs and missed occurrences, newest first (default: the last 30 days)."""
     from deskctl import render

@@ -28,8 +28,10 @@ def id_number(value: str | int) -> int:
 
 
 def command_group(help: str) -> typer.Typer:
-    """A `deskctl GROUP …` sub-app: help on no arguments, completion only at the root."""
-    return typer.Typer(help=help, no_args_is_help=True, add_completion=False)
+    """A `deskctl GROUP …` sub-app: help on no arguments (one line a command), completion only at the root."""
+    from deskctl.cli.helpfmt import group
+
+    return group(help)
 
 
 FormatOpt = Annotated[
@@ -42,6 +44,21 @@ FormatOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
+
+
+def _wide(value: bool) -> bool:
+    if value:
+        from deskctl import render
+
+        render.set_wide(True)
+    return value
+
+
+WideOpt = Annotated[
+    bool,
+    typer.Option("--wide", help="On a terminal, show every column (narrow screens hide the least important).",
+                 callback=_wide),
+]
 PeriodOpt = Annotated[
     str | None,
     typer.Option(
@@ -76,15 +93,27 @@ def interactive() -> bool:
     return sys.stdin.isatty()
 
 
-def ask(label: str, value: str | None, *, required: bool = True) -> str | None:
-    """Return `value`, or prompt for it on a terminal; refuse clearly when it cannot be asked."""
+def ask(label: str, value: str | None, *, required: bool = True, option: str | None = None) -> str | None:
+    """Return `value`, or prompt for it on a terminal; refuse clearly when it cannot be asked
+    (stdin not a terminal: cron and pipes never hang on a prompt). Prompts go to stderr: stdout
+    carries only the data (`--json` stays parseable)."""
     if value is not None and value.strip():
         return value
     if interactive():
-        answer: str = typer.prompt(label, default="" if not required else None, show_default=False)
+        answer: str = typer.prompt(label, default="" if not required else None, show_default=False, err=True)
         if answer.strip() or not required:
             return answer
     if required:
-        name = label.lower().replace(" ", "-")
-        raise InvalidInput(f"missing {name}: pass it as an option (no terminal to ask on)")
+        name = option or "--" + label.lower().replace(" ", "-")
+        where = "pass it as an option" if name.startswith("-") else "give it on the command line"
+        raise InvalidInput(f"missing {name}: {where} (no terminal to ask on)")
     return value
+
+
+def ask_choice(label: str, choices: tuple[str, ...], default: str) -> str:
+    """One of `choices`, asked on a terminal with the choices and the default shown."""
+    while True:
+        answer = str(typer.prompt(f"{label} ({'/'.join(choices)})", default=default, err=True)).strip().lower()
+        if answer in choices:
+            return answer
+        typer.echo(f"choose one of {', '.join(choices)}", err=True)

@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from deskctl.cli import shift_attendance, shift_types
+from deskctl.cli import complete, shift_attendance, shift_types
 from deskctl.cli.options import (
     FormatOpt,
     FromOpt,
     JsonOpt,
     ToOpt,
+    WideOpt,
     command_group,
     id_number,
     output_format,
@@ -35,7 +36,10 @@ if TYPE_CHECKING:
 app = command_group("Duty rota: shift types, planning, on duty now, swaps, gaps, attendance, handover.")
 app.add_typer(shift_types.app, name="type")
 
-WhoOpt = Annotated[str | None, typer.Option("--who", help="Only this person's shifts (staff handle).")]
+WhoOpt = Annotated[
+    str | None,
+    typer.Option("--who", help="Only this person's shifts (staff handle).", autocompletion=complete.handles),
+]
 TeamOpt = Annotated[
     str | None,
     typer.Option("--team", help="An on-call rota: a team name, or a tier (2, tier2); desk = desk duty."),
@@ -88,7 +92,8 @@ def _plan_tables(view: dict[str, Any]) -> Iterator[Table]:
 def plan(
     from_: Annotated[str, typer.Option("--from", help="First date (YYYY-MM-DD, desk zone).")],
     to: Annotated[str, typer.Option("--to", help="Last date, included.")],
-    types: Annotated[list[str], typer.Option("--type", help="Shift type(s): day, or day,night.")],
+    types: Annotated[list[str], typer.Option("--type", help="Shift type(s): day, or day,night.",
+                                                             autocompletion=complete.shift_types)],
     members: Annotated[list[str], typer.Option("--members", help="Who rotates: zhang,wang,zhao.")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the plan and the balance; write nothing.")] = False,
     replace: Annotated[
@@ -118,8 +123,8 @@ def plan(
 @app.command("assign")
 def assign(
     day: Annotated[str, typer.Argument(help="Date (YYYY-MM-DD, today, tomorrow).")],
-    type_name: Annotated[str, typer.Argument(metavar="TYPE", help="Shift type.")],
-    handle: Annotated[str, typer.Argument(help="Who works it.")],
+    type_name: Annotated[str, typer.Argument(metavar="TYPE", help="Shift type.", autocompletion=complete.shift_types)],
+    handle: Annotated[str, typer.Argument(metavar="HANDLE", help="Who works it.", autocompletion=complete.handles)],
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
 ) -> None:
@@ -164,7 +169,7 @@ def unassign(
 @app.command("cover")
 def cover(
     shift_id: Annotated[int, typer.Argument(metavar="ID", help="Shift ID.", parser=id_number)],
-    by: Annotated[str, typer.Option("--by", help="Who takes the shift over.")],
+    by: Annotated[str, typer.Option("--by", help="Who takes the shift over.", autocompletion=complete.handles)],
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
 ) -> None:
@@ -186,10 +191,12 @@ def list_(
     from_: FromOpt = None,
     to: ToOpt = None,
     who: WhoOpt = None,
-    type_name: Annotated[str | None, typer.Option("--type", help="Only this shift type.")] = None,
+    type_name: Annotated[str | None, typer.Option("--type", help="Only this shift type.",
+                                                           autocompletion=complete.shift_types)] = None,
     team: TeamOpt = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
+    wide: WideOpt = False,
 ) -> None:
     """Shifts overlapping a window (default: today and the next 6 days), desk duty and on call."""
     from deskctl import render
@@ -209,6 +216,7 @@ def mine(
     to: ToOpt = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
+    wide: WideOpt = False,
 ) -> None:
     """Your own shifts (default: today and the next 13 days)."""
     from deskctl import render
@@ -317,7 +325,8 @@ def swap(
         int | None,
         typer.Argument(metavar="REQ", help="Swap request number (with accept or decline).", parser=id_number),
     ] = None,
-    with_: Annotated[str | None, typer.Option("--with", help="Colleague asked to take the shift.")] = None,
+    with_: Annotated[str | None, typer.Option("--with", help="Colleague asked to take the shift.",
+                                                      autocompletion=complete.handles)] = None,
     everyone: Annotated[
         bool, typer.Option("--all", help="With list: every request, not just yours and pending.")
     ] = False,

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from deskctl.cli import records
-from deskctl.cli.options import FormatOpt, JsonOpt, command_group, output_format
+from deskctl.cli import complete, records
+from deskctl.cli.options import FormatOpt, JsonOpt, WideOpt, command_group, output_format
 from deskctl.cli.state import state
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ def _contacts(*values: str | None) -> dict[str, str | None]:
 
 @app.command("add")
 def add(
-    handle: Annotated[str, typer.Argument(help="Short login-like handle, e.g. zhang.")],
+    handle: Annotated[str, typer.Argument(help="Short login-like handle, e.g. zhang.", metavar="HANDLE")],
     name: Annotated[str, typer.Option("--name", help="Full name as people know it.")],
     role: Annotated[str, typer.Option("--role", help="supervisor, officer or technician.")],
     tier: Annotated[int | None, typer.Option("--tier", help="Support tier 1-3 (default 1).")] = None,
@@ -69,6 +69,7 @@ def list_(
     role: Annotated[str | None, typer.Option("--role", help="Only this role.")] = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
+    wide: WideOpt = False,
 ) -> None:
     """List staff members."""
     from deskctl import render
@@ -82,7 +83,7 @@ def list_(
 
 @app.command("show")
 def show(
-    handle: Annotated[str, typer.Argument(help="Staff handle.")],
+    handle: Annotated[str, typer.Argument(help="Staff handle.", metavar="HANDLE", autocompletion=complete.handles)],
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
 ) -> None:
@@ -99,7 +100,7 @@ def show(
 
 @app.command("edit")
 def edit(
-    handle: Annotated[str, typer.Argument(help="Staff handle.")],
+    handle: Annotated[str, typer.Argument(help="Staff handle.", metavar="HANDLE", autocompletion=complete.handles)],
     name: Annotated[str | None, typer.Option("--name", help="New name.")] = None,
     role: Annotated[str | None, typer.Option("--role", help="New role.")] = None,
     tier: Annotated[int | None, typer.Option("--tier", help="New tier 1-3.")] = None,
@@ -128,7 +129,7 @@ def edit(
 
 @app.command("deactivate")
 def deactivate(
-    handle: Annotated[str, typer.Argument(help="Staff handle.")],
+    handle: Annotated[str, typer.Argument(help="Staff handle.", metavar="HANDLE", autocompletion=complete.handles)],
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
 ) -> None:

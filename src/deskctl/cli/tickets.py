@@ -8,12 +8,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from deskctl.cli import complete
 from deskctl.cli.options import (
     FormatOpt,
     JsonOpt,
     LimitOpt,
     SinceOpt,
     UntilOpt,
+    WideOpt,
     ask,
     command_group,
     id_number,
@@ -32,26 +34,33 @@ if TYPE_CHECKING:
 
 app = command_group("Tickets: open, dispatch tier by tier, resolve, confirm.")
 
-IdArg = Annotated[int, typer.Argument(help="Ticket number.", parser=id_number)]
-ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (kept in the timeline).")]
+IdArg = Annotated[
+    int, typer.Argument(help="Ticket number.", parser=id_number, metavar="ID", autocompletion=complete.open_tickets)
+]
+ReasonOpt = Annotated[str | None, typer.Option("--reason", help="Why (kept in the timeline; asked on a terminal).")]
 
 
 def _list_columns() -> list[Col]:
     from deskctl.render import Col
 
     prio_style = {"P1": "bold red", "P2": "yellow", "P3": "", "P4": "dim"}
+    # on a narrow terminal the highest priority numbers drop first (docs/design.md §13)
     return [
-        Col("id", justify="right"),
-        Col("priority", "prio", style_of=lambda v: prio_style.get(v)),
-        Col("status"),
-        Col("tier", justify="right"),
-        Col("assignee"),
-        Col("system"),
-        Col("title"),
-        Col("opened_at", "opened"),
-        Col("due_at", "due"),
-        Col("breached", style_of=lambda v: "bold red" if v else None),
+        Col("id", justify="right", priority=0),
+        Col("priority", "prio", style_of=lambda v: prio_style.get(v), priority=0),
+        Col("status", priority=1, min_width=11),
+        Col("tier", justify="right", priority=6),
+        Col("assignee", priority=2),
+        Col("system", priority=5),
+        Col("title", priority=0, flex=True),
+        Col("opened_at", "opened", priority=4),
+        Col("due_at", "due", priority=3),
+        Col("breached", style_of=lambda v: "bold red" if v else None, priority=7),
     ]
+
+
+def _reason(reason: str | None) -> str | None:
+    return ask("Reason", reason, option="--reason")
 
 
 def _summary(view: dict, verb: str) -> str:
@@ -73,34 +82,152 @@ def _act(service: Callable[..., dict], verb: str, fmt: str, as_json: bool, **kwa
         render.emit(view, out)
 
 
+TitleArg = Annotated[str | None, typer.Argument(help="One line saying what is wrong.", metavar="TITLE")]
+ReporterOpt = Annotated[str | None, typer.Option("--reporter", "-r", help="Who reported it (user, department).")]
+ContactOpt = Annotated[str | None, typer.Option("--contact", "-c", help="How to reach the reporter.")]
+SystemOpt = Annotated[str | None, typer.Option("--system", "-s", help="Affected system, e.g. vpn.")]
+CategoryOpt = Annotated[str | None, typer.Option("--category", "-C", help="Fault category, e.g. network.")]
+PriorityOpt = Annotated[str | None, typer.Option("--priority", "-p", help="P1..P4 (else from impact × urgency).",
+                                                  autocompletion=complete.choices(complete.PRIORITIES))]
+ImpactOpt = Annotated[str | None, typer.Option("--impact", "-i", help="high, medium or low.",
+                                                autocompletion=complete.choices(complete.LEVELS))]
+UrgencyOpt = Annotated[str | None, typer.Option("--urgency", "-u", help="high, medium or low.",
+                                                 autocompletion=complete.choices(complete.LEVELS))]
+ChannelOpt = Annotated[
+    str | None, typer.Option("--channel", help="phone, email, walk-in, monitoring or inspection.",
+                             autocompletion=complete.choices(complete.CHANNELS))
+]
+DescriptionOpt = Annotated[str | None, typer.Option("--description", "-d", help="Details.")]
+
+
 @app.command("open")
 def open_(
-    title: Annotated[str, typer.Argument(help="One line saying what is wrong.")],
-    reporter: Annotated[str | None, typer.Option("--reporter", help="Who reported it (user, department).")] = None,
-    contact: Annotated[str, typer.Option("--contact", help="How to reach the reporter.")] = "",
-    system: Annotated[str, typer.Option("--system", help="Affected system, e.g. vpn.")] = "",
-    category: Annotated[str, typer.Option("--category", help="Fault category, e.g. network.")] = "",
-    priority: Annotated[
-        str | None, typer.Option("--priority", "-p", help="P1..P4 (else from impact × urgency).")
+    title: TitleArg = None,
+    reporter: ReporterOpt = None,
+    contact: ContactOpt = None,
+    system: SystemOpt = None,
+    category: CategoryOpt = None,
+    priority: PriorityOpt = None,
+    impact: ImpactOpt = None,
+    urgency: UrgencyOpt = None,
+    channel: ChannelOpt = None,
+    description: DescriptionOpt = None,
+    template: Annotated[
+        str | None, typer.Option("--template", "-t", help="Start from a saved template (`ticket template list`).",
+                                 autocompletion=complete.templates)
     ] = None,
-    impact: Annotated[str | None, typer.Option("--impact", help="high, medium or low.")] = None,
-    urgency: Annotated[str | None, typer.Option("--urgency", help="high, medium or low.")] = None,
-    channel: Annotated[
-        str, typer.Option("--channel", help="phone, email, walk-in, monitoring or inspection.")
-    ] = "phone",
-    description: Annotated[str, typer.Option("--description", "-d", help="Details.")] = "",
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
 ) -> None:
-    """Record a fault report (priority given, or derived from --impact × --urgency)."""
-    from deskctl.services.tickets import lifecycle as svc
+    """Record a fault report (priority given, or derived from --impact × --urgency).
 
+    On a terminal what is missing is asked for; without one nothing is asked.
+    """
+    import sys
+
+    from deskctl import render
+    from deskctl.cli.options import interactive
+    from deskctl.services.tickets import lifecycle as svc
+    from deskctl.services.tickets.similar import resolution_hints, similar_open
+
+    out = output_format(fmt, as_json)
     if priority and (impact or urgency):
         raise InvalidInput("give --priority or --impact/--urgency, not both")
-    reporter = ask("Reporter", reporter)
-    _act(svc.open_ticket, "opened", fmt, as_json, title=title, reporter=reporter,
-         contact=contact, system=system, category=category, priority=priority, impact=impact,
-         urgency=urgency, channel=channel, description=description)
+    fields: dict[str, Any] = {}
+    if template:
+        from deskctl.services.tickets.templates import template_fields
+
+        with state().read() as r:
+            fields = r.call(template_fields, name=template)
+        if priority or impact or urgency:  # the call's own priority wins over the template's
+            fields.pop("priority", None), fields.pop("impact", None), fields.pop("urgency", None)
+    given = {"title": title, "reporter": reporter, "contact": contact, "system": system, "category": category,
+             "priority": priority, "impact": impact, "urgency": urgency, "channel": channel,
+             "description": description}
+    fields.update({k: v for k, v in given.items() if v is not None})
+    if interactive() and not (fields.get("title") and fields.get("reporter")):
+        _walk_fields(fields)
+    fields["title"] = ask("Title", fields.get("title"), option="TITLE")
+    fields["reporter"] = ask("Reporter", fields.get("reporter"), option="--reporter")
+    with state().write() as w:
+        view = w.call(svc.open_ticket, **{k: v for k, v in fields.items() if v is not None})
+        similar = w.call(similar_open, ticket_id=view["id"])
+        hints = w.call(resolution_hints, ticket_id=view["id"])
+    view["similar_open"], view["resolution_hints"] = similar, hints
+    if out == "table":
+        typer.echo(render.visible(_summary(view, "opened")))
+    else:
+        render.emit(view, out)
+    if not render.on_terminal(sys.stderr):
+        return  # hints are for the officer at the terminal; scripts read them in the JSON
+    for other in similar:
+        who = f"assigned to {other['assignee']}" if other["assignee"] else "not assigned"
+        render.message(f"similar open: #{other['id']} {other['title']} ({who})")
+    for hint in hints:
+        render.message(f"fixed before: #{hint['id']} {' '.join(hint['resolution'].split())[:100]}")
+
+
+def _walk_fields(fields: dict[str, Any]) -> None:
+    """On a terminal: ask for each missing field in order, then confirm the summary."""
+    from deskctl import render
+    from deskctl.cli.options import ask_choice
+    from deskctl.domain.ticket_states import LEVELS
+
+    for key, label in (("title", "Title"), ("reporter", "Reporter")):
+        fields[key] = ask(label, fields.get(key))
+    for key, label in (("contact", "Contact"), ("system", "System")):
+        if fields.get(key) is None:
+            fields[key] = typer.prompt(label, default="", show_default=False, err=True).strip() or None
+    if not fields.get("priority"):
+        for key, label in (("impact", "Impact"), ("urgency", "Urgency")):
+            if not fields.get(key):
+                fields[key] = ask_choice(label, LEVELS, "medium")
+    shown = ", ".join(f"{k} {v}" for k, v in fields.items() if v)
+    render.message(f"ticket: {shown}")
+    if not typer.confirm("Open it?", default=True, err=True):
+        render.message("not opened")
+        raise typer.Exit(1)
+
+
+@app.command("edit")
+def edit(
+    ticket_id: IdArg,
+    title: Annotated[str | None, typer.Option("--title", help="New title (one line).")] = None,
+    reporter: ReporterOpt = None,
+    contact: ContactOpt = None,
+    system: SystemOpt = None,
+    category: CategoryOpt = None,
+    priority: PriorityOpt = None,
+    impact: ImpactOpt = None,
+    urgency: UrgencyOpt = None,
+    channel: ChannelOpt = None,
+    description: DescriptionOpt = None,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """Correct fields of a ticket not yet closed; each change goes in the timeline (old → new).
+
+    A new priority (or impact/urgency) recomputes the SLA deadlines from the opening instant.
+    """
+    from deskctl import render
+    from deskctl.services.tickets.edit import edit_ticket
+
+    out = output_format(fmt, as_json)
+    view = state().write_call(edit_ticket, ticket_id=ticket_id, title=title, reporter=reporter, contact=contact,
+                              system=system, category=category, priority=priority, impact=impact,
+                              urgency=urgency, channel=channel, description=description)
+    if out != "table":
+        render.emit(view, out)
+        return
+    for change in view["changes"]:
+        old, new = render.plain_text(change["from"]) or "(empty)", render.plain_text(change["to"]) or "(empty)"
+        typer.echo(render.visible(f"ticket {view['id']} {change['field']}: {old} → {new}"))
+    if view["sla_recomputed"]:
+        response, resolution = view["response_due_at"], view["resolution_due_at"]
+        render.message(
+            f"SLA recomputed from the opening for {view['priority']}: response "
+            f"{'due ' + render.instant(response) if response else 'clock stopped'}, resolution "
+            f"{'due ' + render.instant(resolution) if resolution else 'clock paused or stopped'}")
 
 
 @app.command("list")
@@ -110,16 +237,24 @@ def list_(
         typer.Option("--status", "-s", help="Status (repeatable or comma-separated); open (default) or all."),
     ] = None,
     priority: Annotated[str | None, typer.Option("--priority", "-p", help="Only this priority.")] = None,
-    assignee: Annotated[str | None, typer.Option("--assignee", help="Only tickets assigned to this handle.")] = None,
+    assignee: Annotated[str | None, typer.Option("--assignee", help="Only tickets assigned to this handle.",
+                                                                 autocompletion=complete.handles)] = None,
     mine: Annotated[bool, typer.Option("--mine", help="Only tickets assigned to me.")] = False,
     system: Annotated[str | None, typer.Option("--system", help="Only this system.")] = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
     breached: Annotated[bool, typer.Option("--breached", help="Only tickets whose SLA is breached.")] = False,
-    search: Annotated[str | None, typer.Option("--search", help="Text in title, description or reporter.")] = None,
+    search: Annotated[
+        str | None,
+        typer.Option("--search", help="Text in title, description, reporter, notes or resolution (Chinese too)."),
+    ] = None,
+    reporter: Annotated[
+        str | None, typer.Option("--reporter", "-r", help="Only tickets from this reporter (part of the name).")
+    ] = None,
     limit: LimitOpt = 50,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
+    wide: WideOpt = False,
 ) -> None:
     """List tickets, newest first (open ones unless --status says otherwise)."""
     from deskctl import render
@@ -135,8 +270,13 @@ def list_(
     until_at = parse_until(until, tz=st.tz, now=now) if until else None
     with st.read() as r:
         rows = r.call(list_tickets, statuses=status, priority=priority, assignee=r.actor if mine else assignee,
-                      system=system, since=since_at, until=until_at, breached=breached, search=search, limit=limit)
-    render.emit(rows, out, columns=_list_columns())
+                      system=system, since=since_at, until=until_at, breached=breached, search=search, limit=limit,
+                      reporter=reporter)
+    columns = _list_columns()
+    if search:
+        columns.insert(columns.index(next(c for c in columns if c.key == "title")) + 1,
+                       render.Col("match", priority=0, flex=True))
+    render.emit(rows, out, columns=columns)
 
 
 def _show_tables(view: dict) -> Iterator[Table | Text]:
@@ -161,8 +301,9 @@ def _show_tables(view: dict) -> Iterator[Table | Text]:
     state_style = {"breached": "bold red", "met": "green", "paused": "yellow"}
     yield render.rows_table(
         sla_rows,
-        [render.Col("clock"), render.Col("state", style_of=state_style.get), render.Col("target"),
-         render.Col("elapsed"), render.Col("paused"), render.Col("remaining"), render.Col("due_at", "due")],
+        [render.Col("clock"), render.Col("state", style_of=state_style.get, priority=0),
+         render.Col("target", priority=3), render.Col("elapsed", priority=4), render.Col("paused", priority=5),
+         render.Col("remaining", priority=2), render.Col("due_at", "due", priority=1)],
         title="SLA",
     )
     for name, c in view["sla"].items():
@@ -182,13 +323,14 @@ def _show_tables(view: dict) -> Iterator[Table | Text]:
     ]
     yield render.rows_table(
         timeline,
-        [render.Col("at"), render.Col("actor"), render.Col("what"), render.Col("change"), render.Col("details")],
+        [render.Col("at", priority=0), render.Col("actor", priority=2), render.Col("what", priority=0),
+         render.Col("change", priority=1, flex=True), render.Col("details", priority=0, flex=True)],
         title="timeline",
     )
 
 
 @app.command("show")
-def show(ticket_id: IdArg, fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
+def show(ticket_id: IdArg, fmt: FormatOpt = "table", as_json: JsonOpt = False, wide: WideOpt = False) -> None:
     """Fields, SLA clocks (elapsed, paused, remaining) and the full timeline."""
     from deskctl import render
     from deskctl.services.tickets.views import show_ticket
@@ -202,7 +344,7 @@ def show(ticket_id: IdArg, fmt: FormatOpt = "table", as_json: JsonOpt = False) -
 @app.command("assign")
 def assign(
     ticket_id: IdArg,
-    handle: Annotated[str, typer.Argument(help="Who takes it.")],
+    handle: Annotated[str, typer.Argument(help="Who takes it.", metavar="HANDLE", autocompletion=complete.handles)],
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
 ) -> None:
@@ -235,11 +377,11 @@ def note(
 
 
 @app.command("wait")
-def wait(ticket_id: IdArg, reason: ReasonOpt, fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
+def wait(ticket_id: IdArg, reason: ReasonOpt = None, fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
     """Wait for the user or a third party (pauses the resolution clock)."""
     from deskctl.services.tickets import lifecycle as svc
 
-    _act(svc.wait_ticket, "waiting", fmt, as_json, ticket_id=ticket_id, reason=reason)
+    _act(svc.wait_ticket, "waiting", fmt, as_json, ticket_id=ticket_id, reason=_reason(reason))
 
 
 @app.command("resume")
@@ -253,10 +395,11 @@ def resume(ticket_id: IdArg, fmt: FormatOpt = "table", as_json: JsonOpt = False)
 @app.command("escalate")
 def escalate(
     ticket_id: IdArg,
-    reason: ReasonOpt,
+    reason: ReasonOpt = None,
     to: Annotated[
         str | None,
-        typer.Option("--to", help="Who takes it (default: the next tier's technician on call, else its least loaded)."),
+        typer.Option("--to", help="Who takes it (default: the next tier's technician on call, else its least loaded).",
+                     autocompletion=complete.handles),
     ] = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
@@ -264,7 +407,7 @@ def escalate(
     """Move a ticket up one tier and reassign it (to whoever is on call for that tier)."""
     from deskctl.services.tickets import lifecycle as svc
 
-    _act(svc.escalate_ticket, "escalated", fmt, as_json, ticket_id=ticket_id, reason=reason, to=to)
+    _act(svc.escalate_ticket, "escalated", fmt, as_json, ticket_id=ticket_id, reason=_reason(reason), to=to)
 
 
 @app.command("release")
@@ -286,44 +429,49 @@ def release(
 @app.command("resolve")
 def resolve(
     ticket_id: IdArg,
-    resolution: Annotated[str, typer.Option("--resolution", help="What was wrong and what fixed it.")],
+    resolution: Annotated[
+        str | None, typer.Option("--resolution", help="What was wrong and what fixed it (asked on a terminal).")
+    ] = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
 ) -> None:
     """Mark the fault fixed (the user is then asked to confirm)."""
     from deskctl.services.tickets import lifecycle as svc
 
-    _act(svc.resolve_ticket, "resolved", fmt, as_json, ticket_id=ticket_id, resolution=resolution)
+    _act(svc.resolve_ticket, "resolved", fmt, as_json, ticket_id=ticket_id,
+         resolution=ask("Resolution", resolution, option="--resolution"))
 
 
 @app.command("confirm")
 def confirm(
     ticket_id: IdArg,
     rating: Annotated[
-        int, typer.Option("--rating", help="The user's satisfaction, 1 (poor) to 5 (excellent).", min=1, max=5)
-    ],
+        int | None,
+        typer.Option("--rating", help="The user's satisfaction, 1 (poor) to 5 (excellent); none if not given.",
+                     min=1, max=5),
+    ] = None,
     comment: Annotated[str, typer.Option("--comment", help="The user's words.")] = "",
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
 ) -> None:
-    """Record the reporting user's confirmation and rating; closes the ticket."""
+    """Record the reporting user's confirmation (and rating, when given); closes the ticket."""
     from deskctl.services.tickets import lifecycle as svc
 
     _act(svc.confirm_ticket, "closed", fmt, as_json, ticket_id=ticket_id, rating=rating, comment=comment)
 
 
 @app.command("reopen")
-def reopen(ticket_id: IdArg, reason: ReasonOpt, fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
+def reopen(ticket_id: IdArg, reason: ReasonOpt = None, fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
     """The user is not satisfied: back to in progress (the reopen count is kept)."""
     from deskctl.services.tickets import lifecycle as svc
 
-    _act(svc.reopen_ticket, "reopened", fmt, as_json, ticket_id=ticket_id, reason=reason)
+    _act(svc.reopen_ticket, "reopened", fmt, as_json, ticket_id=ticket_id, reason=_reason(reason))
 
 
 @app.command("close")
 def close(
     ticket_id: IdArg,
-    reason: ReasonOpt,
+    reason: ReasonOpt = None,
     unconfirmed: Annotated[
         bool, typer.Option("--unconfirmed", help="Required: close without the user's confirmation.")
     ] = False,
@@ -338,13 +486,13 @@ def close(
             f"closing needs the user's confirmation (`deskctl ticket confirm {ticket_id} --rating N`); "
             "to close without it, say --unconfirmed"
         )
-    _act(svc.close_unconfirmed, "closed unconfirmed", fmt, as_json, ticket_id=ticket_id, reason=reason)
+    _act(svc.close_unconfirmed, "closed unconfirmed", fmt, as_json, ticket_id=ticket_id, reason=_reason(reason))
 
 
 @app.command("cancel")
 def cancel(
     ticket_id: IdArg,
-    reason: ReasonOpt,
+    reason: ReasonOpt = None,
     duplicate_of: Annotated[
         int | None, typer.Option("--duplicate-of", help="The ticket this one duplicates.", parser=id_number)
     ] = None,
@@ -354,7 +502,7 @@ def cancel(
     """Cancel an open ticket (opened by mistake, or a duplicate)."""
     from deskctl.services.tickets import lifecycle as svc
 
-    _act(svc.cancel_ticket, "cancelled", fmt, as_json, ticket_id=ticket_id, reason=reason,
+    _act(svc.cancel_ticket, "cancelled", fmt, as_json, ticket_id=ticket_id, reason=_reason(reason),
          duplicate_of=duplicate_of)
 
 
@@ -398,3 +546,61 @@ def import_(
         typer.echo(f"imported {result['imported']} tickets ({result['first_id']}–{result['last_id']})")
     else:
         render.emit(result, out)
+
+
+template_app = command_group("Ticket templates: a frequent fault's fields under a name.")
+app.add_typer(template_app, name="template")
+
+
+@template_app.command("add")
+def template_add(
+    name: Annotated[str, typer.Argument(help="One word, e.g. vpn.", metavar="NAME")],
+    title: Annotated[str, typer.Option("--title", help="The title tickets get.")],
+    system: SystemOpt = None,
+    category: CategoryOpt = None,
+    priority: PriorityOpt = None,
+    impact: ImpactOpt = None,
+    urgency: UrgencyOpt = None,
+    channel: ChannelOpt = None,
+    description: DescriptionOpt = None,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """Keep a template: `ticket open --template NAME -r REPORTER` then opens it in one line."""
+    from deskctl import render
+    from deskctl.services.tickets.templates import add_template
+
+    out = output_format(fmt, as_json)
+    view = state().write_call(add_template, name=name, title=title, system=system or "", category=category or "",
+                              priority=priority, impact=impact, urgency=urgency, channel=channel,
+                              description=description or "")
+    render.emit(view, out, title=f"template {view['name']} added")
+
+
+@template_app.command("list")
+def template_list(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
+    """Every ticket template."""
+    from deskctl import render
+    from deskctl.services.tickets.templates import list_templates
+
+    out = output_format(fmt, as_json)
+    with state().read() as r:
+        rows = r.call(list_templates)
+    render.emit(rows, out, columns=[
+        render.Col("name", priority=0), render.Col("title", priority=0, flex=True), render.Col("system", priority=1),
+        render.Col("priority", "prio", priority=2), render.Col("impact", priority=3),
+        render.Col("urgency", priority=3), render.Col("category", priority=4), render.Col("channel", priority=5)])
+
+
+@template_app.command("remove")
+def template_remove(
+    name: Annotated[
+        str, typer.Argument(help="The template's name.", metavar="NAME", autocompletion=complete.templates)
+    ],
+) -> None:
+    """Remove a ticket template (tickets opened from it keep their fields)."""
+    from deskctl import render
+    from deskctl.services.tickets.templates import remove_template
+
+    view = state().write_call(remove_template, name=name)
+    render.message(f"template {view['name']} removed")

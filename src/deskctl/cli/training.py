@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from deskctl.cli.options import FormatOpt, JsonOpt, command_group, output_format
+from deskctl.cli.options import FormatOpt, JsonOpt, WideOpt, command_group, output_format
 from deskctl.cli.state import state
 from deskctl.errors import ExitCode
 
@@ -52,6 +52,7 @@ def list_(
     since: Annotated[str | None, typer.Option("--since", help="Only trainings on or after this day.")] = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
+    wide: WideOpt = False,
 ) -> None:
     """Training records, newest first."""
     from deskctl import render

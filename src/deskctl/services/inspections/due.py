@@ -99,14 +99,17 @@ def due_occurrences(*, session: Session, tz: tzinfo, start: datetime, end: datet
     return rows
 
 
-def status_section(*, session: Session, now: datetime, actor: str, config: Config, tz: tzinfo) -> dict:
-    """Inspections due and overdue, for `deskctl status`."""
+def status_section(
+    *, session: Session, now: datetime, actor: str, config: Config, tz: tzinfo, limit: int | None = 20
+) -> dict:
+    """Inspections due and overdue, for `deskctl status` (overdue ones are an alert)."""
     rows = list_due(session=session, now=now, tz=tz)
     overdue = [r for r in rows if r["state"] == "overdue"]
     return {
         "inspections_due": len(rows) - len(overdue),
         "inspections_overdue": len(overdue),
         "inspections_open": [
-            {k: r[k] for k in ("plan", "target", "due_at", "state", "owner")} for r in rows[:20]
+            {k: r[k] for k in ("plan", "target", "due_at", "state", "owner")} for r in rows[:limit]
         ],
+        "alerts": [(30, f"{len(overdue)} inspection{'s' if len(overdue) != 1 else ''} overdue")] if overdue else [],
     }

@@ -259,9 +259,16 @@ def failed_count(session: Session) -> int:
     return count
 
 
-def status_section(*, session: Session, now: datetime, actor: str, config: Config, tz: tzinfo) -> dict:
-    """Failed notifications (`notify list --failed`), for `deskctl status`."""
-    return {"notifications_failed": failed_count(session)}
+def status_section(
+    *, session: Session, now: datetime, actor: str, config: Config, tz: tzinfo, limit: int | None = 20
+) -> dict:
+    """Failed notifications (`notify list --failed`), for `deskctl status`: a count, and the
+    alert (rank 50) when there are any."""
+    failed = failed_count(session)
+    section: dict = {"notifications_failed": failed}
+    if failed:
+        section["alerts"] = [(50, f"{failed} notification(s) failed: deskctl notify list --failed")]
+    return section
 
 
 def test_channel(*, session: Session, clock: Clock, actor: str, config: Config, name: str) -> dict:

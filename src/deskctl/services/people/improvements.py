@@ -14,7 +14,7 @@ import json
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from deskctl.config import Config
@@ -229,19 +229,24 @@ def complete_improvement(
     return _view(row, handles_by_id(session), _today(clock, tz))
 
 
-def status_section(*, session: Session, now: datetime, actor: str, config: Config, tz: tzinfo) -> dict:
-    """Open improvements past their due date, for `deskctl status`."""
+def status_section(
+    *, session: Session, now: datetime, actor: str, config: Config, tz: tzinfo, limit: int | None = 20
+) -> dict:
+    """Open improvements past their due date, for `deskctl status` (a count and the oldest `limit`)."""
     today = now.astimezone(tz).date()
     names = handles_by_id(session)
+    overdue = (col(Improvement.status) == "open", col(Improvement.due) < today)
+    count = session.execute(select(func.count()).select_from(Improvement).where(*overdue)).scalar_one()
     rows = session.execute(
-        select(Improvement)
-        .where(col(Improvement.status) == "open", col(Improvement.due) < today)
-        .order_by(col(Improvement.due))
+        select(Improvement).where(*overdue).order_by(col(Improvement.due), col(Improvement.id)).limit(limit)
     ).scalars()
-    return {"improvements_overdue": [
-        {"id": r.id, "title": r.title, "owner": names.get(r.owner_id), "due": r.due,
-         "days_overdue": (today - r.due).days}
-        for r in rows
-    ]}
+    return {
+        "improvements_overdue_count": count,
+        "improvements_overdue": [
+            {"id": r.id, "title": r.title, "owner": names.get(r.owner_id), "due": r.due,
+             "days_overdue": (today - r.due).days}
+            for r in rows
+        ],
+    }
 
 

@@ -450,12 +450,17 @@ def shift_uid(shift: Shift) -> str:
 # --- status -------------------------------------------------------------------------------
 
 
-def status_section(*, session: Session, now: datetime, actor: str, config: Config, tz: tzinfo) -> dict:
-    """The on-duty block of `deskctl status`."""
+def status_section(
+    *, session: Session, now: datetime, actor: str, config: Config, tz: tzinfo, limit: int | None = 20
+) -> dict:
+    """The on-duty block of `deskctl status` (its alerts: nobody on duty, a started shift nobody
+    clocked in for, a handover waiting to be taken over)."""
     duty = duty_now(session=session, now=now, tz=tz, config=config)
     section: dict = {}
+    alerts: list[tuple[int, str]] = []
     if duty["nobody_on_duty"]:
         section["on_duty_alert"] = "NOBODY IS ON DUTY NOW"
+        alerts.append((10, "NOBODY IS ON DUTY NOW"))
     section["on_duty"] = [
         {"who": r["who"], "type": r["type"], "since": r["since"], "until": r["until"],
          "clocked_in": r["clocked_in_at"] is not None, "attendance": r["attendance"]}
@@ -465,6 +470,8 @@ def status_section(*, session: Session, now: datetime, actor: str, config: Confi
     if missing:
         section["not_clocked_in_alert"] = "NOT CLOCKED IN: " + ", ".join(
             f"{r['who']} ({r['type']} since {r['since'].astimezone(tz):%H:%M})" for r in missing)
+        alerts.append((10, "not clocked in: " + ", ".join(
+            f"{r['who']} ({r['type']} {r['since'].astimezone(tz):%H:%M})" for r in missing)))
     if duty["on_call"] or session.execute(select(col(ShiftType.id)).where(col(ShiftType.team).is_not(None))).first():
         section["on_call"] = [{"team": r["team"], "who": r["who"], "until": r["until"]} for r in duty["on_call"]]
     section["next_handover"] = {
@@ -488,4 +495,9 @@ def status_section(*, session: Session, now: datetime, actor: str, config: Confi
             "waiting_seconds": int((now - last.created_at).total_seconds()),
         })
     section["handover_pending"] = pending
+    if pending:
+        from deskctl.timeparse import format_duration
+
+        alerts.append((40, f"handover pending {format_duration(pending[0]['waiting_seconds'])}"))
+    section["alerts"] = alerts
     return section

@@ -420,12 +420,13 @@ def confirm_ticket(
     actor: str,
     config: Config,
     ticket_id: int,
-    rating: int,
+    rating: int | None = None,
     comment: str = "",
 ) -> dict:
-    """The reporting user confirms satisfaction (1–5); the ticket closes."""
+    """The reporting user confirms the fault is fixed, with a satisfaction rating (1–5) or none
+    (a user who just says "fixed"); the ticket closes. CSAT counts rated tickets only."""
     who = require_actor(session, actor)
-    if not isinstance(rating, int) or not 1 <= rating <= 5:
+    if rating is not None and (not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5):
         raise InvalidInput(f"rating {rating} is not 1 to 5")
     comment = clean_text(comment, "comment", config)
     ticket, target = _load(session, ticket_id, "confirm")

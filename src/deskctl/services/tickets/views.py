@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 from sqlmodel import Session, col
 
 from deskctl.config import Config
@@ -149,6 +149,7 @@ def list_tickets(
     breached: bool = False,
     search: str | None = None,
     limit: int = 50,
+    reporter: str | None = None,
 ) -> list[dict]:
     """Newest first. No status given = the open ones; `all` = every status."""
     now = clock.now()
@@ -170,19 +171,23 @@ def list_tickets(
         raise InvalidInput("--until must be after --since")
     if breached:
         query = query.where(breached_clause(now))
-    if search:
-        pattern = _like(search)
-        query = query.where(
-            or_(
-                col(Ticket.title).like(pattern, escape="\\"),
-                col(Ticket.description).like(pattern, escape="\\"),
-                col(Ticket.reporter).like(pattern, escape="\\"),
-            )
-        )
+    if search and search.strip():
+        from deskctl.store.search import ticket_search_clause
+
+        query = query.where(ticket_search_clause(session, search))  # title, description, reporter, notes, resolution
+    if reporter and reporter.strip():
+        query = query.where(col(Ticket.reporter).like(_like(reporter.strip()), escape="\\"))
     query = query.order_by(col(Ticket.opened_at).desc(), col(Ticket.id).desc()).limit(limit)
     tickets = list(session.execute(query).scalars())
     handles = handles_by_id(session, (t.assignee_id for t in tickets))
-    return [list_row(t, handles, now) for t in tickets]
+    rows = [list_row(t, handles, now) for t in tickets]
+    if search and search.strip():  # where each one matched, for the table's `match` column
+        from deskctl.store.search import matching_snippets
+
+        found = matching_snippets(session, [r["id"] for r in rows], search)
+        for r in rows:
+            r["match"] = found.get(r["id"], "")
+    return rows
 
 
 # Where each SLA clock runs (docs/design.md §3): response until the first acknowledgement, resolution
@@ -275,35 +280,73 @@ def open_counts(session: Session) -> dict[str, int]:
     return counts
 
 
-def status_section(*, session: Session, now: datetime, actor: str, config: Config, tz: tzinfo) -> dict:
-    """Open tickets by priority, SLA breached and at risk, and the acting user's tickets."""
-    ratio = config.get("sla.at_risk")
-    open_tickets = list(
-        session.execute(
-            select(Ticket).where(col(Ticket.status).in_(OPEN_STATUSES)).order_by(col(Ticket.opened_at))
-        ).scalars()
+def at_risk_clause(now: datetime, config: Config, tz: tzinfo) -> ColumnElement[bool]:
+    """A running clock in the last (1 - sla.at_risk) of its target: its deadline falls before the
+    instant that much counting time from now (the SLA calendar decides, per priority). Paused
+    clocks do not run out. Callers add `not breached_clause(now)`."""
+    from deskctl.store.types import UTCDateTime
+
+    spare = 1 - float(config.get("sla.at_risk"))
+    calendar = calendar_from_config(config, tz)
+
+    def edge(which: int) -> ColumnElement[datetime]:
+        return case({p: literal(calendar.add(now, int(spare * targets(config, p)[which])), UTCDateTime())
+                     for p in PRIORITIES}, value=col(Ticket.priority))
+
+    return or_(
+        and_(response_running_sql(), col(Ticket.response_due_at) <= edge(0)),
+        and_(resolution_running_sql(), col(Ticket.resolution_due_at) <= edge(1)),
     )
+
+
+STATUS_COLUMNS = ("id", "priority", "status", "assignee", "title", "due_at")
+
+
+def status_section(
+    *, session: Session, now: datetime, actor: str, config: Config, tz: tzinfo, limit: int | None = 20
+) -> dict:
+    """Open tickets by priority, SLA breached and at risk, and the acting user's tickets: counts
+    from one pass over the open tickets, then at most `limit` rows of each, most urgent first
+    (no open ticket is loaded that is not shown)."""
     handles = handles_by_id(session)
     me = next((i for i, h in handles.items() if h == actor), None)
-    breached, at_risk, mine = [], [], []
-    for ticket in open_tickets:
-        clocks = sla_clocks(ticket, now=now, config=config, tz=tz)
-        row = list_row(ticket, handles, now)
-        running = [c for c in clocks.values() if c.stopped_at is None]
-        if any(c.breached for c in running) or ticket.response_breached_at or ticket.resolution_breached_at:
-            breached.append(row)
-        elif any(c.at_risk(ratio) for c in running):
-            at_risk.append(row)
-        if me is not None and ticket.assignee_id == me:
-            mine.append(row)
-    columns = ("id", "priority", "status", "assignee", "title", "due_at")
+    is_open = col(Ticket.status).in_(OPEN_STATUSES)
+    breached = breached_clause(now)
+    risky = at_risk_clause(now, config, tz)
+    at_risk = and_(~breached, risky)
+    mine = col(Ticket.assignee_id) == me if me is not None else None
+    # one pass, each row's SLA state worked out once: "b" breached, "r" at risk
+    state = case((breached, "b"), (risky, "r"), else_="").label("state")
+    mine_flag = (case((mine, 1), else_=0) if mine is not None else literal(0)).label("mine")
+    rows = select(col(Ticket.priority).label("priority"), state, mine_flag).where(is_open).subquery()
+    counts = session.execute(
+        select(rows.c.priority, rows.c.state, rows.c.mine, func.count())
+        .group_by(rows.c.priority, rows.c.state, rows.c.mine)
+    ).all()
+    by_priority = {p: 0 for p in PRIORITIES}
+    totals = [0, 0, 0]
+    for priority, sla_state, is_mine, n in counts:
+        by_priority[priority] = by_priority.get(priority, 0) + n
+        totals[0] += n if sla_state == "b" else 0
+        totals[1] += n if sla_state == "r" else 0
+        totals[2] += n if is_mine else 0
 
-    def trim(rows: list[dict]) -> list[dict]:
-        return [{k: r[k] for k in columns} for r in rows[:20]]
+    def top(where: ColumnElement[bool] | None, n: int) -> list[dict]:
+        if where is None or n == 0:
+            return []
+        query = select(Ticket).where(is_open, where).order_by(
+            col(Ticket.priority), col(Ticket.opened_at), col(Ticket.id))
+        rows = session.execute(query.limit(min(n, limit) if limit is not None else n)).scalars()
+        return [{k: r[k] for k in STATUS_COLUMNS} for r in (list_row(t, handles, now) for t in rows)]
 
     return {
-        "open_tickets": open_counts(session),
-        "sla_breached": trim(breached),
-        "sla_at_risk": trim(at_risk),
-        "my_tickets": trim(mine),
+        "open_tickets": by_priority,
+        "open_total": sum(by_priority.values()),
+        "sla_breached_count": totals[0],
+        "sla_breached": top(breached, totals[0]),
+        "sla_at_risk_count": totals[1],
+        "sla_at_risk": top(at_risk, totals[1]),
+        "my_tickets_count": totals[2],
+        "my_tickets": top(mine, totals[2]),
+        "alerts": [(20, f"{totals[0]} SLA breached")] if totals[0] else [],
     }

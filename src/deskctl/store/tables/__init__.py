@@ -34,6 +34,7 @@ _MODULE_OF: dict[str, str] = {
     "NotifyRule": "notify",
     "Staff": "staff",
     "Ticket": "tickets",
+    "TicketTemplate": "templates",
 }
 
 __all__ = [
@@ -58,6 +59,7 @@ __all__ = [
     "StaffRecord",
     "SwapRequest",
     "Ticket",
+    "TicketTemplate",
     "TrainingRecord",
     "load_all",
 ]
@@ -108,4 +110,5 @@ if TYPE_CHECKING:
     )
     from deskctl.store.tables.shifts import Handover, Shift, ShiftType, SwapRequest
     from deskctl.store.tables.staff import Staff
+    from deskctl.store.tables.templates import TicketTemplate
     from deskctl.store.tables.tickets import Ticket

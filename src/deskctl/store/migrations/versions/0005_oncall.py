@@ -1,7 +1,7 @@
 """on-call rotas: a team and tier on shift types
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 
 A shift type with a team is an on-call rota for the technicians of its tier (docs/design.md §4);
 existing types keep NULL in both columns: they stay desk duty.
@@ -12,7 +12,7 @@ import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision = '0005'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

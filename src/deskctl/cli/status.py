@@ -1,0 +1,174 @@
+"""`deskctl status`: the desk on one screen (docs/design.md §13).
+
+One alert line first, then short sections with counts and the top rows, sized to the
+terminal (80×24 shows it whole); `--full` lists every row, `--watch` redraws in place.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from deskctl.cli.options import FormatOpt, JsonOpt, output_format
+from deskctl.cli.state import state
+from deskctl.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+# sections with rows, in the order they get room on the screen: (label, rows key, count key)
+LISTS = (
+    ("breached", "sla_breached", "sla_breached_count"),
+    ("at risk", "sla_at_risk", "sla_at_risk_count"),
+    ("mine", "my_tickets", "my_tickets_count"),
+    ("inspect", "inspections_open", None),
+    ("improve", "improvements_overdue", "improvements_overdue_count"),
+)
+MORE = {
+    "sla_breached": "deskctl ticket list --breached",
+    "sla_at_risk": "deskctl status --full",
+    "my_tickets": "deskctl ticket list --mine",
+    "inspections_open": "deskctl inspect due",
+    "improvements_overdue": "deskctl improve list --overdue",
+}
+ROWS_EACH = 3  # at most this many rows per section on one screen
+
+
+def status(
+    full: Annotated[bool, typer.Option("--full", help="Every row of every section, not only the top ones.")] = False,
+    watch: Annotated[bool, typer.Option("--watch", help="Redraw in place until Ctrl-C (a terminal only).")] = False,
+    every: Annotated[
+        int, typer.Option("--every", help="With --watch: seconds between redraws.", min=1, max=3600)
+    ] = 10,
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """One screen: alerts, on duty now, open tickets by priority, SLA breached and at risk, inspections due."""
+    from deskctl import render
+    from deskctl.services.status import desk_status
+
+    out = output_format(fmt, as_json)
+
+    def view() -> dict[str, Any]:
+        with state().read() as r:
+            return r.call(desk_status, limit=None if full else 20)
+
+    if watch:
+        if out != "table" or not render.on_terminal():
+            raise InvalidInput("--watch redraws a table on a terminal; without one, run `deskctl status` from cron")
+        render.live(lambda: screen(view(), full=full), every=every)
+        return
+    data = view()
+    render.emit(data, out, table=lambda v: [screen(v, full=full)])
+
+
+def _height() -> int:
+    raw = os.environ.get("LINES", "").strip()
+    if raw.isdigit() and int(raw) > 0:
+        return int(raw)
+    try:
+        return os.get_terminal_size().lines
+    except OSError:
+        return 24
+
+
+def screen(view: dict[str, Any], *, full: bool = False) -> Table:
+    """The status as one grid: the alert line, then a label and a line (or a few) per section."""
+    from rich.cells import cell_len
+    from rich.table import Table
+    from rich.text import Text
+
+    from deskctl import render
+
+    terminal = render.on_terminal()
+    room_across = max(render.terminal_width() - 10, 10) if terminal else None
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True, style="bold", width=8)
+    grid.add_column(no_wrap=True, overflow="ellipsis", width=room_across)
+    alerts = view.get("alerts") or []
+    # the alert line is the one line that wraps rather than lose a word
+    alert = Text(render.visible(" · ".join(alerts)), style="bold red", no_wrap=False, overflow="fold") \
+        if alerts else Text("no alerts", style="green")
+    alert_lines = 1 + (cell_len(alert.plain) - 1) // room_across if room_across else 1
+    lines: list[tuple[str, Text]] = [("alerts" if alerts else "ok", alert)]
+    now = view["generated_at"]
+    lines.append(("status", Text(render.visible(
+        f"{render.instant(now)} {view['timezone']} · as {view['user'] or '-'}"), style="dim")))
+    lines.append(("on duty", Text(render.visible(_on_duty(view, render.instant)))))
+    for pending in view.get("handover_pending") or []:
+        lines.append(("handover", Text(render.visible(
+            f"#{pending['handover']} from {pending['from']} to {pending['to'] or 'anyone'}, waiting "
+            f"{render.shown('waiting_seconds', pending['waiting_seconds'])}"), style="yellow")))
+    counts = view.get("open_tickets") or {}
+    lines.append(("open", Text(render.visible(
+        f"{view.get('open_total', sum(counts.values()))}  "
+        + " · ".join(f"{p} {n}" for p, n in counts.items())
+        + f" · mine {view.get('my_tickets_count', len(view.get('my_tickets') or []))}"))))
+    room = None if full else max(_height() - 1 - (alert_lines - 1) - len(lines) - len(LISTS), 0)
+    shown = _share(view, room)
+    for label, key, count_key in LISTS:
+        rows = (view.get(key) or [])[: shown[key]]
+        count = _count(view, key, count_key)
+        if key == "my_tickets" and not count:
+            continue  # said on the `open` line
+        head = _head(view, key, count, len(rows))
+        lines.append((label, Text(render.visible(head), style="bold red" if key == "sla_breached" and count else "")))
+        lines.extend(("", Text(render.visible(_row(key, r, render.instant)))) for r in rows)
+    for label, text in lines:
+        grid.add_row(Text(label), text)
+    return grid
+
+
+def _count(view: dict[str, Any], key: str, count_key: str | None) -> int:
+    if count_key is not None and count_key in view:
+        return int(view[count_key])
+    if key == "inspections_open":
+        return int(view.get("inspections_due", 0)) + int(view.get("inspections_overdue", 0))
+    return len(view.get(key) or [])
+
+
+def _share(view: dict[str, Any], room: int | None) -> dict[str, int]:
+    """Rows per section: one each in turn while the screen has room, at most ROWS_EACH."""
+    have = {key: len(view.get(key) or []) for _, key, _ in LISTS}
+    if room is None:
+        return have
+    shown = dict.fromkeys(have, 0)
+    for _ in range(ROWS_EACH):
+        for _, key, _ in LISTS:
+            if room > 0 and shown[key] < have[key]:
+                shown[key] += 1
+                room -= 1
+    return shown
+
+
+def _head(view: dict[str, Any], key: str, count: int, shown: int) -> str:
+    if key == "inspections_open":
+        text = f"{view.get('inspections_overdue', 0)} overdue, {view.get('inspections_due', 0)} due"
+    else:
+        text = str(count) if count else "none"
+    if shown < count:
+        text += f"  ({count - shown} more: {MORE[key]})"
+    return text
+
+
+def _on_duty(view: dict[str, Any], when: Any) -> str:
+    people = [
+        f"{r['who']} {r['type']} {when(r['since'])}–{when(r['until'])} ({r['attendance']})"
+        for r in view.get("on_duty") or []
+    ]
+    text = ", ".join(people) or "nobody"
+    handover = view.get("next_handover") or {}
+    if handover.get("at"):
+        text += f" · next handover {when(handover['at'])} → {handover.get('takes_over') or 'nobody planned'}"
+    return text
+
+
+def _row(key: str, row: dict[str, Any], when: Any) -> str:
+    if key == "inspections_open":
+        return f"{row['plan']} ({row['target']}) {row['state']} since {when(row['due_at'])} · {row['owner'] or '-'}"
+    if key == "improvements_overdue":
+        return f"#{row['id']} {row['title']} · {row['owner'] or '-'} · {row['days_overdue']}d overdue"
+    due = f"due {when(row['due_at'])}" if row.get("due_at") else row["status"].replace("_", " ")
+    return f"#{row['id']} {row['priority']} {due} · {row['assignee'] or 'unassigned'} · {row['title']}"

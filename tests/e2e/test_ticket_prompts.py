@@ -1,0 +1,49 @@
+"""Prompting on a real pseudo-terminal (docs/design.md §7, §13): `ticket open` with nothing but
+a terminal walks title, reporter, contact, system, impact and urgency with the choices and
+defaults shown, then confirms; the same ticket as the options would give."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import time
+
+
+def _until(master: int, text: bytes, seen: bytearray, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while text not in seen:
+        assert time.monotonic() < deadline, f"waited for {text!r}; got {bytes(seen)[-400:]!r}"
+        if select.select([master], [], [], 0.5)[0]:
+            try:
+                seen += os.read(master, 4096)
+            except OSError:
+                break
+
+
+def test_ticket_open_walks_the_fields_on_a_terminal(proc_staffed):
+    master, slave = pty.openpty()
+    env = proc_staffed.environ({"DESKCTL_USER": "zhang", "NO_COLOR": "1", "TERM": "xterm"})
+    proc = subprocess.Popen([proc_staffed.exe, "ticket", "open", "--json"], env=env, stdin=slave,
+                            stdout=subprocess.PIPE, stderr=slave)
+    os.close(slave)
+    seen = bytearray()
+    try:
+        for prompt, answer in ((b"Title:", "VPN 无法连接"), (b"Reporter:", "财务部 刘女士"), (b"Contact:", "8123"),
+                               (b"System:", "vpn"), (b"Impact (high/medium/low) [medium]:", "high"),
+                               (b"Urgency (high/medium/low) [medium]:", ""), (b"Open it?", "y")):
+            _until(master, prompt, seen)
+            os.write(master, answer.encode() + b"\r")
+        out, _ = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
+    assert proc.returncode == 0, bytes(seen)[-600:]
+    import json
+
+    view = json.loads(out)
+    assert (view["title"], view["reporter"], view["contact"], view["system"]) == (
+        "VPN 无法连接", "财务部 刘女士", "8123", "vpn")
+    assert (view["impact"], view["urgency"], view["priority"]) == ("high", "medium", "P2")
