@@ -78,7 +78,8 @@ class CompactGroup(TyperGroup):
             if len(line) > width:
                 line = line[: width - 1].rstrip() + "…"
             lines.append(line)
-        lines += ["", f"`{ctx.command_path} COMMAND --help` for a command's options."]
+        hint = f"`{ctx.command_path} COMMAND --help` for a command's options."
+        lines += ["", hint] if len(lines) + 2 <= 24 else [hint]  # a 24-row screen, as long as it can
         formatter.write("\n".join(lines) + "\n")
 
 
