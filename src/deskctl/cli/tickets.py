@@ -67,7 +67,7 @@ def _act(service: Callable[..., dict], verb: str, fmt: str, as_json: bool, **kwa
     out = output_format(fmt, as_json)
     view = state().write_call(service, **kwargs)
     if out == "table":
-        typer.echo(render.visible(_summary(view, verb)))
+        render.line(_summary(view, verb))
     else:
         render.emit(view, out)
 
@@ -122,7 +122,7 @@ def list_(
 ) -> None:
     """List tickets, newest first (open ones unless --status says otherwise)."""
     from deskctl import render
-    from deskctl.services.tickets.views import list_tickets
+    from deskctl.services.tickets.views import iter_tickets
     from deskctl.timeparse import parse_instant, parse_until
 
     out = output_format(fmt, as_json)
@@ -133,9 +133,9 @@ def list_(
     since_at = parse_instant(since, tz=st.tz, now=now) if since else None
     until_at = parse_until(until, tz=st.tz, now=now) if until else None
     with st.read() as r:
-        rows = r.call(list_tickets, statuses=status, priority=priority, assignee=r.actor if mine else assignee,
+        rows = r.call(iter_tickets, statuses=status, priority=priority, assignee=r.actor if mine else assignee,
                       system=system, since=since_at, until=until_at, breached=breached, search=search, limit=limit)
-    render.emit(rows, out, columns=_list_columns())
+        render.stream(rows, out, columns=_list_columns())
 
 
 def _show_tables(view: dict) -> Iterator[Table | Text]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, tzinfo
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlmodel import Session, col
 
 from deskctl.config import Config
@@ -136,7 +138,15 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def list_tickets(
+LIST_CHUNK = 1000  # rows read from the database at a time by the lists that stream
+
+
+def list_tickets(*, session: Session, clock: Clock, **filters: Any) -> list[dict]:
+    """`iter_tickets` as a list (for callers that want every row at once)."""
+    return list(iter_tickets(session=session, clock=clock, **filters))
+
+
+def iter_tickets(
     *,
     session: Session,
     clock: Clock,
@@ -149,8 +159,12 @@ def list_tickets(
     breached: bool = False,
     search: str | None = None,
     limit: int = 50,
-) -> list[dict]:
-    """Newest first. No status given = the open ones; `all` = every status."""
+) -> Iterator[dict]:
+    """Newest first. No status given = the open ones; `all` = every status.
+
+    The filters are checked here, at once (a bad one raises before any row); the rows come
+    from the database LIST_CHUNK at a time as they are read, so any limit runs in constant memory.
+    """
     now = clock.now()
     wanted = _statuses(statuses)
     query = select(Ticket)
@@ -180,9 +194,18 @@ def list_tickets(
             )
         )
     query = query.order_by(col(Ticket.opened_at).desc(), col(Ticket.id).desc()).limit(limit)
-    tickets = list(session.execute(query).scalars())
-    handles = handles_by_id(session, (t.assignee_id for t in tickets))
-    return [list_row(t, handles, now) for t in tickets]
+    return _ticket_rows(session, query, now)
+
+
+def _ticket_rows(session: Session, query: Select[Ticket], now: datetime) -> Iterator[dict]:
+    handles: dict[int, str] = {}
+    result = session.execute(query.execution_options(yield_per=LIST_CHUNK)).scalars()
+    for tickets in result.partitions():
+        unknown = {t.assignee_id for t in tickets if t.assignee_id and t.assignee_id not in handles}
+        if unknown:
+            handles.update(handles_by_id(session, unknown))
+        for ticket in tickets:  # the session keeps rows weakly: those shown are let go
+            yield list_row(ticket, handles, now)
 
 
 # Where each SLA clock runs (docs/design.md §3): response until the first acknowledgement, resolution
