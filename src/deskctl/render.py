@@ -224,6 +224,16 @@ def out(text: str) -> None:
         raise _failed(exc) from None
 
 
+def out_bytes(data: bytes) -> None:
+    """Write bytes (an iCalendar file) to stdout, in pieces like `out`."""
+    try:
+        sys.stdout.flush()
+        for start in range(0, len(data), _PIECE):
+            sys.stdout.buffer.write(data[start:start + _PIECE])
+    except OSError as exc:
+        raise _failed(exc) from None
+
+
 def flush() -> None:
     try:
         sys.stdout.flush()

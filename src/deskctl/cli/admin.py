@@ -284,19 +284,19 @@ def audit_log(
 ) -> None:
     """The newest events of the audit trail."""
     from deskctl import render
-    from deskctl.services.audit import audit_log as log
+    from deskctl.services.audit import iter_audit_log
     from deskctl.timeparse import parse_instant
 
     out = output_format(fmt, as_json)
     st = state()
     since_at = parse_instant(since, tz=st.tz, now=st.clock.now()) if since else None
     with st.read() as r:
-        rows = r.call(log, since=since_at, entity=entity, actor=actor, limit=limit)
-    render.emit(rows, out, columns=[
-        render.Col("id", justify="right"), render.Col("at"), render.Col("actor"), render.Col("entity"),
-        render.Col("entity_id", "ref", justify="right"), render.Col("kind"), render.Col("from"),
-        render.Col("to"), render.Col("details"),
-    ])
+        rows = r.call(iter_audit_log, since=since_at, entity=entity, actor=actor, limit=limit)
+        render.stream(rows, out, columns=[
+            render.Col("id", justify="right"), render.Col("at"), render.Col("actor"), render.Col("entity"),
+            render.Col("entity_id", "ref", justify="right"), render.Col("kind"), render.Col("from"),
+            render.Col("to"), render.Col("details"),
+        ])
 
 
 @audit_app.command("verify")
