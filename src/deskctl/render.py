@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from deskctl.errors import OutputFailed
+from deskctl.errors import OutputFailed, shorten_values
 
 if TYPE_CHECKING:
     from rich.console import Console, JustifyMethod
@@ -550,7 +550,15 @@ def message(text: str, *, style: str | None = None) -> None:
 
 
 def error_line(text: str) -> None:
-    sys.stderr.write(f"deskctl: error: {visible(text)}\n")
+    """The one error line; long values in it cut by the `errors.quote` rule."""
+    sys.stderr.write(f"deskctl: error: {visible(shorten_values(text))}\n")
+    sys.stderr.flush()
+
+
+def note_line(text: str) -> None:
+    """`deskctl: …` on stderr: what happened when it is not an error of the command itself
+    (a committed write whose output failed)."""
+    sys.stderr.write(f"deskctl: {visible(shorten_values(text))}\n")
     sys.stderr.flush()
 
 

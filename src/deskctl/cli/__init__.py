@@ -21,7 +21,7 @@ from typer import _click as click
 from deskctl import __version__
 from deskctl.cli import admin
 from deskctl.cli.state import AppState, set_state
-from deskctl.errors import DeskError, ExitCode, Terminated
+from deskctl.errors import DeskError, ExitCode, OutputFailed, Terminated
 
 if TYPE_CHECKING:
     from typer._click.shell_completion import CompletionItem
@@ -142,6 +142,12 @@ class DeskGroup(typer.core.TyperGroup):
                 **extra,
             )
             code = rv if isinstance(rv, int) else ExitCode.OK
+        except OutputFailed as exc:
+            if _debug:
+                raise
+            _silence_stdout()
+            _output_failed(exc.message)
+            code = exc.exit_code
         except DeskError as exc:
             if _debug:
                 raise
@@ -167,6 +173,7 @@ class DeskGroup(typer.core.TyperGroup):
             code = 128 + exc.signum
         except BrokenPipeError:
             _silence_stdout()
+            _closed_pipe_after_commit()
             code = ExitCode.BROKEN_PIPE
         except SystemExit as exc:
             # A closed stdout, turned into exit(1) by Typer (EPIPE: stdout wrapped in click's
@@ -176,15 +183,21 @@ class DeskGroup(typer.core.TyperGroup):
                 exc.__context__, BrokenPipeError
             ):
                 _silence_stdout()
+                _closed_pipe_after_commit()
                 code = ExitCode.BROKEN_PIPE
             else:
                 raise
         except OSError as exc:
             if exc.errno == errno.EPIPE:
                 _silence_stdout()
+                _closed_pipe_after_commit()
                 code = ExitCode.BROKEN_PIPE
             elif _debug:
                 raise
+            elif _committed():  # the output of a committed write failed (click.echo, Rich)
+                _silence_stdout()
+                _output_failed(f"output failed: {exc.strerror or exc}")
+                code = ExitCode.STORAGE
             else:
                 render.error_line(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
                 code = ExitCode.STORAGE
@@ -206,11 +219,39 @@ class DeskGroup(typer.core.TyperGroup):
         if standalone_mode:
             try:
                 sys.stdout.flush()
-            except (BrokenPipeError, OSError):
+            except OSError as exc:
                 _silence_stdout()
-                code = ExitCode.BROKEN_PIPE
+                if exc.errno == errno.EPIPE:
+                    _closed_pipe_after_commit()
+                    code = ExitCode.BROKEN_PIPE
+                elif code == ExitCode.OK:
+                    _output_failed(f"output failed: {exc.strerror or exc}")
+                    code = ExitCode.STORAGE
             sys.exit(code)
         return code
+
+
+def _committed() -> str:
+    """What this run's write transactions committed, in brief (empty if nothing)."""
+    return "; ".join(_state.committed) if _state is not None else ""
+
+
+def _output_failed(reason: str) -> None:
+    """The output is lost: say so on stderr, and name what was committed before it, so that
+    nobody retries a write that is done (docs/design.md §7)."""
+    from deskctl import render
+
+    done = _committed()
+    if done:
+        render.note_line(f"{done}; {reason}")
+    else:
+        render.error_line(reason)
+
+
+def _closed_pipe_after_commit() -> None:
+    """A closed pipe is silent (exit 141) unless a write was committed: then stderr names it."""
+    if _committed():
+        _output_failed("output not read (closed pipe)")
 
 
 _TERMINATING = (signal.SIGTERM, signal.SIGHUP)

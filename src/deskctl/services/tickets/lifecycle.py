@@ -21,7 +21,7 @@ from deskctl.domain.ticket_states import (
     check_transition,
     next_tier,
 )
-from deskctl.errors import Conflict, InvalidInput
+from deskctl.errors import Conflict, InvalidInput, quote
 from deskctl.services.people.staff import get_staff, handles_by_id, require_actor
 from deskctl.services.tickets.sla import calendar_from_config, targets
 from deskctl.services.tickets.views import (
@@ -140,7 +140,7 @@ def open_ticket(
     reporter = clean_text(reporter, "reporter", config, required=True)
     channel = (channel or "phone").strip().lower()
     if channel not in CHANNELS:
-        raise InvalidInput(f"invalid channel {channel!r} (use {', '.join(CHANNELS)})")
+        raise InvalidInput(f"invalid channel {quote(channel)} (use {', '.join(CHANNELS)})")
     impact, urgency = check_level(impact, "impact"), check_level(urgency, "urgency")
     if priority:
         priority = check_priority(priority)
@@ -191,7 +191,7 @@ def assign_ticket(
     ticket, target = _load(session, ticket_id, "assign")
     assignee = get_staff(session, handle)
     if not assignee.active:
-        raise Conflict(f"{handle!r} is deactivated; assign the ticket to an active member")
+        raise Conflict(f"{quote(handle)} is deactivated; assign the ticket to an active member")
     if ticket.assignee_id == assignee.id:
         raise Conflict(f"ticket {ticket_id} is already assigned to {handle}")
     now = clock.now()
@@ -369,7 +369,7 @@ def escalate_ticket(
     if to:
         target = get_staff(session, to)
         if not target.active:
-            raise Conflict(f"{to!r} is deactivated; escalate to an active member")
+            raise Conflict(f"{quote(to)} is deactivated; escalate to an active member")
         if target.tier < tier:
             raise InvalidInput(f"{to} works at tier {target.tier}; escalation goes to tier {tier} or above")
     else:

@@ -12,7 +12,7 @@ from sqlmodel import Session, col
 from deskctl.config import Config
 from deskctl.domain import sla
 from deskctl.domain.ticket_states import OPEN_STATUSES, PRIORITIES, STATUSES, check_priority
-from deskctl.errors import InvalidInput, NotFound
+from deskctl.errors import InvalidInput, NotFound, quote
 from deskctl.services.audit import event_view
 from deskctl.services.people.staff import get_staff, handles_by_id
 from deskctl.services.tickets.sla import calendar_from_config, targets
@@ -281,7 +281,7 @@ def _statuses(statuses: list[str] | None) -> list[str] | None:
                 continue
             if value not in STATUSES:
                 raise InvalidInput(
-                    f"unknown status {part!r} (use {', '.join(STATUSES)}, open or all)"
+                    f"unknown status {quote(part)} (use {', '.join(STATUSES)}, open or all)"
                 )
             out.append(value)
     return list(dict.fromkeys(out))
