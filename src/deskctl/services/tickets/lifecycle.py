@@ -22,6 +22,7 @@ from deskctl.domain.ticket_states import (
     next_tier,
 )
 from deskctl.errors import Conflict, InvalidInput, quote
+from deskctl.services.inputs import SHORT_TEXT, clean_text
 from deskctl.services.people.staff import get_staff, handles_by_id, require_actor
 from deskctl.services.tickets.sla import calendar_from_config, targets
 from deskctl.services.tickets.views import (
@@ -35,21 +36,6 @@ from deskctl.store.tables import Staff, Ticket, pk
 from deskctl.timeparse import Clock
 
 DISPATCHERS = ("supervisor", "officer")
-
-
-def clean_text(value: str | None, field: str, config: Config, *, required: bool = False) -> str:
-    """Trimmed text within the configured limit; no NUL characters."""
-    text = (value or "").strip()
-    if required and not text:
-        raise InvalidInput(f"{field} must not be empty")
-    if "\x00" in text:
-        raise InvalidInput(f"{field} contains a NUL character")
-    limit = config.get("limits.text_max")
-    if len(text) > limit:
-        raise InvalidInput(
-            f"{field} is {len(text)} characters; the limit is {limit} (config limits.text_max)"
-        )
-    return text
 
 
 def _event(session: Session, ticket: Ticket, *, at: datetime, actor: str, kind: str, frm: str | None = None,
@@ -137,7 +123,7 @@ def open_ticket(
     title = clean_text(title, "title", config, required=True)
     if "\n" in title or "\r" in title:
         raise InvalidInput("title must be one line (put details in --description)")
-    reporter = clean_text(reporter, "reporter", config, required=True)
+    reporter = clean_text(reporter, "reporter", config, required=True, limit=SHORT_TEXT)
     channel = (channel or "phone").strip().lower()
     if channel not in CHANNELS:
         raise InvalidInput(f"invalid channel {quote(channel)} (use {', '.join(CHANNELS)})")
@@ -154,9 +140,9 @@ def open_ticket(
         title=title,
         description=clean_text(description, "description", config),
         reporter=reporter,
-        contact=clean_text(contact, "contact", config),
-        system=clean_text(system, "system", config),
-        category=clean_text(category, "category", config),
+        contact=clean_text(contact, "contact", config, limit=SHORT_TEXT),
+        system=clean_text(system, "system", config, one_line=True, limit=SHORT_TEXT),
+        category=clean_text(category, "category", config, one_line=True, limit=SHORT_TEXT),
         channel=channel,
         priority=priority,
         impact=impact,
