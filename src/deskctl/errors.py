@@ -66,6 +66,11 @@ class ConfigError(DeskError):
     exit_code = ExitCode.STORAGE
 
 
+class Interrupted(BaseException):
+    """Ctrl-C (SIGINT) inside a command: KeyboardInterrupt re-raised under a name Typer does not
+    turn into a silent `Exit(130)`, so that the error boundary says `deskctl: interrupted`."""
+
+
 class Terminated(BaseException):
     """SIGTERM or SIGHUP arrived: raised where the program is, so that `finally` blocks remove
     part files and roll back, then the process exits 128 + the signal number (docs/design.md §7).

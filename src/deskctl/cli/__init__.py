@@ -21,7 +21,7 @@ from typer import _click as click
 from deskctl import __version__
 from deskctl.cli import admin
 from deskctl.cli.state import AppState, set_state
-from deskctl.errors import DeskError, ExitCode, OutputFailed, Terminated
+from deskctl.errors import DeskError, ExitCode, Interrupted, OutputFailed, Terminated
 
 if TYPE_CHECKING:
     from typer._click.shell_completion import CompletionItem
@@ -105,6 +105,22 @@ class DeskGroup(typer.core.TyperGroup):
                 self.load(name)
         return self
 
+    def invoke(self, ctx: click.Context) -> Any:
+        # Typer turns a KeyboardInterrupt into a silent Exit(130); raise it past Typer instead
+        # (the transaction has rolled back on its way here) so that `main` says so.
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as exc:
+            raise Interrupted() from exc
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except KeyboardInterrupt as exc:
+            raise Interrupted() from exc
+
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         self._listing = True
         try:
@@ -165,8 +181,10 @@ class DeskGroup(typer.core.TyperGroup):
         except click.exceptions.ClickException as exc:
             render.error_line(exc.format_message())
             code = exc.exit_code
-        except (typer.Abort, KeyboardInterrupt):
-            sys.stderr.write("\ndeskctl: interrupted\n")
+        except (typer.Abort, KeyboardInterrupt, Interrupted):
+            from deskctl.launch import interrupted
+
+            interrupted()
             code = ExitCode.INTERRUPTED
         except Terminated as exc:
             sys.stderr.write(f"deskctl: terminated by {signal.Signals(exc.signum).name}\n")
