@@ -162,8 +162,10 @@ def config_get(key: Annotated[str, typer.Argument(help="Dotted key, e.g. sla.P1.
     """Print one key's effective value."""
     import json
 
+    from deskctl import render
+
     value = _shown(key, state().config.get(key))
-    typer.echo(json.dumps(value, ensure_ascii=False) if isinstance(value, list) else str(value))
+    render.line(json.dumps(value, ensure_ascii=False) if isinstance(value, list) else str(value))
 
 
 @config_app.command("set")
@@ -181,9 +183,10 @@ def config_set(
 @config_app.command("path")
 def config_path() -> None:
     """Print the config file's path."""
+    from deskctl import render
     from deskctl.config import config_path as path_of
 
-    typer.echo(str(path_of()))
+    render.line(str(path_of()))
 
 
 # --- db -----------------------------------------------------------------------------------

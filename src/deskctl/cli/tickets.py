@@ -354,7 +354,7 @@ def sweep(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
         actions = w.call(run_sweep)
     if out == "table":
         for a in actions:
-            typer.echo(render.visible(f"ticket {a['ticket']}: {a['action'].replace('_', ' ')} ({a['detail']})"))
+            render.line(f"ticket {a['ticket']}: {a['action'].replace('_', ' ')} ({a['detail']})")
     else:
         render.emit(actions, out)
 
@@ -377,6 +377,6 @@ def import_(
     with state().write() as w:
         result = w.call(import_tickets, rows=rows, progress=lambda items: render.progress(items, "importing"))
     if out == "table":
-        typer.echo(f"imported {result['imported']} tickets ({result['first_id']}–{result['last_id']})")
+        render.line(f"imported {result['imported']} tickets ({result['first_id']}–{result['last_id']})")
     else:
         render.emit(result, out)
