@@ -185,6 +185,8 @@ class DeskGroup(typer.core.TyperGroup):
             from deskctl.launch import interrupted
 
             interrupted()
+            if _committed():  # Ctrl-C while a committed write was showing its result
+                render.note_line(f"{_committed()} (committed before the interrupt)")
             code = ExitCode.INTERRUPTED
         except Terminated as exc:
             sys.stderr.write(f"deskctl: terminated by {signal.Signals(exc.signum).name}\n")
