@@ -18,7 +18,9 @@ Timed, as real processes in a minimal environment with no terminal (DESKCTL_NOW 
                                       on the 100k-open desk and on the big desk: peak < 150 MiB
 
 Figures are medians of --runs runs after one warm-up; peak memory is the process's own
-ru_maxrss from os.wait4. Prints a markdown table and writes it with the raw figures to
+ru_maxrss from os.wait4. The 100k/1k target is checked on CPU time (user + system, from wait4):
+on a shared machine the wall time is mostly the neighbours; both ratios are printed.
+Prints a markdown table and writes it with the raw figures to
 bench/out/output-<time>.md|json and bench/out/output-latest.md|json.
 """
 
@@ -62,8 +64,8 @@ def desk(db_dir: Path, name: str, args: list[str]) -> Path:
     return path
 
 
-def run(argv: list[str], env: dict[str, str], *, head: int | None = None) -> tuple[float, int, int]:
-    """(wall seconds, exit code, peak RSS KiB) of one process; `head` reads that many lines of
+def run(argv: list[str], env: dict[str, str], *, head: int | None = None) -> tuple[float, int, int, float]:
+    """(wall seconds, exit code, peak RSS KiB, CPU seconds) of one process; `head` reads that many lines of
     its output and closes the pipe, as `| head` does (else stdout goes to /dev/null)."""
     started = time.perf_counter()
     if head is None:
@@ -86,7 +88,7 @@ def run(argv: list[str], env: dict[str, str], *, head: int | None = None) -> tup
     expected = 141 if head is not None else 0
     if code not in (0, expected) or err:
         raise SystemExit(f"bench_output: {' '.join(argv[1:])} exited {code}: {err[-2000:]}")
-    return elapsed, code, usage.ru_maxrss
+    return elapsed, code, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
 def measure(argv: list[str], env: dict[str, str], runs: int, *, head: int | None = None) -> dict:
@@ -94,6 +96,7 @@ def measure(argv: list[str], env: dict[str, str], runs: int, *, head: int | None
     samples = [run(argv, env, head=head) for _ in range(runs)]
     return {
         "seconds": statistics.median(s[0] for s in samples),
+        "cpu_seconds": statistics.median(s[3] for s in samples),
         "peak_mib": max(s[2] for s in samples) / 1024,
         "exit": sorted({s[1] for s in samples}),
         "runs": len(samples),
@@ -156,22 +159,27 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def report(results: dict[str, dict[str, dict]]) -> tuple[str, list[str]]:
-    lines = ["| desk | command | median s | peak MiB | exit | 100k / 1k |", "|---|---|---:|---:|---|---:|"]
+    lines = ["| desk | command | median s | median CPU s | peak MiB | exit | 100k / 1k (wall) | 100k / 1k (CPU) |",
+             "|---|---|---:|---:|---:|---|---:|---:|"]
     missed = []
     for name, commands in results.items():
         for command, r in commands.items():
-            ratio = ""
+            ratio = cpu_ratio = ""
             small = results.get("open1k", {}).get(command)
             if name == "open100k" and small:
                 value = r["seconds"] / small["seconds"]
                 ratio = f"{value:.2f}×"
-                if value > SCALING_TARGET:
-                    missed.append(f"{command}: 100k open is {value:.2f}× 1k (target ≤ {SCALING_TARGET}×)")
+                cpu_value = r["cpu_seconds"] / small["cpu_seconds"]
+                cpu_ratio = f"{cpu_value:.2f}×"
+                if cpu_value > SCALING_TARGET:  # CPU: wall time on a shared machine is mostly the neighbours
+                    missed.append(f"{command}: 100k open takes {cpu_value:.2f}× the CPU of 1k (target ≤ "
+                                  f"{SCALING_TARGET}×)")
             limit = PEAK_BIG_MIB if command.endswith("/dev/null") else PEAK_SMALL_MIB
             if r["peak_mib"] >= limit:
                 missed.append(f"{name} {command}: peak {r['peak_mib']:.0f} MiB (target < {limit})")
             exits = ",".join(map(str, r["exit"]))
-            lines.append(f"| {name} | `{command}` | {r['seconds']:.2f} | {r['peak_mib']:.0f} | {exits} | {ratio} |")
+            lines.append(f"| {name} | `{command}` | {r['seconds']:.2f} | {r['cpu_seconds']:.2f} | "
+                         f"{r['peak_mib']:.0f} | {exits} | {ratio} | {cpu_ratio} |")
     return "\n".join(lines), missed
 
 
