@@ -1,3 +1,3 @@
-from deskctl.cli import main
+from deskctl.launch import main
 
 main()

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from deskctl.domain.ticket_states import PRIORITIES, check_priority
-from deskctl.errors import ConfigError, InvalidInput
+from deskctl.errors import ConfigError, InvalidInput, quote
 from deskctl.timeparse import get_zone, parse_duration, parse_time_of_day
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -48,9 +48,9 @@ def _positive_int(value: Any) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise InvalidInput(f"{value!r} is not a whole number") from None
+        raise InvalidInput(f"{quote(value)} is not a whole number") from None
     if number <= 0 or isinstance(value, bool):
-        raise InvalidInput(f"{value!r} must be a positive whole number")
+        raise InvalidInput(f"{quote(value)} must be a positive whole number")
     return number
 
 
@@ -58,23 +58,23 @@ def _weight(value: Any) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise InvalidInput(f"{value!r} is not a number") from None
+        raise InvalidInput(f"{quote(value)} is not a number") from None
     if not 0 <= number <= 100:
-        raise InvalidInput(f"{value!r} must be between 0 and 100")
+        raise InvalidInput(f"{quote(value)} must be between 0 and 100")
     return number
 
 
 def _ratio(value: Any) -> float:
     number = _weight(value)
     if not 0 < number < 1:
-        raise InvalidInput(f"{value!r} must be between 0 and 1 (exclusive)")
+        raise InvalidInput(f"{quote(value)} must be between 0 and 1 (exclusive)")
     return number
 
 
 def _calendar_mode(value: Any) -> str:
     text = str(value).strip().lower()
     if text not in ("24x7", "business"):
-        raise InvalidInput(f"{value!r} is not a calendar mode (use 24x7 or business)")
+        raise InvalidInput(f"{quote(value)} is not a calendar mode (use 24x7 or business)")
     return text
 
 
@@ -82,10 +82,10 @@ def _hours_range(value: Any) -> str:
     text = str(value).strip()
     m = re.fullmatch(r"(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})", text)
     if not m:
-        raise InvalidInput(f"{value!r} is not an hours range (use HH:MM-HH:MM, e.g. 09:00-18:00)")
+        raise InvalidInput(f"{quote(value)} is not an hours range (use HH:MM-HH:MM, e.g. 09:00-18:00)")
     start, end = parse_time_of_day(m.group(1)), parse_time_of_day(m.group(2))
     if end <= start:
-        raise InvalidInput(f"{value!r}: business hours must end after they start on the same day")
+        raise InvalidInput(f"{quote(value)}: business hours must end after they start on the same day")
     return f"{start:%H:%M}-{end:%H:%M}"
 
 
@@ -99,7 +99,7 @@ def _weekdays(value: Any) -> list[str]:
     days = [d.lower()[:3] for d in _as_list(value)]
     bad = [d for d in days if d not in WEEKDAYS]
     if bad or not days:
-        raise InvalidInput(f"{value!r}: use weekday names like mon,tue,wed,thu,fri")
+        raise InvalidInput(f"{quote(value)}: use weekday names like mon,tue,wed,thu,fri")
     return days
 
 
@@ -109,7 +109,7 @@ def _holidays(value: Any) -> list[str]:
         try:
             out.append(date.fromisoformat(item).isoformat())
         except ValueError:
-            raise InvalidInput(f"holiday {item!r} is not a date (use YYYY-MM-DD)") from None
+            raise InvalidInput(f"holiday {quote(item)} is not a date (use YYYY-MM-DD)") from None
     return sorted(set(out))
 
 

@@ -3,11 +3,18 @@
 Data goes to stdout, messages to stderr. JSON and CSV never pass through Rich. Text people
 typed enters Rich only as `Text` after control characters are made visible, so `[bold]` is
 shown as typed and `\\x1b[2J` cannot clear anybody's screen.
+
+Lists stream (`stream`): rows are written as they come, in constant memory, JSON arrays
+included. Every write to stdout goes through `out`, in pieces: one large write to a pipe whose
+reader has gone can be cut short without an error, while the next piece fails with EPIPE (exit
+141 at the error boundary). Any other failure to write (disk full, I/O error) is `OutputFailed`
+(docs/design.md §7).
 """
 
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
@@ -18,6 +25,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from deskctl.errors import OutputFailed, shorten_values
 
 if TYPE_CHECKING:
     from rich.console import Console, JustifyMethod
@@ -250,12 +259,13 @@ def _console(stderr: bool = False) -> Console:
     # the error boundary (cli.DeskGroup.main) turns that into 141 for every Rich console.
     from rich.console import Console
 
-    stream = sys.stderr if stderr else sys.stdout
-    terminal = on_terminal(stream)
+    target = sys.stderr if stderr else sys.stdout
+    stream: Any = sys.stderr if stderr else STDOUT
+    terminal = on_terminal(target)
     if _wide and not stderr:
         width = 10_000  # --wide: every column at its full width, as wide as that makes the table
     else:
-        width = terminal_width(stream) if terminal else 160
+        width = terminal_width(target) if terminal else 160
     return Console(
         file=stream,
         width=width,
@@ -267,23 +277,101 @@ def _console(stderr: bool = False) -> Console:
     )
 
 
+# --- writing to stdout --------------------------------------------------------------------
+
+_PIECE = 8192  # characters per write: no larger than the stream's buffer, so nothing is cut silently
+
+
+def _failed(exc: OSError) -> BaseException:
+    """A failed write to stdout: a closed pipe stays what it is (exit 141, silent); anything
+    else (disk full, I/O error) is named."""
+    if isinstance(exc, BrokenPipeError) or exc.errno == errno.EPIPE:
+        return exc
+    return OutputFailed(f"output failed: {exc.strerror or exc}")
+
+
+def out(text: str) -> None:
+    """Write data to stdout, in pieces (see the module docstring)."""
+    try:
+        for start in range(0, len(text), _PIECE):
+            sys.stdout.write(text[start:start + _PIECE])
+    except OSError as exc:
+        raise _failed(exc) from None
+
+
+def out_bytes(data: bytes) -> None:
+    """Write bytes (an iCalendar file) to stdout, in pieces like `out`."""
+    try:
+        sys.stdout.flush()
+        for start in range(0, len(data), _PIECE):
+            sys.stdout.buffer.write(data[start:start + _PIECE])
+    except OSError as exc:
+        raise _failed(exc) from None
+
+
+def flush() -> None:
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        raise _failed(exc) from None
+
+
+def line(text: str) -> None:
+    """One line of data (a write command's summary), made visible and flushed."""
+    out(visible(text) + "\n")
+    flush()
+
+
+class _Stdout:
+    """stdout as Rich writes to it: through `out`."""
+
+    def write(self, text: str) -> int:
+        out(text)
+        return len(text)
+
+    def flush(self) -> None:
+        flush()
+
+    def isatty(self) -> bool:
+        return sys.stdout.isatty()
+
+    def fileno(self) -> int:
+        return sys.stdout.fileno()
+
+    @property
+    def encoding(self) -> str:
+        return getattr(sys.stdout, "encoding", None) or "utf-8"
+
+
+STDOUT = _Stdout()
+
+
 def safe(value: Any, style: str | None = None, *, short: bool = False) -> Text:
     from rich.text import Text
 
     return Text(visible(_cell(value, short=short), keep_newlines=True), style=style or "")
 
 
-def rows_table(rows: Sequence[Mapping], columns: Sequence[Col], title: str | None = None) -> Table:
+def rows_table(
+    rows: Sequence[Mapping],
+    columns: Sequence[Col],
+    title: str | None = None,
+    *,
+    widths: Sequence[int] | None = None,
+    header: bool = True,
+) -> Table:
     """A table of rows. On a terminal it fits the width (§13); to a pipe or file nothing is
-    dropped, truncated or shortened."""
+    dropped, truncated or shortened; `widths` fixes each column's width (the parts of a long
+    streamed table)."""
     from rich import box
     from rich.table import Table
 
-    if on_terminal() and not _wide:
+    if on_terminal() and not _wide and widths is None:
         return _fitted_table(rows, columns, title, terminal_width())
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", show_edge=False)
-    for col in columns:
-        table.add_column(col.title, justify=col.justify, style=col.style, overflow="fold")
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", show_edge=False, show_header=header)
+    for i, col in enumerate(columns):
+        table.add_column(col.title, justify=col.justify, style=col.style, overflow="fold",
+                         width=widths[i] if widths else None)
     for row in rows:
         table.add_row(*_cells(row, columns, short=False))
     return table
@@ -477,12 +565,12 @@ def emit(
     if fmt == "md":
         if document is None:
             raise ValueError("md output needs a document")
-        sys.stdout.write(markdown(*document) + "\n")
+        out(markdown(*document) + "\n")
     elif fmt == "json":
-        sys.stdout.write(to_json(data) + "\n")
+        out(to_json(data) + "\n")
     elif fmt == "jsonl":
-        rows = _rows_of(data, rows_key)
-        sys.stdout.write("".join(to_json(r, indent=None) + "\n" for r in rows))
+        for r in _rows_of(data, rows_key):
+            out(to_json(r, indent=None) + "\n")
     elif fmt == "csv":
         _write_csv(_rows_of(data, rows_key), columns)
     elif table is not None:
@@ -495,7 +583,130 @@ def emit(
             return
         cols = columns or [Col(k) for k in data[0]]
         print_renderables(rows_table(data, cols, title=title))
-    sys.stdout.flush()
+    flush()
+
+
+TABLE_CHUNK = 500  # rows a streamed table is laid out from, and printed at a time
+
+
+def stream(
+    rows: Iterable[Mapping],
+    fmt: str,
+    *,
+    columns: Sequence[Col] | None = None,
+    title: str | None = None,
+    chunk: int = TABLE_CHUNK,
+) -> int:
+    """Write the rows of a list as they come, in constant memory; returns how many there were.
+
+    `rows` may be a generator reading the database in chunks: call this inside the read
+    transaction. JSON is one array written element by element (the same text `emit` writes,
+    `[]` when empty); JSONL and CSV a line per row. A table of up to `chunk` rows is laid out as
+    `emit` lays it out; a longer one takes its column widths from the first `chunk` rows and
+    prints the rest in those widths, `chunk` rows at a time, without repeating the header.
+    """
+    it = iter(rows)
+    count = 0
+    if fmt == "json":
+        for row in it:
+            element = "  " + to_json(row).replace("\n", "\n  ")
+            out(("[\n" if count == 0 else ",\n") + element)
+            count += 1
+        out("[]\n" if count == 0 else "\n]\n")
+    elif fmt == "jsonl":
+        for row in it:
+            out(to_json(row, indent=None) + "\n")
+            count += 1
+    elif fmt == "csv":
+        keys: list[str] | None = None
+        for row in it:
+            if keys is None:
+                keys = list(row.keys())
+                out(_csv_line(keys))
+            out(_csv_line([csv_cell(row.get(k)) for k in keys]))
+            count += 1
+        if keys is None and columns:
+            out(_csv_line([c.key for c in columns]))
+    elif fmt in FORMATS:
+        count = _stream_table(it, columns, title, max(1, chunk))
+    else:
+        raise ValueError(f"cannot stream {fmt}")
+    flush()
+    return count
+
+
+def _csv_line(cells: Sequence[Any]) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(cells)
+    return buf.getvalue()
+
+
+def _stream_table(it: Iterator[Mapping], columns: Sequence[Col] | None, title: str | None, chunk: int) -> int:
+    from itertools import chain, islice
+
+    first = list(islice(it, chunk))
+    if not first:
+        message("(none)")
+        return 0
+    cols = list(columns or [Col(k) for k in first[0]])
+    following = list(islice(it, 1))
+    if not following:
+        print_renderables(rows_table(first, cols, title=title))
+        return len(first)
+    # Longer than one chunk: plain text in the layout of the Rich tables above (same padding,
+    # header and rule), widths from the first chunk, a wider cell folded onto more lines.
+    from rich.cells import cell_len
+
+    widths = _widths(first, cols)
+    if title:
+        out(visible(title) + "\n")
+    out(_table_line([c.title for c in cols], cols, widths))
+    out("─" * (sum(widths) + 3 * len(widths) - 1) + "\n")
+    count = 0
+    for row in chain(first, following, it):
+        cells = [_cell_text(row, c) for c in cols]
+        out(_table_line(cells, cols, widths) if all(cell_len(t) <= w for t, w in zip(cells, widths, strict=True))
+            else _folded(cells, cols, widths))
+        count += 1
+    return count
+
+
+def _cell_text(row: Mapping, col: Col) -> str:
+    value = row.get(col.key)
+    return visible(_cell(col.fmt(value) if col.fmt else value))
+
+
+def _table_line(cells: Sequence[str], cols: Sequence[Col], widths: Sequence[int]) -> str:
+    from rich.cells import cell_len
+
+    parts = []
+    for text, col, width in zip(cells, cols, widths, strict=True):
+        pad = " " * max(0, width - cell_len(text))
+        parts.append(pad + text if col.justify == "right" else text + pad)
+    return " " + "   ".join(parts) + " \n"
+
+
+def _folded(cells: Sequence[str], cols: Sequence[Col], widths: Sequence[int]) -> str:
+    """A row whose cells are wider than their columns, folded onto as many lines as it takes."""
+    from rich.cells import chop_cells
+
+    pieces = [chop_cells(text, width) if text else [""] for text, width in zip(cells, widths, strict=True)]
+    height = max(len(p) for p in pieces)
+    lines = [[p[i] if i < len(p) else "" for p in pieces] for i in range(height)]
+    return "".join(_table_line(line, cols, widths) for line in lines)
+
+
+def _widths(rows: Sequence[Mapping], columns: Sequence[Col]) -> list[int]:
+    """Each column as wide as its title and its widest cell among `rows`."""
+    from rich.cells import cell_len
+
+    widths = []
+    for col in columns:
+        widest = cell_len(col.title)
+        for row in rows:
+            widest = max(widest, cell_len(_cell_text(row, col)))
+        widths.append(widest)
+    return widths
 
 
 def _rows_of(data: Any, rows_key: str | None) -> list:
@@ -516,7 +727,7 @@ def _write_csv(rows: list, columns: Sequence[Col] | None) -> None:
             writer.writerow([csv_cell(row.get(k)) for k in keys])
     elif columns:
         writer.writerow([c.key for c in columns])
-    sys.stdout.write(buf.getvalue())
+    out(buf.getvalue())
 
 
 # --- messages (stderr) ----------------------------------------------------------------------
@@ -532,14 +743,16 @@ def message(text: str, *, style: str | None = None) -> None:
         sys.stderr.write(visible(text, keep_newlines=True) + "\n")
 
 
-def line(text: str) -> None:
-    """One line of data on stdout, as it is (for values scripts read, such as an anchor)."""
-    sys.stdout.write(visible(text) + "\n")
-    sys.stdout.flush()
-
-
 def error_line(text: str) -> None:
-    sys.stderr.write(f"deskctl: error: {visible(text)}\n")
+    """The one error line; long values in it cut by the `errors.quote` rule."""
+    sys.stderr.write(f"deskctl: error: {visible(shorten_values(text))}\n")
+    sys.stderr.flush()
+
+
+def note_line(text: str) -> None:
+    """`deskctl: …` on stderr: what happened when it is not an error of the command itself
+    (a committed write whose output failed)."""
+    sys.stderr.write(f"deskctl: {visible(shorten_values(text))}\n")
     sys.stderr.flush()
 
 

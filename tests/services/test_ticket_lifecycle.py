@@ -291,7 +291,7 @@ def test_confirm_ticket_closes_with_rating_and_comment(staffed):
 
 def test_confirm_ticket_twice_is_a_conflict(staffed):
     walk_to(staffed, "closed")
-    refused(staffed, lifecycle.confirm_ticket, Conflict, "it is closed", ticket_id=1, rating=5)
+    refused(staffed, lifecycle.confirm_ticket, Conflict, "it is already closed", ticket_id=1, rating=5)
 
 
 def test_reopen_ticket_keeps_count_and_returns_to_in_progress(staffed):

@@ -159,3 +159,117 @@ def test_progress_is_silent_off_a_terminal(capsys):
 def test_to_json_refuses_unknown_types():
     with pytest.raises(TypeError):
         render.to_json({"x": object()})
+
+
+# --- streaming lists (issue 10) ------------------------------------------------------------------
+
+ROWS = [{"id": i, "title": NASTY[i % len(NASTY)], "at": datetime(2026, 11, 23, 1, i, tzinfo=UTC),
+         "tags": ["a", str(i)]} for i in range(40)]
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 40])
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv"])
+def test_stream_writes_what_emit_writes(capsys, fmt, n):
+    render.emit(ROWS[:n], fmt, columns=[render.Col("id"), render.Col("title")])
+    whole = capsys.readouterr().out
+    count = render.stream(iter(ROWS[:n]), fmt, columns=[render.Col("id"), render.Col("title")])
+    assert capsys.readouterr().out == whole
+    assert count == n
+
+
+def test_stream_json_reads_rows_one_at_a_time(capsys):
+    """Rows are written as they come: the first is out before the generator is asked for a third."""
+    seen = []
+
+    def rows():
+        for row in ROWS[:3]:
+            seen.append(row["id"])
+            yield row
+            if row["id"] == 1:
+                assert '"id": 0' in capsys.readouterr().out
+    render.stream(rows(), "json")
+    assert seen == [0, 1, 2]
+
+
+def test_stream_short_table_is_the_emit_table(capsys):
+    render.emit(ROWS[:5], "table", columns=[render.Col("id"), render.Col("title")])
+    whole = capsys.readouterr().out
+    render.stream(iter(ROWS[:5]), "table", columns=[render.Col("id"), render.Col("title")])
+    assert capsys.readouterr().out == whole
+
+
+def test_stream_long_table_one_header_every_row_widths_from_the_first_chunk(capsys):
+    rows = [{"id": i, "title": "x" * (i % 5)} for i in range(1, 23)]
+    rows.append({"id": 99, "title": "a much longer title than any before"})
+    count = render.stream(iter(rows), "table", columns=[render.Col("id", justify="right"), render.Col("title")],
+                          chunk=5)
+    out = capsys.readouterr().out.splitlines()
+    assert count == 23
+    assert out[0].split() == ["id", "title"] and set(out[1]) == {"─"}
+    widths = {len(line) for line in out}
+    assert len(widths) == 1  # every line in the same columns
+    assert [line.split()[0] for line in out[2:] if line[:4].strip()] == [str(r["id"]) for r in rows]
+    folded = "".join(line[6:].strip() for line in out[-10:] if not line[:4].strip() or "99" in line[:4])
+    assert "a much longer title than any before".replace(" ", "") in folded.replace(" ", "")
+
+
+def test_stream_long_table_shows_user_text_literally(capsys):
+    rows = [{"id": i, "title": NASTY[i % len(NASTY)]} for i in range(30)]
+    render.stream(iter(rows), "table", chunk=4)
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
+    assert "[bold]x[/]" in out
+
+
+def test_stream_empty_table_says_none_on_stderr(capsys):
+    assert render.stream(iter([]), "table") == 0
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == ("", "(none)\n")
+
+
+def test_out_on_a_full_device_is_output_failed(monkeypatch):
+    from deskctl.errors import ExitCode, OutputFailed
+
+    if not __import__("os").path.exists("/dev/full"):
+        pytest.skip("needs /dev/full")
+    with open("/dev/full", "w", encoding="utf-8") as full:
+        monkeypatch.setattr("sys.stdout", full)
+        with pytest.raises(OutputFailed, match="^output failed: No space left on device$") as info:
+            render.stream(iter(ROWS), "json")
+        assert info.value.exit_code == ExitCode.STORAGE == 6
+
+
+def test_out_on_a_closed_pipe_stays_broken_pipe(monkeypatch):
+    import os
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    with open(write_end, "w", encoding="utf-8") as pipe:
+        monkeypatch.setattr("sys.stdout", pipe)
+        with pytest.raises(BrokenPipeError):
+            render.stream(iter(ROWS * 50), "jsonl")
+        monkeypatch.undo()
+        try:
+            pipe.close()
+        except BrokenPipeError:
+            pass
+
+
+def test_out_writes_in_pieces_no_larger_than_the_buffer(monkeypatch):
+    """One large write to a pipe can be cut short silently; pieces never are (module docstring)."""
+    writes: list[int] = []
+
+    class Recorder(io.StringIO):
+        def write(self, s):
+            writes.append(len(s))
+            return super().write(s)
+
+    monkeypatch.setattr("sys.stdout", Recorder())
+    render.out("x" * 100_000)
+    assert sum(writes) == 100_000 and max(writes) <= 8192
+
+
+def test_error_line_quotes_at_most_60_characters_of_a_value(capsys):
+    render.error_line(f"unknown status {'s' * 120_000!r} (use open or all)")
+    err = capsys.readouterr().err
+    assert err == f"deskctl: error: unknown status {'s' * 60 + '…'!r} (120000 characters) (use open or all)\n"

@@ -57,10 +57,31 @@ def test_check_transition_refused_exits_4_with_advice(action, status):
         check_transition(action, 7, status)
     err = info.value
     assert err.exit_code == ExitCode.CONFLICT == 4
-    assert err.message.startswith(f"cannot {action} ticket 7: it is {status.replace('_', ' ')}; ")
+    state = status.replace("_", " ")
+    assert err.message.startswith((f"cannot {action} ticket 7: it is {state}; ",
+                                   f"cannot {action} ticket 7: it is already {state}; ",
+                                   f"cannot {action} ticket 7: it is already acknowledged ({state}); "))
     advice = err.message.split("; ", 1)[1]
     assert len(advice) > 10
     assert "\n" not in err.message
+
+
+@pytest.mark.parametrize(("action", "status"), REFUSED)
+def test_check_transition_refusal_says_where_the_ticket_is_once(action, status):
+    """Issue 10: not "it is resolved; it is already resolved" — the state is said once."""
+    with pytest.raises(Conflict) as info:
+        check_transition(action, 7, status)
+    message = info.value.message
+    assert message.count("it is") == 1, message
+    assert message.count("already") <= 1, message
+    assert "not waiting" not in message  # "it is in progress; it is not waiting" said the state twice
+
+
+def test_check_transition_already_there_says_already():
+    with pytest.raises(Conflict, match=r"^cannot resolve ticket 7: it is already resolved; reopen it"):
+        check_transition("resolve", 7, "resolved")
+    with pytest.raises(Conflict, match=r"^cannot ack ticket 7: it is already acknowledged \(in progress\); nothing"):
+        check_transition("ack", 7, "in_progress")
 
 
 def _names_a_command(action: str, status: str) -> None:

@@ -21,7 +21,7 @@ from typer import _click as click
 from deskctl import __version__
 from deskctl.cli import admin, helpfmt, identity  # noqa: F401  (helpfmt: how --help reads)
 from deskctl.cli.state import AppState, set_state
-from deskctl.errors import DeskError, ExitCode, Terminated
+from deskctl.errors import DeskError, ExitCode, Interrupted, OutputFailed, Terminated
 
 if TYPE_CHECKING:
     from typer._click.shell_completion import CompletionItem
@@ -106,6 +106,22 @@ class DeskGroup(typer.core.TyperGroup):
                 self.load(name)
         return self
 
+    def invoke(self, ctx: click.Context) -> Any:
+        # Typer turns a KeyboardInterrupt into a silent Exit(130); raise it past Typer instead
+        # (the transaction has rolled back on its way here) so that `main` says so.
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as exc:
+            raise Interrupted() from exc
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except KeyboardInterrupt as exc:
+            raise Interrupted() from exc
+
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         self._listing = True
         try:
@@ -143,6 +159,12 @@ class DeskGroup(typer.core.TyperGroup):
                 **extra,
             )
             code = rv if isinstance(rv, int) else ExitCode.OK
+        except OutputFailed as exc:
+            if _debug:
+                raise
+            _silence_stdout()
+            _output_failed(exc.message)
+            code = exc.exit_code
         except DeskError as exc:
             if _debug:
                 raise
@@ -164,14 +186,19 @@ class DeskGroup(typer.core.TyperGroup):
         except click.exceptions.ClickException as exc:
             render.error_line(exc.format_message())
             code = exc.exit_code
-        except (typer.Abort, KeyboardInterrupt):
-            sys.stderr.write("\ndeskctl: interrupted\n")
+        except (typer.Abort, KeyboardInterrupt, Interrupted):
+            from deskctl.launch import interrupted
+
+            interrupted()
+            if _committed():  # Ctrl-C while a committed write was showing its result
+                render.note_line(f"{_committed()} (committed before the interrupt)")
             code = ExitCode.INTERRUPTED
         except Terminated as exc:
             sys.stderr.write(f"deskctl: terminated by {signal.Signals(exc.signum).name}\n")
             code = 128 + exc.signum
         except BrokenPipeError:
             _silence_stdout()
+            _closed_pipe_after_commit()
             code = ExitCode.BROKEN_PIPE
         except SystemExit as exc:
             # A closed stdout, turned into exit(1) by Typer (EPIPE: stdout wrapped in click's
@@ -181,15 +208,21 @@ class DeskGroup(typer.core.TyperGroup):
                 exc.__context__, BrokenPipeError
             ):
                 _silence_stdout()
+                _closed_pipe_after_commit()
                 code = ExitCode.BROKEN_PIPE
             else:
                 raise
         except OSError as exc:
             if exc.errno == errno.EPIPE:
                 _silence_stdout()
+                _closed_pipe_after_commit()
                 code = ExitCode.BROKEN_PIPE
             elif _debug:
                 raise
+            elif _committed():  # the output of a committed write failed (click.echo, Rich)
+                _silence_stdout()
+                _output_failed(f"output failed: {exc.strerror or exc}")
+                code = ExitCode.STORAGE
             else:
                 render.error_line(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
                 code = ExitCode.STORAGE
@@ -211,11 +244,39 @@ class DeskGroup(typer.core.TyperGroup):
         if standalone_mode:
             try:
                 sys.stdout.flush()
-            except (BrokenPipeError, OSError):
+            except OSError as exc:
                 _silence_stdout()
-                code = ExitCode.BROKEN_PIPE
+                if exc.errno == errno.EPIPE:
+                    _closed_pipe_after_commit()
+                    code = ExitCode.BROKEN_PIPE
+                elif code == ExitCode.OK:
+                    _output_failed(f"output failed: {exc.strerror or exc}")
+                    code = ExitCode.STORAGE
             sys.exit(code)
         return code
+
+
+def _committed() -> str:
+    """What this run's write transactions committed, in brief (empty if nothing)."""
+    return "; ".join(_state.committed) if _state is not None else ""
+
+
+def _output_failed(reason: str) -> None:
+    """The output is lost: say so on stderr, and name what was committed before it, so that
+    nobody retries a write that is done (docs/design.md §7)."""
+    from deskctl import render
+
+    done = _committed()
+    if done:
+        render.note_line(f"{done}; {reason}")
+    else:
+        render.error_line(reason)
+
+
+def _closed_pipe_after_commit() -> None:
+    """A closed pipe is silent (exit 141) unless a write was committed: then stderr names it."""
+    if _committed():
+        _output_failed("output not read (closed pipe)")
 
 
 _TERMINATING = (signal.SIGTERM, signal.SIGHUP)

@@ -218,11 +218,13 @@ def config_get(key: Annotated[str, typer.Argument(help="Dotted key, e.g. sla.P1.
     """Print one key's effective value."""
     import json
 
+    from deskctl import render
+
     value = _shown(key, state().config.get(key))
     if isinstance(value, bool):
-        typer.echo("true" if value else "false")
+        render.line("true" if value else "false")
         return
-    typer.echo(json.dumps(value, ensure_ascii=False) if isinstance(value, list) else str(value))
+    render.line(json.dumps(value, ensure_ascii=False) if isinstance(value, list) else str(value))
 
 
 @config_app.command("set")
@@ -249,9 +251,10 @@ def config_set(
 @config_app.command("path")
 def config_path() -> None:
     """Print the config file's path."""
+    from deskctl import render
     from deskctl.config import config_path as path_of
 
-    typer.echo(str(path_of()))
+    render.line(str(path_of()))
 
 
 # --- db -----------------------------------------------------------------------------------
@@ -381,19 +384,19 @@ def audit_log(
 ) -> None:
     """The newest events of the audit trail."""
     from deskctl import render
-    from deskctl.services.audit import audit_log as log
+    from deskctl.services.audit import iter_audit_log
     from deskctl.timeparse import parse_instant
 
     out = output_format(fmt, as_json)
     st = state()
     since_at = parse_instant(since, tz=st.tz, now=st.clock.now()) if since else None
     with st.read() as r:
-        rows = r.call(log, since=since_at, entity=entity, actor=actor, limit=limit)
-    render.emit(rows, out, columns=[
-        render.Col("id", justify="right"), render.Col("at"), render.Col("actor"), render.Col("entity"),
-        render.Col("entity_id", "ref", justify="right"), render.Col("kind"), render.Col("from"),
-        render.Col("to"), render.Col("details"),
-    ])
+        rows = r.call(iter_audit_log, since=since_at, entity=entity, actor=actor, limit=limit)
+        render.stream(rows, out, columns=[
+            render.Col("id", justify="right"), render.Col("at"), render.Col("actor"), render.Col("entity"),
+            render.Col("entity_id", "ref", justify="right"), render.Col("kind"), render.Col("from"),
+            render.Col("to"), render.Col("details"),
+        ])
 
 
 @audit_app.command("anchor")

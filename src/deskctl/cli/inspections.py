@@ -409,4 +409,4 @@ def history(
     with state().read() as r:
         rows = r.call(svc.history, plan=plan, since=_instant(since, r), until=_until(until, r), state=state_,
                       limit=limit)
-    render.emit(rows, out, columns=_history_columns())
+    render.stream(rows, out, columns=_history_columns())

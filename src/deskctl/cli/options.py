@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from deskctl.domain.limits import ID_MAX
-from deskctl.errors import InvalidInput
+from deskctl.errors import InvalidInput, quote
 
 
 def id_number(value: str | int) -> int:
@@ -19,11 +19,11 @@ def id_number(value: str | int) -> int:
         try:
             number = int(str(value).strip())
         except ValueError:
-            raise typer.BadParameter(f"{value!r} is not a whole number") from None
+            raise typer.BadParameter(f"{quote(value)} is not a whole number") from None
     if number > ID_MAX:
-        raise typer.BadParameter(f"the number is too large: {value} (at most {ID_MAX})")
+        raise typer.BadParameter(f"the number is too large: {quote(value)} (at most {ID_MAX})")
     if number < 1:
-        raise typer.BadParameter(f"{value} is below 1")
+        raise typer.BadParameter(f"{quote(value)} is below 1")
     return number
 
 
@@ -84,7 +84,7 @@ def output_format(fmt: str, as_json: bool, *, documents: bool = False) -> str:
     if documents and value == "markdown":
         value = "md"
     if value not in allowed:
-        raise InvalidInput(f"unknown format {fmt!r} (use one of {', '.join(allowed)})")
+        raise InvalidInput(f"unknown format {quote(fmt)} (use one of {', '.join(allowed)})")
     return value
 
 

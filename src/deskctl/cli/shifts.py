@@ -206,8 +206,8 @@ def list_(
     with state().read() as r:
         now = r.clock.now()
         window = svc.parse_window(from_, to, tz=r.tz, now=now, default_days=7)
-        rows = r.call(svc.list_shifts, now=now, window=window, who=who, type_name=type_name, team=team)
-    render.emit(rows, out, columns=shift_columns())
+        rows = r.call(svc.iter_shifts, now=now, window=window, who=who, type_name=type_name, team=team)
+        render.stream(rows, out, columns=shift_columns())
 
 
 @app.command("mine")
@@ -291,7 +291,7 @@ def gaps(
         window = svc.parse_window(from_, to, tz=r.tz, now=now, default_days=7, from_now=True)
         rows = r.call(svc.coverage_gaps, window=window, team=team)
     if rows or asked:
-        render.emit(rows, out, columns=[
+        render.stream(rows, out, columns=[
             render.Col("start_at", "from"), render.Col("end_at", "to"),
             render.Col("duration_seconds", "length", fmt=_duration), render.Col("type", style="bold"),
             render.Col("have", justify="right"), render.Col("need", justify="right"), render.Col("problem"),
@@ -384,7 +384,6 @@ def export(
 ) -> None:
     """Write shifts as an RFC 5545 calendar; each shift keeps its UID, so re-imports update."""
     import os
-    import sys
     from pathlib import Path
 
     from deskctl import render
@@ -401,18 +400,22 @@ def export(
         refuse_own_files(target, state().db_path, what="the calendar")
         if os.path.lexists(target) and not force:
             raise Conflict(f"{target} exists; pass --force to replace it")
-    with state().read() as r:
-        now = r.clock.now()
-        window = svc.parse_window(from_, to, tz=r.tz, now=now, default_days=366) if from_ or to else None
-        data, count = r.call(svc.export_ics, now=now, window=window, who=who)
-    if target is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return
     from deskctl.store.diagnose import storage_errors
     from deskctl.store.files import PartFile
 
-    with storage_errors(target, doing=f"write {target}"), PartFile(target) as part:
-        part.write(data)
-        part.publish_or_refuse(target, force=force)
+    with state().read() as r:
+        now = r.clock.now()
+        window = svc.parse_window(from_, to, tz=r.tz, now=now, default_days=366) if from_ or to else None
+        chunks = r.call(svc.ics_chunks, now=now, window=window, who=who)
+        if target is None:
+            for chunk in chunks:
+                render.out_bytes(chunk)
+            render.flush()
+            return
+        count = -2  # the calendar's head and end are chunks too
+        with storage_errors(target, doing=f"write {target}"), PartFile(target) as part:
+            for chunk in chunks:
+                part.write(chunk)
+                count += 1
+            part.publish_or_refuse(target, force=force)
     render.message(f"wrote {count} shift(s) to {target}")

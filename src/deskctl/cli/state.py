@@ -36,6 +36,9 @@ class AppState:
     tz_option: str | None = None
     debug: bool = False
     _db: Database | None = field(default=None, repr=False)
+    # What the write transactions of this run committed, in brief ("ticket 42 opened"): the
+    # error boundary names it when the output fails afterwards, so nobody retries a done write.
+    committed: list[str] = field(default_factory=list)
 
     @cached_property
     def local_config(self) -> config_mod.Config:
@@ -169,9 +172,14 @@ class AppState:
 
     @contextmanager
     def write(self, *, create: bool = False) -> Iterator[Unit]:
+        from deskctl.store.audit import changes_of
+
         db = self.database(create=create)
         with db.write() as session:
             yield self._unit(session)
+        what = changes_of(session)  # committed: the block above ended without an error
+        if what:
+            self.committed.append(what)
 
     @contextmanager
     def read(self) -> Iterator[Unit]:

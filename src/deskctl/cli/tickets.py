@@ -77,7 +77,7 @@ def _act(service: Callable[..., dict], verb: str, fmt: str, as_json: bool, **kwa
     out = output_format(fmt, as_json)
     view = state().write_call(service, **kwargs)
     if out == "table":
-        typer.echo(render.visible(_summary(view, verb)))
+        render.line(_summary(view, verb))
     else:
         render.emit(view, out)
 
@@ -258,7 +258,7 @@ def list_(
 ) -> None:
     """List tickets, newest first (open ones unless --status says otherwise)."""
     from deskctl import render
-    from deskctl.services.tickets.views import list_tickets
+    from deskctl.services.tickets.views import iter_tickets
     from deskctl.timeparse import parse_instant, parse_until
 
     out = output_format(fmt, as_json)
@@ -269,14 +269,14 @@ def list_(
     since_at = parse_instant(since, tz=st.tz, now=now) if since else None
     until_at = parse_until(until, tz=st.tz, now=now) if until else None
     with st.read() as r:
-        rows = r.call(list_tickets, statuses=status, priority=priority, assignee=r.actor if mine else assignee,
+        rows = r.call(iter_tickets, statuses=status, priority=priority, assignee=r.actor if mine else assignee,
                       system=system, since=since_at, until=until_at, breached=breached, search=search, limit=limit,
                       reporter=reporter)
-    columns = _list_columns()
-    if search:
-        columns.insert(columns.index(next(c for c in columns if c.key == "title")) + 1,
-                       render.Col("match", priority=0, flex=True))
-    render.emit(rows, out, columns=columns)
+        columns = _list_columns()
+        if search:
+            columns.insert(columns.index(next(c for c in columns if c.key == "title")) + 1,
+                           render.Col("match", priority=0, flex=True))
+        render.stream(rows, out, columns=columns)
 
 
 def _show_tables(view: dict) -> Iterator[Table | Text]:
@@ -520,7 +520,7 @@ def sweep(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
         actions = w.call(run_sweep)
     if out == "table":
         for a in actions:
-            typer.echo(render.visible(f"ticket {a['ticket']}: {a['action'].replace('_', ' ')} ({a['detail']})"))
+            render.line(f"ticket {a['ticket']}: {a['action'].replace('_', ' ')} ({a['detail']})")
     else:
         render.emit(actions, out)
 
@@ -543,7 +543,7 @@ def import_(
     with state().write() as w:
         result = w.call(import_tickets, rows=rows, progress=lambda items: render.progress(items, "importing"))
     if out == "table":
-        typer.echo(f"imported {result['imported']} tickets ({result['first_id']}–{result['last_id']})")
+        render.line(f"imported {result['imported']} tickets ({result['first_id']}–{result['last_id']})")
     else:
         render.emit(result, out)
 

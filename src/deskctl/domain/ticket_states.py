@@ -39,15 +39,12 @@ def _advice(action: str, ticket_id: int, status: str) -> str:
         return f"resume it first (`deskctl ticket resume {t}`)"
     if status == "resolved":
         if action in ("resolve", "ack", "wait", "escalate", "assign", "release"):
-            return (
-                f"it is already resolved; reopen it (`deskctl ticket reopen {t} --reason …`) "
-                "if the user is not satisfied"
-            )
+            return f"reopen it (`deskctl ticket reopen {t} --reason …`) if the user is not satisfied"
         if action == "resume":
             return f"reopen it instead (`deskctl ticket reopen {t} --reason …`)"
         return (
-            f"it is waiting for the user's confirmation; record it (`deskctl ticket confirm {t} "
-            f"--rating N`) or close it without (`deskctl ticket close {t} --unconfirmed --reason …`)"
+            f"record the user's confirmation (`deskctl ticket confirm {t} --rating N`) or close it "
+            f"without (`deskctl ticket close {t} --unconfirmed --reason …`)"
         )
     if status == "new" and action == "release":
         return f"nobody holds it, so there is nothing to hand back; dispatch it with `deskctl ticket assign {t} HANDLE`"
@@ -57,12 +54,9 @@ def _advice(action: str, ticket_id: int, status: str) -> str:
         if action in ("resolve", "wait"):
             return f"the assignee acknowledges it first (`deskctl ticket ack {t}`)"
         if action == "resume":
-            return "it is not waiting"
-    if status == "in_progress":
-        if action == "ack":
-            return "it is already acknowledged"
-        if action == "resume":
-            return "it is not waiting"
+            return "only a waiting ticket resumes"
+    if status == "in_progress" and action in ("ack", "resume"):
+        return f"nothing to do (`deskctl ticket show {t}`)"
     if action in ("confirm", "close", "reopen"):
         return f"resolve it first (`deskctl ticket resolve {t} --resolution …`)"
     return "see `deskctl ticket show` for its state"
@@ -72,10 +66,14 @@ def check_transition(action: str, ticket_id: int, status: str) -> str | None:
     """Return the new status for `action`, or raise Conflict (exit 4) with advice."""
     allowed, target = TRANSITIONS[action]
     if status not in allowed:
-        raise Conflict(
-            f"cannot {action} ticket {ticket_id}: it is {status.replace('_', ' ')}; "
-            f"{_advice(action, ticket_id, status)}"
-        )
+        # Where the ticket stands, said once ("it is already resolved"), then what to do instead.
+        if action == "ack" and status == "in_progress":
+            where = "it is already acknowledged (in progress)"
+        elif status == target:
+            where = f"it is already {status.replace('_', ' ')}"
+        else:
+            where = f"it is {status.replace('_', ' ')}"
+        raise Conflict(f"cannot {action} ticket {ticket_id}: {where}; {_advice(action, ticket_id, status)}")
     return target
 
 

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from deskctl.config import Config
-from deskctl.errors import InvalidInput
+from deskctl.errors import InvalidInput, quote
 
 SHORT_TEXT = 200  # names, phone numbers, contacts: one line a person reads at a glance
 
@@ -44,7 +44,7 @@ def choice(value: str | None, allowed: tuple[str, ...], option: str) -> str:
     """One of `allowed` (case-insensitive), else a usage error naming the accepted values."""
     text = (value or "").strip().lower()
     if text not in allowed:
-        raise InvalidInput(f"unknown {option} {value!r} (use one of {', '.join(allowed)})")
+        raise InvalidInput(f"unknown {option} {quote(value)} (use one of {', '.join(allowed)})")
     return text
 
 

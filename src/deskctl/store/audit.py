@@ -83,6 +83,7 @@ def append(
     event.hash = _digest(event)
     session.add(event)
     session.info["audit_tail"] = (event.id, event.hash)
+    _tally(session, entity, entity_id, kind)
     return event
 
 
@@ -97,6 +98,34 @@ def _origin() -> tuple[str, str]:
     except Exception:  # no login name in a bare container
         user = f"uid {os.getuid()}"
     return user, socket.gethostname()
+def _tally(session: Session, entity: str, entity_id: int | None, kind: str) -> None:
+    """What this transaction changed, in brief, for the message that names a committed change
+    whose output then failed (`changes_of`)."""
+    changes: dict[tuple[str, str], list[Any]] = session.info.setdefault("audit_changes", {})
+    seen = changes.get((entity, kind))
+    if seen is None:
+        changes[(entity, kind)] = [1, entity_id, entity_id]
+    else:
+        seen[0] += 1
+        seen[2] = entity_id
+
+
+def changes_of(session: Session) -> str:
+    """The events appended in `session` in a few words: `ticket 42 opened`, `ticket 7 … 9 opened
+    (3 changes)`; empty when none."""
+    changes: dict[tuple[str, str], list[Any]] = session.info.get("audit_changes") or {}
+    parts = []
+    for (entity, kind), (count, first, last) in changes.items():
+        what = kind.replace("_", " ")
+        if count > 1:
+            parts.append(f"{entity} {first} … {last} {what} ({count} changes)")
+        elif first is None:
+            parts.append(f"{entity} {what}" if what.endswith("ed") else f"{entity}: {what} recorded")
+        else:
+            parts.append(f"{entity} {first} {what}" if what.endswith("ed") else f"{entity} {first}: {what} recorded")
+    if len(parts) > 3:
+        parts = [*parts[:3], f"and {len(parts) - 3} more"]
+    return ", ".join(parts)
 
 
 def chain_hash(event: Event) -> str:

@@ -7,7 +7,7 @@
 The names below are the package's interface (`from deskctl.services.audit import audit_log`).
 """
 
-from deskctl.services.audit.log import audit_log, event_view, instants
+from deskctl.services.audit.log import audit_log, event_view, instants, iter_audit_log
 from deskctl.services.audit.verify import (
     Anchor,
     anchor,
@@ -23,6 +23,7 @@ __all__ = [
     "Anchor",
     "anchor",
     "audit_log",
+    "iter_audit_log",
     "check_anchor",
     "event_view",
     "head_anchor",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -46,6 +47,9 @@ def event_view(event: Event) -> dict:
     }
 
 
+LOG_CHUNK = 1000  # events read at a time by `iter_audit_log`
+
+
 def audit_log(
     *,
     session: Session,
@@ -54,14 +58,34 @@ def audit_log(
     actor: str | None = None,
     limit: int = 100,
 ) -> list[dict]:
-    """The newest events first (up to `limit`), shown oldest first."""
-    query = select(Event).order_by(col(Event.id).desc()).limit(limit)
+    """`iter_audit_log` as a list."""
+    return list(iter_audit_log(session=session, since=since, entity=entity, actor=actor, limit=limit))
+
+
+def iter_audit_log(
+    *,
+    session: Session,
+    since: datetime | None = None,
+    entity: str | None = None,
+    actor: str | None = None,
+    limit: int = 100,
+) -> Iterator[dict]:
+    """The newest `limit` events, shown oldest first, read LOG_CHUNK at a time (constant memory).
+
+    The oldest event shown is found first (the `limit`-th newest that matches, one index walk);
+    then the events from it on are read in id order.
+    """
+    filters = []
     if since is not None:
-        query = query.where(col(Event.at) >= since)
+        filters.append(col(Event.at) >= since)
     if entity:
-        query = query.where(col(Event.entity) == entity)
+        filters.append(col(Event.entity) == entity)
     if actor:
-        query = query.where(col(Event.actor) == actor)
-    rows = list(session.execute(query).scalars())
-    rows.reverse()
-    return [event_view(e) for e in rows]
+        filters.append(col(Event.actor) == actor)
+    oldest = session.execute(
+        select(col(Event.id)).where(*filters).order_by(col(Event.id).desc()).limit(1).offset(limit - 1)
+    ).scalar()
+    if oldest is not None:
+        filters.append(col(Event.id) >= oldest)
+    query = select(Event).where(*filters).order_by(col(Event.id))
+    return (event_view(e) for e in session.execute(query.execution_options(yield_per=LOG_CHUNK)).scalars())

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from deskctl.config import Config
-from deskctl.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from deskctl.errors import Conflict, InvalidInput, NotFound, PermissionDenied, quote
 from deskctl.services.inputs import SHORT_TEXT, clean_text
 from deskctl.store import audit
 from deskctl.store.tables import Staff
@@ -40,7 +40,7 @@ def staff_view(member: Staff) -> dict:
 def get_staff(session: Session, handle: str) -> Staff:
     member: Staff | None = session.execute(select(Staff).where(col(Staff.handle) == handle)).scalar_one_or_none()
     if member is None:
-        raise NotFound(f"no staff member with handle {handle!r} (see `deskctl staff list`)")
+        raise NotFound(f"no staff member with handle {quote(handle)} (see `deskctl staff list`)")
     return member
 
 
@@ -50,12 +50,12 @@ def require_actor(session: Session, actor: str, *, roles: tuple[str, ...] | None
     member: Staff | None = session.execute(select(Staff).where(col(Staff.handle) == actor)).scalar_one_or_none()
     if member is None:
         raise PermissionDenied(
-            f"{actor!r} is not a staff member; act as one with --as HANDLE or $DESKCTL_USER"
+            f"{quote(actor)} is not a staff member; act as one with --as HANDLE or $DESKCTL_USER"
         )
     if not member.active:
-        raise PermissionDenied(f"{actor!r} is deactivated and cannot make changes")
+        raise PermissionDenied(f"{quote(actor)} is deactivated and cannot make changes")
     if roles and member.role not in roles:
-        raise PermissionDenied(f"only a {' or '.join(roles)} may do this; {actor!r} has the role {member.role}")
+        raise PermissionDenied(f"only a {' or '.join(roles)} may do this; {quote(actor)} has the role {member.role}")
     require_proof(session, member)
     return member
 
@@ -98,7 +98,7 @@ def require_supervisor(session: Session, actor: str) -> Staff:
 def _check_role(role: str) -> str:
     role = (role or "").strip().lower()
     if role not in ROLES:
-        raise InvalidInput(f"unknown role {role!r} (use one of {', '.join(ROLES)})")
+        raise InvalidInput(f"unknown role {quote(role)} (use one of {', '.join(ROLES)})")
     return role
 
 
@@ -157,7 +157,7 @@ def add_staff(
     handle = (handle or "").strip()
     if not HANDLE_RE.match(handle):
         raise InvalidInput(
-            f"invalid handle {handle!r}: lower-case letters, digits, '.', '_' or '-', "
+            f"invalid handle {quote(handle)}: lower-case letters, digits, '.', '_' or '-', "
             "starting with a letter, at most 32"
         )
     role = _check_role(role)
@@ -173,7 +173,7 @@ def add_staff(
     else:
         by = require_supervisor(session, actor).handle
     if session.execute(select(col(Staff.id)).where(col(Staff.handle) == handle)).first():
-        raise Conflict(f"handle {handle!r} is taken; pick another or `deskctl staff edit {handle}`")
+        raise Conflict(f"handle {quote(handle)} is taken; pick another or `deskctl staff edit {handle}`")
     now = clock.now()
     member = Staff(handle=handle, name=name, role=role, tier=tier, phone=phone, created_at=now)
     for key, value in extra.items():
@@ -248,9 +248,9 @@ def deactivate_staff(*, session: Session, clock: Clock, actor: str, handle: str)
     by = require_supervisor(session, actor)
     member = get_staff(session, handle)
     if not member.active:
-        raise Conflict(f"{handle!r} is already deactivated")
+        raise Conflict(f"{quote(handle)} is already deactivated")
     if member.role == "supervisor" and _supervisor_count(session) == 1:
-        raise Conflict(f"{handle!r} is the last active supervisor; add another supervisor first")
+        raise Conflict(f"{quote(handle)} is the last active supervisor; add another supervisor first")
     member.active = False
     audit.append(
         session, at=clock.now(), actor=by.handle, entity="staff", entity_id=member.id,

@@ -16,6 +16,7 @@ from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.errors import Conflict, InvalidInput
+from deskctl.services.inputs import clean_text
 from deskctl.services.people.staff import get_staff, require_actor, require_supervisor
 from deskctl.services.shifts.teams import desk_duty
 from deskctl.services.shifts.views import MAX_SHIFT, get_shift, view_of
@@ -25,14 +26,15 @@ from deskctl.timeparse import Clock, format_duration, local_text
 
 
 def _who(session: Session, actor: str, for_handle: str | None, at: datetime | None, reason: str | None,
-         shift_id: int | None, now: datetime, tz: tzinfo) -> tuple[Staff, Staff, datetime, bool, str]:
+         shift_id: int | None, now: datetime, tz: tzinfo,
+         config: Config) -> tuple[Staff, Staff, datetime, bool, str]:
     """(who acts, whose attendance, at, is a correction, reason)."""
     correcting = for_handle is not None or at is not None or shift_id is not None
+    reason = clean_text(reason, "--reason", config)
     if not correcting:
         me = require_actor(session, actor)
-        return me, me, now, False, (reason or "").strip()
+        return me, me, now, False, reason
     by = require_supervisor(session, actor)
-    reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("a correction needs a reason: --reason TEXT (it goes into the audit trail)")
     person = get_staff(session, for_handle or actor)
@@ -85,7 +87,7 @@ def clock_in(
     shift_id: int | None = None,
 ) -> dict:
     now = clock.now()
-    by, person, at, correcting, reason = _who(session, actor, for_handle, at, reason, shift_id, now, tz)
+    by, person, at, correcting, reason = _who(session, actor, for_handle, at, reason, shift_id, now, tz, config)
     window = config.duration("shift.clock_window")
     shift: Shift | None
     if shift_id is not None:
@@ -150,7 +152,7 @@ def clock_out(
     shift_id: int | None = None,
 ) -> dict:
     now = clock.now()
-    by, person, at, correcting, reason = _who(session, actor, for_handle, at, reason, shift_id, now, tz)
+    by, person, at, correcting, reason = _who(session, actor, for_handle, at, reason, shift_id, now, tz, config)
     window = config.duration("shift.clock_window")
     shift: Shift | None
     if shift_id is not None:

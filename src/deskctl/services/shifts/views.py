@@ -6,7 +6,7 @@ Changes live next door: types in `shift_types`, planning and cover in `shift_rot
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TypeVar
@@ -204,8 +204,28 @@ def list_shifts(
     type_name: str | None = None,
     team: str | None = None,
 ) -> list[dict]:
+    """`iter_shifts` as a list."""
+    return list(iter_shifts(session=session, now=now, tz=tz, config=config, window=window, who=who,
+                            type_name=type_name, team=team))
+
+
+LIST_CHUNK = 1000  # shifts read at a time by `iter_shifts` and `ics_chunks`
+
+
+def iter_shifts(
+    *,
+    session: Session,
+    now: datetime,
+    tz: tzinfo,
+    config: Config,
+    window: Window,
+    who: str | None = None,
+    type_name: str | None = None,
+    team: str | None = None,
+) -> Iterator[dict]:
     """Every shift of the window (desk duty and on call), or one person's, type's or team's
-    (`team`: see teams.choose_team; `desk` = desk duty only)."""
+    (`team`: see teams.choose_team; `desk` = desk duty only), in start order; filters checked at
+    once, rows read LIST_CHUNK at a time as they are shown."""
     query = in_window(shift_query(), window)
     if team:
         query = query.where(choose_team(session, team).clause())
@@ -217,8 +237,10 @@ def list_shifts(
         if type_id is None:
             raise NotFound(f"no shift type {type_name!r} (see `deskctl shift type list`)")
         query = query.where(Shift.type_id == type_id)
-    rows = session.execute(query.order_by(col(Shift.start_at), col(ShiftType.name), col(Staff.handle))).all()
-    return views(rows, now=now, tz=tz, config=config)
+    query = query.order_by(col(Shift.start_at), col(ShiftType.name), col(Staff.handle))
+    grace = config.duration("shift.grace")
+    rows = session.execute(query.execution_options(yield_per=LIST_CHUNK))
+    return (shift_view(s, t, h, now=now, tz=tz, grace=grace, team=tm) for s, t, h, tm in rows)
 
 
 def _staff_id(session: Session, handle: str) -> int:
@@ -408,8 +430,25 @@ def export_ics(
     window: Window | None = None,
     who: str | None = None,
 ) -> tuple[bytes, int]:
+    """The whole calendar of `ics_chunks` at once, and how many shifts it holds."""
+    chunks = list(ics_chunks(session=session, now=now, tz=tz, window=window, who=who))
+    return b"".join(chunks), len(chunks) - 2
+
+
+def ics_chunks(
+    *,
+    session: Session,
+    now: datetime,
+    tz: tzinfo,
+    window: Window | None = None,
+    who: str | None = None,
+) -> Iterator[bytes]:
     """RFC 5545 calendar of shifts, one VEVENT per shift with a UID that never changes, so a
-    calendar program re-importing the file updates events instead of duplicating them."""
+    calendar program re-importing the file updates events instead of duplicating them.
+
+    Written as it is read: the calendar's head, one chunk per shift (read LIST_CHUNK at a time),
+    then its end, so a year of rota never sits in memory. The filters are checked at once.
+    """
     from icalendar import Calendar, Event
 
     query = shift_query()
@@ -417,29 +456,38 @@ def export_ics(
         query = in_window(query, window)
     if who:
         query = query.where(col(Shift.staff_id) == _staff_id(session, who))
-    rows = session.execute(query.order_by(col(Shift.start_at), col(Staff.handle))).all()
     cal = Calendar()
     cal.add("prodid", "-//deskctl//duty rota//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", f"Duty rota{' — ' + who if who else ''}")
-    for shift, type_name, handle, team in rows:
-        event = Event()
-        event.add("uid", shift_uid(shift))
-        event.add("dtstamp", now)
-        event.add("dtstart", shift.start_at)
-        event.add("dtend", shift.end_at)
-        event.add("summary", f"{type_name} shift — {handle}")
-        local = shift.start_at.astimezone(tz)
-        event.add(
-            "description",
-            f"deskctl shift {shift.id}: {type_name} on {shift.day.isoformat()} "
-            f"({local:%H:%M} {tz}), {'on duty' if team is None else 'on call (' + team + ')'}: {handle}",
-        )
-        event.add("categories", ["duty" if team is None else "on call", type_name])
-        event.add("transp", "OPAQUE")
-        cal.add_component(event)
-    return cal.to_ical(), len(rows)
+    empty = cal.to_ical()
+    tail = b"END:VCALENDAR\r\n"
+    assert empty.endswith(tail)
+    rows = session.execute(query.order_by(col(Shift.start_at), col(Staff.handle)).execution_options(
+        yield_per=LIST_CHUNK))
+
+    def chunks() -> Iterator[bytes]:
+        yield empty[: -len(tail)]
+        for shift, type_name, handle, team in rows:
+            event = Event()
+            event.add("uid", shift_uid(shift))
+            event.add("dtstamp", now)
+            event.add("dtstart", shift.start_at)
+            event.add("dtend", shift.end_at)
+            event.add("summary", f"{type_name} shift — {handle}")
+            local = shift.start_at.astimezone(tz)
+            event.add(
+                "description",
+                f"deskctl shift {shift.id}: {type_name} on {shift.day.isoformat()} "
+                f"({local:%H:%M} {tz}), {'on duty' if team is None else 'on call (' + team + ')'}: {handle}",
+            )
+            event.add("categories", ["duty" if team is None else "on call", type_name])
+            event.add("transp", "OPAQUE")
+            yield event.to_ical()
+        yield tail
+
+    return chunks()
 
 
 def shift_uid(shift: Shift) -> str:

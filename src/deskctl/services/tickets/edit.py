@@ -15,13 +15,13 @@ from sqlmodel import Session
 from deskctl.config import Config
 from deskctl.domain.ticket_states import CHANNELS, OPEN_STATUSES, check_level, check_priority
 from deskctl.errors import Conflict, InvalidInput
+from deskctl.services.inputs import SHORT_TEXT, clean_text
 from deskctl.services.people.staff import require_actor
 from deskctl.services.tickets.lifecycle import (
     _event,
     _move_resolution_deadline,
     _touch,
     _view,
-    clean_text,
     record_breaches,
 )
 from deskctl.services.tickets.sla import calendar_from_config, targets
@@ -64,7 +64,10 @@ def edit_ticket(
              "system": system, "category": category}
     for field, value in given.items():
         if value is not None:
-            wanted[field] = clean_text(value, field, config, required=field in ("title", "reporter"))
+            short = field in ("reporter", "contact", "system", "category")  # the rule of `ticket open`
+            wanted[field] = clean_text(value, field, config, required=field in ("title", "reporter"),
+                                       one_line=field in ("system", "category"),
+                                       limit=SHORT_TEXT if short else None)
     if "title" in wanted and any(c in (wanted["title"] or "") for c in "\r\n"):
         raise InvalidInput("title must be one line (put details in --description)")
     if channel is not None:

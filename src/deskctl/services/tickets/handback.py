@@ -13,8 +13,9 @@ from sqlmodel import Session
 from deskctl.config import Config
 from deskctl.domain.ticket_states import check_transition
 from deskctl.errors import Conflict, InvalidInput, PermissionDenied
+from deskctl.services.inputs import clean_text
 from deskctl.services.people.staff import get_staff, handles_by_id, require_actor
-from deskctl.services.tickets.lifecycle import clean_text, record_breaches
+from deskctl.services.tickets.lifecycle import record_breaches
 from deskctl.services.tickets.routing import DESK_ROLES, NAMED, Pick, pick_desk_officer
 from deskctl.services.tickets.views import get_ticket, ticket_view
 from deskctl.store import audit

@@ -20,7 +20,8 @@ from deskctl.domain.ticket_states import (
     check_transition,
     next_tier,
 )
-from deskctl.errors import Conflict, InvalidInput, PermissionDenied
+from deskctl.errors import Conflict, InvalidInput, PermissionDenied, quote
+from deskctl.services.inputs import SHORT_TEXT, clean_text
 from deskctl.services.notify import outbox
 from deskctl.services.people.staff import get_staff, handles_by_id, require_actor
 from deskctl.services.tickets.routing import NAMED, pick_escalation
@@ -36,21 +37,6 @@ from deskctl.store.tables import Staff, Ticket, pk
 from deskctl.timeparse import Clock
 
 DISPATCHERS = ("supervisor", "officer")
-
-
-def clean_text(value: str | None, field: str, config: Config, *, required: bool = False) -> str:
-    """Trimmed text within the configured limit; no NUL characters."""
-    text = (value or "").strip()
-    if required and not text:
-        raise InvalidInput(f"{field} must not be empty")
-    if "\x00" in text:
-        raise InvalidInput(f"{field} contains a NUL character")
-    limit = config.get("limits.text_max")
-    if len(text) > limit:
-        raise InvalidInput(
-            f"{field} is {len(text)} characters; the limit is {limit} (config limits.text_max)"
-        )
-    return text
 
 
 def _event(session: Session, ticket: Ticket, *, at: datetime, actor: str, kind: str, frm: str | None = None,
@@ -141,10 +127,10 @@ def open_ticket(
     title = clean_text(title, "title", config, required=True)
     if "\n" in title or "\r" in title:
         raise InvalidInput("title must be one line (put details in --description)")
-    reporter = clean_text(reporter, "reporter", config, required=True)
+    reporter = clean_text(reporter, "reporter", config, required=True, limit=SHORT_TEXT)
     channel = (channel or "phone").strip().lower()
     if channel not in CHANNELS:
-        raise InvalidInput(f"invalid channel {channel!r} (use {', '.join(CHANNELS)})")
+        raise InvalidInput(f"invalid channel {quote(channel)} (use {', '.join(CHANNELS)})")
     impact, urgency = check_level(impact, "impact"), check_level(urgency, "urgency")
     if priority:
         priority = check_priority(priority)
@@ -158,9 +144,9 @@ def open_ticket(
         title=title,
         description=clean_text(description, "description", config),
         reporter=reporter,
-        contact=clean_text(contact, "contact", config),
-        system=clean_text(system, "system", config),
-        category=clean_text(category, "category", config),
+        contact=clean_text(contact, "contact", config, limit=SHORT_TEXT),
+        system=clean_text(system, "system", config, one_line=True, limit=SHORT_TEXT),
+        category=clean_text(category, "category", config, one_line=True, limit=SHORT_TEXT),
         channel=channel,
         priority=priority,
         impact=impact,
@@ -202,7 +188,7 @@ def assign_ticket(
     ticket, target = _load(session, ticket_id, "assign")
     assignee = get_staff(session, handle)
     if not assignee.active:
-        raise Conflict(f"{handle!r} is deactivated; assign the ticket to an active member")
+        raise Conflict(f"{quote(handle)} is deactivated; assign the ticket to an active member")
     if ticket.assignee_id == assignee.id:
         raise Conflict(f"ticket {ticket_id} is already assigned to {handle}")
     now = clock.now()
@@ -369,7 +355,7 @@ def escalate_ticket(
     if to:
         target = get_staff(session, to)
         if not target.active:
-            raise Conflict(f"{to!r} is deactivated; escalate to an active member")
+            raise Conflict(f"{quote(to)} is deactivated; escalate to an active member")
         if target.tier < tier:
             raise InvalidInput(f"{to} works at tier {target.tier}; escalation goes to tier {tier} or above")
     else:

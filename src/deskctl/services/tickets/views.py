@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, tzinfo
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
 from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.domain import sla
 from deskctl.domain.ticket_states import OPEN_STATUSES, PRIORITIES, STATUSES, check_priority
-from deskctl.errors import InvalidInput, NotFound
+from deskctl.errors import InvalidInput, NotFound, quote
 from deskctl.services.audit import event_view
 from deskctl.services.people.staff import get_staff, handles_by_id
 from deskctl.services.tickets.sla import calendar_from_config, targets
-from deskctl.store.tables import Event, Ticket
+from deskctl.store.tables import Event, Ticket, pk
 from deskctl.timeparse import Clock
 
 
@@ -136,7 +138,15 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def list_tickets(
+LIST_CHUNK = 1000  # rows read from the database at a time by the lists that stream
+
+
+def list_tickets(*, session: Session, clock: Clock, **filters: Any) -> list[dict]:
+    """`iter_tickets` as a list (for callers that want every row at once)."""
+    return list(iter_tickets(session=session, clock=clock, **filters))
+
+
+def iter_tickets(
     *,
     session: Session,
     clock: Clock,
@@ -150,8 +160,12 @@ def list_tickets(
     search: str | None = None,
     limit: int = 50,
     reporter: str | None = None,
-) -> list[dict]:
-    """Newest first. No status given = the open ones; `all` = every status."""
+) -> Iterator[dict]:
+    """Newest first. No status given = the open ones; `all` = every status.
+
+    The filters are checked here, at once (a bad one raises before any row); the rows come
+    from the database LIST_CHUNK at a time as they are read, so any limit runs in constant memory.
+    """
     now = clock.now()
     wanted = _statuses(statuses)
     query = select(Ticket)
@@ -178,16 +192,26 @@ def list_tickets(
     if reporter and reporter.strip():
         query = query.where(col(Ticket.reporter).like(_like(reporter.strip()), escape="\\"))
     query = query.order_by(col(Ticket.opened_at).desc(), col(Ticket.id).desc()).limit(limit)
-    tickets = list(session.execute(query).scalars())
-    handles = handles_by_id(session, (t.assignee_id for t in tickets))
-    rows = [list_row(t, handles, now) for t in tickets]
-    if search and search.strip():  # where each one matched, for the table's `match` column
-        from deskctl.store.search import matching_snippets
+    return _ticket_rows(session, query, now, search=search if search and search.strip() else None)
 
-        found = matching_snippets(session, [r["id"] for r in rows], search)
-        for r in rows:
-            r["match"] = found.get(r["id"], "")
-    return rows
+
+def _ticket_rows(session: Session, query: Select[Ticket], now: datetime, *, search: str | None) -> Iterator[dict]:
+    handles: dict[int, str] = {}
+    result = session.execute(query.execution_options(yield_per=LIST_CHUNK)).scalars()
+    for tickets in result.partitions():
+        unknown = {t.assignee_id for t in tickets if t.assignee_id and t.assignee_id not in handles}
+        if unknown:
+            handles.update(handles_by_id(session, unknown))
+        found: dict[int, str] = {}
+        if search is not None:  # where each one matched, for the table's `match` column
+            from deskctl.store.search import matching_snippets
+
+            found = matching_snippets(session, [pk(t) for t in tickets], search)
+        for ticket in tickets:  # the session keeps rows weakly: those shown are let go
+            row = list_row(ticket, handles, now)
+            if search is not None:
+                row["match"] = found.get(pk(ticket), "")
+            yield row
 
 
 # Where each SLA clock runs (docs/design.md §3): response until the first acknowledgement, resolution
@@ -263,7 +287,7 @@ def _statuses(statuses: list[str] | None) -> list[str] | None:
                 continue
             if value not in STATUSES:
                 raise InvalidInput(
-                    f"unknown status {part!r} (use {', '.join(STATUSES)}, open or all)"
+                    f"unknown status {quote(part)} (use {', '.join(STATUSES)}, open or all)"
                 )
             out.append(value)
     return list(dict.fromkeys(out))
