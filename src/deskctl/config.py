@@ -146,6 +146,7 @@ SCHEMA: dict[str, Key] = {
     "timezone": Key("", _zone, "desk time zone (IANA name); empty = the system's"),
     "user": Key("", _optional_text, "acting user when neither --as nor $DESKCTL_USER is given"),
     "database": Key("", _optional_text, "database file (or URL) when $DESKCTL_DB is not set"),
+    "database_timeout": Key("5s", _duration, "PostgreSQL (team mode): give up connecting after this"),
     "confirm_window": Key("72h", _duration, "resolved tickets close unconfirmed after this"),
     "sla.at_risk": Key(0.8, _ratio, "share of a target used up that counts as 'at risk'"),
     "sla.calendar.mode": Key("24x7", _calendar_mode, "24x7, or business (hours, days, holidays)"),

@@ -38,7 +38,7 @@ def init() -> None:
     from deskctl.timeparse import system_zone_name
 
     st = state()
-    _ = st.db_path  # an in-memory or unknown target is refused before anything is written
+    _ = st.db_file  # an in-memory or unknown target is refused before anything is written
     cfg = st.config
     if not cfg.exists:
         cfg.set("timezone", st.tz_option or system_zone_name())

@@ -77,6 +77,14 @@ class AppState:
         return parse_target(self.db_target).path
 
     @property
+    def db_file(self) -> Path | None:
+        """The database file, or None for a desk on a PostgreSQL server (team mode)."""
+        from deskctl.store.location import Location, parse_any
+
+        where = parse_any(self.db_target)
+        return where.path if isinstance(where, Location) else None
+
+    @property
     def db_shown(self) -> str:
         """The target as messages may print it: a URL's password masked."""
         from deskctl.store.location import mask
@@ -89,7 +97,9 @@ class AppState:
         if self._db is None:
             from deskctl.store.engine import open_database
 
-            self._db = open_database(self.db_target, create=create, migrate=migrate, now=self.clock.now())
+            timeout = self.config.duration("database_timeout").total_seconds()
+            self._db = open_database(self.db_target, create=create, migrate=migrate, now=self.clock.now(),
+                                     timeout=timeout)
         return self._db
 
     @contextmanager

@@ -46,7 +46,7 @@ from deskctl.store.diagnose import (
     storage_errors,
 )
 from deskctl.store.files import PartFile, sweep
-from deskctl.store.location import parse_target
+from deskctl.store.location import ServerLocation, parse_any, parse_target
 
 if TYPE_CHECKING:
     from deskctl.store.copies import Outcome
@@ -223,14 +223,26 @@ def _create(path: Path) -> tuple[bool, list[Path]]:
 
 
 def open_database(
-    target: str | Path, *, create: bool = False, migrate: bool = False, now: datetime | None = None
+    target: str | Path, *, create: bool = False, migrate: bool = False, now: datetime | None = None,
+    timeout: float | None = None,
 ) -> Database:
     """Open the database (`create`: make it when missing; `migrate`: upgrade it when behind).
 
     A database written by a newer deskctl is refused and left untouched; so is one behind this
     program unless `migrate`, which first keeps a uniquely named safety copy next to it.
+    A `postgresql://` URL opens a desk on a server (`store.server`, `timeout`: connect timeout in
+    seconds); an SQLite file on a network filesystem is refused (`store.netfs`).
     """
-    path = parse_target(str(target)).path
+    where = parse_any(str(target)) if not isinstance(target, Path) else None
+    if isinstance(where, ServerLocation):
+        from deskctl.store.server import DEFAULT_TIMEOUT, open_server
+
+        return open_server(where, create=create, migrate=migrate, timeout=timeout or DEFAULT_TIMEOUT)
+    path = where.path if where is not None else target
+    assert isinstance(path, Path)
+    from deskctl.store.netfs import refuse_network_fs
+
+    refuse_network_fs(path)
     created = False
     removed: list[Path] = []
     if not path.exists() and not os.path.islink(path):
