@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from deskctl.config import Config
 
 config_app = command_group("Show and change the configuration.")
-db_app = command_group("Database upkeep: upgrade, backup, restore, check.")
+db_app = command_group("Database upkeep: upgrade, backup, restore, check, copy, grant.")
 audit_app = command_group("The audit trail: log and hash-chain verification.")
 
 
@@ -268,6 +268,69 @@ def db_check(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
     ])
     if not view["ok"]:
         raise typer.Exit(ExitCode.CHECK_FOUND)
+
+
+@db_app.command("copy")
+def db_copy(
+    to: Annotated[str, typer.Option("--to", help="The target: postgresql://HOST[:PORT]/DBNAME, or an SQLite file.")],
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """Copy the whole desk into an empty database, either engine (SQLite ⇄ PostgreSQL).
+
+    Every row keeps its id and every instant; the audit chain is verified on the target before
+    the copy commits. A target holding any desk row is refused (exit 4).
+    """
+    import os
+    import sys
+
+    from deskctl import render
+    from deskctl.store.engine import open_database
+    from deskctl.store.location import Location, parse_any
+
+    out = output_format(fmt, as_json)
+    st = state()
+    target = parse_any(to)
+    source_where = parse_any(st.db_target)
+    if isinstance(target, Location) and isinstance(source_where, Location):
+        if os.path.realpath(target.path) == os.path.realpath(source_where.path):
+            raise InvalidInput(f"{target.shown} is the desk itself; copy to another database")
+    elif not isinstance(target, Location) and not isinstance(source_where, Location) and target.url == source_where.url:
+        raise InvalidInput(f"{target.shown} is the desk itself; copy to another database")
+    source = st.database()
+    timeout = st.config.duration("database_timeout").total_seconds()
+    existed = isinstance(target, Location) and target.path.exists()
+    dest = open_database(target.path if isinstance(target, Location) else to, create=True, timeout=timeout)
+    try:
+        result = _copy_with_progress(source, dest, target.shown, show=sys.stderr.isatty() and out == "table")
+    except BaseException:
+        dest.close()
+        if isinstance(target, Location) and not existed and dest.created:
+            target.path.unlink(missing_ok=True)  # the empty desk this copy made
+        raise
+    dest.close()
+    view = {"from": st.db_shown, "to": target.shown, "rows": sum(result.rows.values()),
+            "events_verified": result.events_verified, "tables": result.rows}
+    render.emit(view, out, table=lambda v: [
+        render.kv_table([(k, x) for k, x in v.items() if k != "tables"], title="desk copied"),
+        render.kv_table(v["tables"].items(), title="rows per table"),
+    ])
+
+
+def _copy_with_progress(source: Any, dest: Any, shown: str, *, show: bool) -> Any:
+    from deskctl.store.transfer import copy_desk, row_counts
+
+    if not show:
+        return copy_desk(source, dest, target_shown=shown)
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with source.read() as s:
+        total = sum(row_counts(s.connection()).values())
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("copying", total=total)
+        return copy_desk(source, dest, target_shown=shown,
+                         progress=lambda table, n: bar.update(task, advance=n, description=table))
 
 
 # --- audit --------------------------------------------------------------------------------
