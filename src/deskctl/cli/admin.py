@@ -333,6 +333,20 @@ def _copy_with_progress(source: Any, dest: Any, shown: str, *, show: bool) -> An
                          progress=lambda table, n: bar.update(task, advance=n, description=table))
 
 
+@db_app.command("grant")
+def db_grant(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
+    """Team mode: create the officer, technician and supervisor roles and their grants, so that
+    the database itself refuses what deskctl refuses (events append-only for everyone)."""
+    from deskctl import render
+    from deskctl.store.grants import grant
+
+    out = output_format(fmt, as_json)
+    st = state()
+    with st.database().write() as session:
+        view = grant(session.connection())
+    render.emit(view, out, title=f"grants on {st.db_shown}")
+
+
 # --- audit --------------------------------------------------------------------------------
 
 

@@ -36,6 +36,7 @@ def add(
     role: Annotated[str, typer.Option("--role", help="supervisor, officer or technician.")],
     tier: Annotated[int | None, typer.Option("--tier", help="Support tier 1-3 (default 1).")] = None,
     phone: Annotated[str, typer.Option("--phone", help="Phone number.")] = "",
+    db_login: Annotated[str | None, typer.Option("--db-login", help="Team mode: their database login.")] = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
 ) -> None:
@@ -45,7 +46,8 @@ def add(
 
     out = output_format(fmt, as_json)
     with state().write() as w:
-        view = w.call(svc.add_staff, handle=handle, name=name, role=role, tier=tier, phone=phone)
+        view = w.call(svc.add_staff, handle=handle, name=name, role=role, tier=tier, phone=phone,
+                      db_login=db_login)
     render.emit(view, out, title=f"added {view['handle']}")
 
 
@@ -90,6 +92,7 @@ def edit(
     role: Annotated[str | None, typer.Option("--role", help="New role.")] = None,
     tier: Annotated[int | None, typer.Option("--tier", help="New tier 1-3.")] = None,
     phone: Annotated[str | None, typer.Option("--phone", help="New phone.")] = None,
+    db_login: Annotated[str | None, typer.Option("--db-login", help="Team mode: their database login.")] = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
 ) -> None:
@@ -99,7 +102,8 @@ def edit(
 
     out = output_format(fmt, as_json)
     with state().write() as w:
-        view = w.call(svc.edit_staff, handle=handle, name=name, role=role, tier=tier, phone=phone)
+        view = w.call(svc.edit_staff, handle=handle, name=name, role=role, tier=tier, phone=phone,
+                      db_login=db_login)
     render.emit(view, out, title=f"edited {handle}")
 
 

@@ -28,6 +28,7 @@ def staff_view(member: Staff) -> dict:
         "phone": member.phone,
         "active": member.active,
         "created_at": member.created_at,
+        **({"db_login": member.db_login} if member.db_login else {}),
     }
 
 
@@ -49,7 +50,59 @@ def require_actor(session: Session, actor: str, *, roles: tuple[str, ...] | None
         raise PermissionDenied(f"{actor!r} is deactivated and cannot make changes")
     if roles and member.role not in roles:
         raise PermissionDenied(f"only a {' or '.join(roles)} may do this; {actor!r} has the role {member.role}")
+    require_login_match(session, member)
     return member
+
+
+# --- team mode: the actor is the staff member mapped to the database login (docs/team.md) -------
+# Kept apart from require_actor's own checks so that the identity work (logins, passphrases)
+# can take it over as one piece.
+
+LOGIN_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_$.-]{0,62}$")
+
+
+def require_login_match(session: Session, member: Staff) -> None:
+    """On PostgreSQL, refuse (exit 5) an actor other than the staff member mapped to the
+    connection's login (`session_user`), when that login is mapped to somebody."""
+    if "deskctl_login_member" not in session.info:
+        from deskctl.store.server import connection_login
+
+        login = connection_login(session)
+        mapped = None if login is None else session.execute(
+            select(col(Staff.handle)).where(col(Staff.db_login) == login)
+        ).scalar_one_or_none()
+        session.info["deskctl_login_member"] = (login, mapped)
+    login, mapped = session.info["deskctl_login_member"]
+    if mapped is not None and mapped != member.handle:
+        raise PermissionDenied(
+            f"this connection logs in to the database as {login}, who is {mapped}; acting as "
+            f"{member.handle!r} is refused (--as / DESKCTL_USER cannot select anybody else in team mode)"
+        )
+
+
+def _check_login(login: str) -> str:
+    login = (login or "").strip()
+    if not LOGIN_RE.match(login):
+        raise InvalidInput(f"invalid database login {login!r}: letters, digits, '_', '$', '.', '-', at most 63")
+    return login
+
+
+def _set_login(session: Session, member: Staff, login: str | None) -> str | None:
+    """Map `login` to `member` (unique); grant the matching group role where the connected user
+    may (`store.grants.grant_login`). Returns the role granted, if any."""
+    if login is None:
+        return None
+    login = _check_login(login)
+    other = session.execute(
+        select(col(Staff.handle)).where(col(Staff.db_login) == login, col(Staff.id) != member.id)
+    ).scalar_one_or_none()
+    if other is not None:
+        raise Conflict(f"database login {login!r} is already mapped to {other}; edit {other} first")
+    member.db_login = login
+    session.flush()
+    from deskctl.store.grants import grant_login
+
+    return grant_login(session.connection(), login, member.role)
 
 
 def require_supervisor(session: Session, actor: str) -> Staff:
@@ -90,8 +143,10 @@ def add_staff(
     role: str,
     tier: int | None = None,
     phone: str = "",
+    db_login: str | None = None,
 ) -> dict:
-    """Add a member. The very first member bootstraps the desk and must be a supervisor."""
+    """Add a member. The very first member bootstraps the desk and must be a supervisor.
+    `db_login` maps a database login to them (team mode) and grants its group role."""
     handle = (handle or "").strip()
     if not HANDLE_RE.match(handle):
         raise InvalidInput(
@@ -115,9 +170,13 @@ def add_staff(
     member = Staff(handle=handle, name=name, role=role, tier=tier, phone=phone, created_at=now)
     session.add(member)
     session.flush()
+    granted = _set_login(session, member, db_login)
+    details: dict = {"handle": handle, "name": name, "tier": tier}
+    if db_login is not None:
+        details.update(db_login=member.db_login, db_role=granted)
     audit.append(
         session, at=now, actor=by, entity="staff", entity_id=member.id, kind="added",
-        to_value=role, details={"handle": handle, "name": name, "tier": tier},
+        to_value=role, details=details,
     )
     return staff_view(member)
 
@@ -142,10 +201,13 @@ def edit_staff(
     role: str | None = None,
     tier: int | None = None,
     phone: str | None = None,
+    db_login: str | None = None,
 ) -> dict:
     by = require_supervisor(session, actor)
     member = get_staff(session, handle)
     changes: dict[str, list] = {}
+    if db_login is not None:
+        changes["db_login"] = [member.db_login, _check_login(db_login)]
     if name is not None:
         changes["name"] = [member.name, _check_name(name, config)]
     if role is not None:
@@ -159,9 +221,16 @@ def edit_staff(
         changes["phone"] = [member.phone, _check_phone(phone, config)]
     changes = {k: v for k, v in changes.items() if v[0] != v[1]}
     if not changes:
-        raise InvalidInput("nothing to change (give --name, --role, --tier or --phone)")
+        raise InvalidInput("nothing to change (give --name, --role, --tier, --phone or --db-login)")
+    login = changes.pop("db_login", None)
     for key, (_, new) in changes.items():
         setattr(member, key, new)
+    if login is not None or "role" in changes:
+        granted = _set_login(session, member, login[1] if login else member.db_login)
+        if login is not None:
+            changes["db_login"] = login
+        if granted:
+            changes["db_role"] = [None, granted]
     audit.append(
         session, at=clock.now(), actor=by.handle, entity="staff", entity_id=member.id,
         kind="edited", details=changes,

@@ -16,3 +16,4 @@ class Staff(SQLModel, table=True):
     phone: str = ""
     active: bool = True
     created_at: datetime = Field(sa_type=UTCDateTime)
+    db_login: str | None = Field(default=None, unique=True, max_length=63)  # team mode: its database login
