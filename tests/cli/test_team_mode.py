@@ -162,7 +162,8 @@ def test_team_db_grant_officer_role_refused_by_the_server(granted):
     with psycopg.connect(as_officer, autocommit=True) as con:
         assert con.execute("SELECT count(*) FROM event").fetchone()[0] >= 2
         for sql in ("UPDATE event SET actor = 'x'", "DELETE FROM event",
-                    "INSERT INTO staff_record (staff_id, kind, note, at, recorded_by_id) VALUES (1, 'x', 'x', now(), 1)"):
+                    "INSERT INTO staff_record (staff_id, kind, note, at, recorded_by_id) "
+                    "VALUES (1, 'x', 'x', now(), 1)"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 con.execute(sql)
     with pg.admin() as admin, psycopg.connect(url, autocommit=True) as owner:
