@@ -174,9 +174,9 @@ def list_tickets(
         pattern = _like(search)
         query = query.where(
             or_(
-                col(Ticket.title).like(pattern, escape="\\"),
-                col(Ticket.description).like(pattern, escape="\\"),
-                col(Ticket.reporter).like(pattern, escape="\\"),
+                col(Ticket.title).ilike(pattern, escape="\\"),
+                col(Ticket.description).ilike(pattern, escape="\\"),
+                col(Ticket.reporter).ilike(pattern, escape="\\"),
             )
         )
     query = query.order_by(col(Ticket.opened_at).desc(), col(Ticket.id).desc()).limit(limit)
