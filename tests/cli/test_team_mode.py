@@ -182,3 +182,26 @@ def test_team_acting_as_someone_else_than_the_login_exits_5(desk, granted):
     # the officer login cannot write staff: the server refuses, one line, exit 5
     _one_line(desk.run("--db", as_officer, "--as", "zhang", "staff", "add", "bob", "--name", "B",
                        "--role", "officer"), 5)
+
+
+def test_team_desk_from_a_newer_deskctl_refused_untouched(desk, server):
+    url = pg.url_for(server.create("newer"))
+    desk.ok("--db", url, "init")
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute("UPDATE alembic_version SET version_num = '9999'")
+    for args in (("ticket", "list"), ("db", "upgrade")):
+        err = _one_line(desk.run("--db", url, *args), 6)
+        assert "newer deskctl" in err
+    res = desk.run("--db", url, "init")  # init says first that the config is kept
+    assert res.exit_code == 6 and res.stderr.splitlines()[-1].startswith("deskctl: error:")
+    assert "newer deskctl" in res.stderr
+    with psycopg.connect(url) as con:
+        assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "9999"
+
+
+def test_team_init_on_a_database_holding_other_tables_refused(desk, server):
+    url = pg.url_for(server.create("foreign"))
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute("CREATE TABLE invoices (id int)")
+    err = _one_line(desk.run("--db", url, "init"), 6)
+    assert "not a deskctl desk" in err
