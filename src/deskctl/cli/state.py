@@ -74,7 +74,7 @@ class AppState:
         """The database file (an in-memory or unknown URL is refused here, exit 2)."""
         from deskctl.store.location import parse_target
 
-        return parse_target(self.db_target).path
+        return parse_target(self.db_target, doing="back up or restore it as a file").path
 
     @property
     def db_file(self) -> Path | None:

@@ -118,6 +118,8 @@ def explain(exc: BaseException, where: ServerLocation, *, doing: str) -> DeskErr
         )
     if sqlstate.startswith("08") or exc.connection_invalidated or sqlstate == "57P01":
         return unreachable(exc, where)
+    if sqlstate == "25006":  # a read-only server (a standby, or default_transaction_read_only)
+        return StorageError(f"the server at {where.where} is read-only: cannot {doing}; nothing was changed")
     if sqlstate == "53100":
         return StorageError(f"the server at {where.where} has no disk space left to {doing}: {_first_line(exc)}")
     if sqlstate in ("57014", "55P03"):
