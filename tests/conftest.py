@@ -143,7 +143,9 @@ def _pg_desk_url(pg_server) -> str:
     return url
 
 
-@pytest.fixture(scope="session")
+# Module-scoped, not session-scoped: tests/services overrides `engine`, and a session-scoped
+# dependant would carry its PostgreSQL value into the next directory's tests.
+@pytest.fixture(scope="module")
 def desk_template(request, engine) -> Path | str:
     """What `desk` starts from: an SQLite file, or a template schema on the server."""
     if engine == "pg":
@@ -152,7 +154,7 @@ def desk_template(request, engine) -> Path | str:
     return request.getfixturevalue("_template_db")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def staffed_template(request, engine) -> Path | str:
     """What `staffed` starts from (see desk_template)."""
     if engine == "pg":

@@ -116,11 +116,13 @@ def _seconds_sqlite(element: seconds_between, compiler: SQLCompiler, **kw: Any) 
     tip a comparison at a boundary and to make the two engines' reports differ in the last digits).
     Instants are stored as 'YYYY-MM-DD HH:MM:SS.ffffff' (store/types.py)."""
     start, end = (compiler.process(c, **kw) for c in element.clauses)
-    # strftime gets the whole seconds only: SQLite rounds a time to milliseconds first, so
-    # '…:59.9997' would count as the next second.
-    return (f"((CAST(strftime('%s', substr({end}, 1, 19)) AS INTEGER)"
-            f" - CAST(strftime('%s', substr({start}, 1, 19)) AS INTEGER))"
-            f" + (CAST(substr({end}, 20) AS REAL) - CAST(substr({start}, 20) AS REAL)))")
+    # strftime gets the whole seconds only (SQLite rounds a time to milliseconds first, so
+    # '…:59.9997' would count as the next second); the microseconds are subtracted as integers
+    # and the exact count of microseconds divided once, a correctly rounded double like
+    # PostgreSQL's cast of its exact EXTRACT: the same figure, to the last bit, on both engines.
+    return (f"(((CAST(strftime('%s', substr({end}, 1, 19)) AS INTEGER)"
+            f" - CAST(strftime('%s', substr({start}, 1, 19)) AS INTEGER)) * 1000000"
+            f" + (CAST(substr({end}, 21) AS INTEGER) - CAST(substr({start}, 21) AS INTEGER))) / 1000000.0)")
 
 
 def in_period(column: SQLColumnExpression[Any], period: Period) -> ColumnElement[bool]:
