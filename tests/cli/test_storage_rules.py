@@ -12,6 +12,10 @@ import pytest
 
 from deskctl.store import schema
 
+# A desk at this program's schema, and a program one revision ahead of it (a desk "behind").
+CURRENT = schema.HEAD
+NEXT = f"{int(CURRENT) + 1:04d}"
+
 
 def _one_error_line(res, code: int) -> str:
     assert res.exit_code == code, (res.exit_code, res.stderr)
@@ -24,8 +28,8 @@ def _one_error_line(res, code: int) -> str:
 @pytest.fixture
 def behind(staffed, monkeypatch):
     """The staffed desk, one schema revision behind this program."""
-    monkeypatch.setattr(schema, "KNOWN_REVISIONS", ("0001", "0002"))
-    monkeypatch.setattr(schema, "HEAD", "0002")
+    monkeypatch.setattr(schema, "KNOWN_REVISIONS", (*schema.KNOWN_REVISIONS, NEXT))
+    monkeypatch.setattr(schema, "HEAD", NEXT)
     return staffed
 
 
@@ -43,7 +47,7 @@ def test_behind_schema_every_other_command_exits_6_asking_for_upgrade(behind, ar
     before = behind.db.read_bytes()
     res = behind.run(*(a.format(root=behind.root) for a in args))
     err = _one_error_line(res, 6)
-    assert "schema 0001" in err and "`deskctl db upgrade`" in err
+    assert f"schema {CURRENT}" in err and "`deskctl db upgrade`" in err
     assert behind.db.read_bytes() == before
     assert not list(behind.root.glob("*.bak")) and not (behind.root / "bk.db").exists()
 

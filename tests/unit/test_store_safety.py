@@ -23,6 +23,10 @@ from deskctl.store.engine import open_database
 from deskctl.store.files import PartFile, sweep
 from deskctl.store.location import mask, parse_target, refuse_own_files
 
+# A desk at this program's schema, and a program one revision ahead of it (a desk "behind").
+CURRENT = schema.HEAD
+NEXT = f"{int(CURRENT) + 1:04d}"
+
 NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 
 
@@ -272,11 +276,11 @@ def test_open_never_creates_or_migrates_without_being_asked(tmp_path, db_path, m
     with pytest.raises(StorageError, match="deskctl init"):
         open_database(tmp_path / "missing.db")
     assert not (tmp_path / "missing.db").exists()
-    monkeypatch.setattr(schema, "KNOWN_REVISIONS", ("0001", "0002"))
-    monkeypatch.setattr(schema, "HEAD", "0002")
+    monkeypatch.setattr(schema, "KNOWN_REVISIONS", (*schema.KNOWN_REVISIONS, NEXT))
+    monkeypatch.setattr(schema, "HEAD", NEXT)
     _raw(db_path, "PRAGMA journal_mode=DELETE")
     before = db_path.read_bytes()
-    with pytest.raises(StorageError, match=r"schema 0001 .* needs 0002: run `deskctl db upgrade`") as info:
+    with pytest.raises(StorageError, match=rf"schema {CURRENT} .* needs {NEXT}: run `deskctl db upgrade`") as info:
         open_database(db_path)
     assert info.value.exit_code == 6
     with pytest.raises(StorageError, match="deskctl db upgrade"):
@@ -286,8 +290,8 @@ def test_open_never_creates_or_migrates_without_being_asked(tmp_path, db_path, m
 
 
 def test_upgrade_keeps_a_uniquely_named_copy_each_time(db_path, monkeypatch):
-    monkeypatch.setattr(schema, "KNOWN_REVISIONS", ("0001", "0002"))
-    monkeypatch.setattr(schema, "HEAD", "0002")  # the database at 0001 is behind
+    monkeypatch.setattr(schema, "KNOWN_REVISIONS", (*schema.KNOWN_REVISIONS, NEXT))
+    monkeypatch.setattr(schema, "HEAD", NEXT)  # the database at the current head is behind
     _add_staff(db_path, "before")
     leftover = db_path.with_name("desk.db.0123456789ab.part")  # a copy a killed upgrade left
     leftover.write_bytes(b"half a copy")
@@ -311,8 +315,8 @@ def test_upgrade_interrupted_leaves_the_old_schema_and_the_copy(db_path, monkeyp
     """The migration runs in the transaction that holds the write lock: all of it or none."""
     import deskctl.store.engine as engine
 
-    monkeypatch.setattr(schema, "KNOWN_REVISIONS", ("0001", "0002"))
-    monkeypatch.setattr(schema, "HEAD", "0002")
+    monkeypatch.setattr(schema, "KNOWN_REVISIONS", (*schema.KNOWN_REVISIONS, NEXT))
+    monkeypatch.setattr(schema, "HEAD", NEXT)
     _add_staff(db_path, "zhang")
 
     def half_a_migration(conn, revision="head"):

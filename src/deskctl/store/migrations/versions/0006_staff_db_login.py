@@ -2,6 +2,10 @@
 
 Revision ID: 0006
 Revises: 0001
+
+A column and a unique index, no table rebuild: on SQLite a rebuild of `staff` (batch mode, which
+a unique constraint would need) drops a table other tables' foreign keys name, refused with
+foreign keys on inside the upgrade's transaction.
 """
 
 import sqlalchemy as sa
@@ -17,10 +21,10 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table('staff', schema=None) as batch_op:
         batch_op.add_column(sa.Column('db_login', sqlmodel.sql.sqltypes.AutoString(length=63), nullable=True))
-        batch_op.create_unique_constraint(batch_op.f('uq_staff_db_login'), ['db_login'])
+    op.create_index('uq_staff_db_login', 'staff', ['db_login'], unique=True)
 
 
 def downgrade() -> None:
+    op.drop_index('uq_staff_db_login', table_name='staff')
     with op.batch_alter_table('staff', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('uq_staff_db_login'), type_='unique')
         batch_op.drop_column('db_login')
