@@ -77,7 +77,7 @@ class Result:
         return json.loads(self.stdout)
 
 
-def _build_template(path: Path, staff: bool) -> Path:
+def _build_template(path: Path | str, staff: bool) -> Path | str:
     from deskctl.config import Config
     from deskctl.services.context import Unit
     from deskctl.services.people.staff import add_staff
@@ -90,7 +90,7 @@ def _build_template(path: Path, staff: bool) -> Path:
     with db.write() as session:
         initial_settings(session=session, now=clock.now(), values=TEST_SETTINGS, why="test desk")
     if staff:
-        config = Config(path=path.with_suffix(".toml"), desk=dict(TEST_SETTINGS))
+        config = Config(path=Path("template.toml"), desk=dict(TEST_SETTINGS))
         with db.write() as session:
             unit = Unit(session=session, clock=clock, actor="lead", config=config, tz=ZoneInfo(DESK_ZONE))
             for handle, name, role, tier in STAFF:
@@ -102,13 +102,72 @@ def _build_template(path: Path, staff: bool) -> Path:
 @pytest.fixture(scope="session")
 def _template_db(tmp_path_factory) -> Path:
     """One migrated empty database (Alembic runs once per session)."""
-    return _build_template(tmp_path_factory.mktemp("template") / "desk.db", staff=False)
+    path = _build_template(tmp_path_factory.mktemp("template") / "desk.db", staff=False)
+    assert isinstance(path, Path)
+    return path
 
 
 @pytest.fixture(scope="session")
 def _staffed_template_db(tmp_path_factory) -> Path:
     """The staffed desk, built once through the services and copied for each test."""
-    return _build_template(tmp_path_factory.mktemp("staffed") / "desk.db", staff=True)
+    path = _build_template(tmp_path_factory.mktemp("staffed") / "desk.db", staff=True)
+    assert isinstance(path, Path)
+    return path
+
+
+# --- the engine a desk lives on ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def engine() -> str:
+    """The engine of `desk` and `staffed`: SQLite here; tests/services/conftest.py runs those
+    tests on both engines ("sqlite", "pg")."""
+    return "sqlite"
+
+
+@pytest.fixture(scope="session")
+def pg_server(worker_id):
+    """This worker's PostgreSQL databases (tests/pg.py), dropped when the run ends."""
+    from tests import pg
+
+    pg.require()
+    server = pg.new_server(worker_id)
+    yield server
+    server.drop_all()
+
+
+@pytest.fixture(scope="session")
+def _pg_desk_url(pg_server) -> str:
+    """The worker's desk database, migrated once, with the empty and staffed desks frozen in it."""
+    from tests import pg
+
+    url = pg.url_for(pg_server.create("desk"))
+    _PG_DESK_DB[:] = [url]
+    _build_template(url, staff=False)
+    pg.freeze(url, "tmpl_empty")
+    _build_template(url, staff=True)
+    pg.freeze(url, "tmpl_staffed")
+    return url
+
+
+# Module-scoped, not session-scoped: tests/services overrides `engine`, and a session-scoped
+# dependant would carry its PostgreSQL value into the next directory's tests.
+@pytest.fixture(scope="module")
+def desk_template(request, engine) -> Path | str:
+    """What `desk` starts from: an SQLite file, or a template schema on the server."""
+    if engine == "pg":
+        request.getfixturevalue("_pg_desk_url")
+        return "tmpl_empty"
+    return request.getfixturevalue("_template_db")
+
+
+@pytest.fixture(scope="module")
+def staffed_template(request, engine) -> Path | str:
+    """What `staffed` starts from (see desk_template)."""
+    if engine == "pg":
+        request.getfixturevalue("_pg_desk_url")
+        return "tmpl_staffed"
+    return request.getfixturevalue("_staffed_template_db")
 
 
 @dataclass
@@ -116,7 +175,7 @@ class Desk:
     """A temp desk: database, config and environment, driven through services or the CLI."""
 
     root: Path
-    db: Path
+    db: Path | str  # an SQLite file, or the URL of the worker's PostgreSQL desk (engine "pg")
     config: Path
     env: dict[str, str]
     runner: CliRunner
@@ -214,17 +273,47 @@ class Desk:
             self._database.close()
             self._database = None
 
-    def load(self, template: Path) -> Desk:
+    @property
+    def on_server(self) -> bool:
+        return isinstance(self.db, str)
+
+    def load(self, template: Path | str) -> Desk:
         """Replace this (still unused) desk's database with a copy of a frozen one."""
         assert self._database is None, "load a template before the desk is used"
-        shutil.copyfile(template, self.db)
+        if isinstance(template, str):
+            from tests import pg
+
+            assert isinstance(self.db, str)
+            pg.load(self.db, template)
+        else:
+            assert isinstance(self.db, Path)
+            shutil.copyfile(template, self.db)
         return self
 
+    def count(self, table: str) -> int:
+        """Rows in `table` (a desk table name), on either engine."""
+        from sqlalchemy import text
 
-def freeze_desk(root: Path, base: Path, build: Callable[[Desk], Any]) -> Path:
+        with self.unit(write=False) as unit:
+            return int(unit.session.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one())
+
+
+_frozen = iter(range(1, 1_000_000))
+
+
+def freeze_desk(root: Path, base: Path | str, build: Callable[[Desk], Any]) -> Path | str:
     """A desk built once by `build(desk)` (through the services or the CLI) on a copy of the
     template `base`, then closed so its database file is complete; tests `desk.load()` copies.
-    The config stays the standard one (Asia/Shanghai, defaults)."""
+    On PostgreSQL (`base` a template schema) the desk is built in the worker's desk database and
+    frozen into a new schema. The config stays the standard one (Asia/Shanghai, defaults)."""
+    if isinstance(base, str):
+        from tests import pg
+
+        url = _PG_DESK_DB[0]
+        desk = _new_desk(root, base, env_setter=None, url=url)
+        build(desk)
+        desk.close()
+        return pg.freeze(url, f"tmpl_frozen_{next(_frozen)}")
     desk = _new_desk(root, base, env_setter=None)
     build(desk)
     desk.close()
@@ -237,16 +326,37 @@ def freeze_desk(root: Path, base: Path, build: Callable[[Desk], Any]) -> Path:
     return desk.db
 
 
-def _desk(tmp_path: Path, template: Path, monkeypatch) -> Iterator[Desk]:
-    desk = _new_desk(tmp_path, template, env_setter=monkeypatch.setenv)
-    yield desk
-    desk.close()
+def _desk(request, tmp_path: Path, template: Path | str, monkeypatch) -> Iterator[Desk]:
+    url = None
+    if isinstance(template, str):
+        url = request.getfixturevalue("_pg_desk_url")
+        assert not _IN_USE, "one PostgreSQL desk per test (the worker's desk database is shared)"
+        _IN_USE.append(url)
+    try:
+        desk = _new_desk(tmp_path, template, env_setter=monkeypatch.setenv, url=url)
+        yield desk
+        desk.close()
+    finally:
+        _IN_USE.clear()
 
 
-def _new_desk(tmp_path: Path, template: Path, *, env_setter: Callable[[str, str], None] | None) -> Desk:
-    db = tmp_path / "desk.db"
-    shutil.copyfile(template, db)
-    db.chmod(0o600)
+_IN_USE: list[str] = []
+_PG_DESK_DB: list[str] = []
+
+
+def _new_desk(tmp_path: Path, template: Path | str, *, env_setter: Callable[[str, str], None] | None,
+              url: str | None = None) -> Desk:
+    db: Path | str
+    if url is not None:
+        from tests import pg
+
+        db = url
+        pg.load(url, str(template))
+    else:
+        assert isinstance(template, Path)
+        db = tmp_path / "desk.db"
+        shutil.copyfile(template, db)
+        db.chmod(0o600)
     config = tmp_path / "config.toml"
     # What `deskctl init` gives a new desk made with this config (an existing desk ignores it).
     config.write_text(TEST_CONFIG, encoding="utf-8")
@@ -265,12 +375,12 @@ def _new_desk(tmp_path: Path, template: Path, *, env_setter: Callable[[str, str]
 
 
 @pytest.fixture
-def desk(tmp_path, _template_db, monkeypatch) -> Iterator[Desk]:
+def desk(request, tmp_path, desk_template, monkeypatch) -> Iterator[Desk]:
     """An initialised desk (Asia/Shanghai, clock frozen) with no staff yet."""
-    yield from _desk(tmp_path, _template_db, monkeypatch)
+    yield from _desk(request, tmp_path, desk_template, monkeypatch)
 
 
 @pytest.fixture
-def staffed(tmp_path, _staffed_template_db, monkeypatch) -> Iterator[Desk]:
+def staffed(request, tmp_path, staffed_template, monkeypatch) -> Iterator[Desk]:
     """A desk with a supervisor (lead), two officers (zhang, wang) and technicians per tier."""
-    yield from _desk(tmp_path, _staffed_template_db, monkeypatch)
+    yield from _desk(request, tmp_path, staffed_template, monkeypatch)

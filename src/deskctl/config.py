@@ -191,6 +191,7 @@ SCHEMA: dict[str, Key] = {
     "timezone": Key("", _zone, "desk time zone (IANA name); empty = the system's"),
     "user": Key("", _optional_text, "acting user when neither --as nor $DESKCTL_USER is given", local=True),
     "database": Key("", _optional_text, "database file (or URL) when $DESKCTL_DB is not set", local=True),
+    "database_timeout": Key("5s", _duration, "PostgreSQL (team mode): give up connecting after this", local=True),
     "auth.require": Key("none", _auth_policy,
                         "who must log in: none, supervisor (supervisors' actions) or all (every write)"),
     "auth.session": Key("12h", _session_length, "how long a login lasts"),

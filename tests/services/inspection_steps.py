@@ -6,7 +6,6 @@ on 2026-11-20 08:00, so by the frozen clock it owes 20, 21, 22 and 23 November.
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 from deskctl.services.inspections import plans, runs
@@ -31,11 +30,7 @@ def run(desk, plan: str = "core-network", *, actor: str = "zhang", ok=(), fail=(
 
 
 def count(desk, table: str) -> int:
-    conn = sqlite3.connect(desk.db)
-    try:
-        return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-    finally:
-        conn.close()
+    return desk.count(table)
 
 
 def snapshot(desk) -> tuple[int, ...]:

@@ -19,8 +19,8 @@ from tests.services.ticket_steps import at, events
 
 
 @pytest.fixture(scope="module")
-def _october_db(tmp_path_factory, _staffed_template_db):
-    return freeze_desk(tmp_path_factory.mktemp("october"), _staffed_template_db, build_october)
+def _october_db(tmp_path_factory, staffed_template):
+    return freeze_desk(tmp_path_factory.mktemp("october"), staffed_template, build_october)
 
 
 @pytest.fixture

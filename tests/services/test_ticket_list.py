@@ -13,8 +13,8 @@ from tests.services.ticket_steps import at, open_ticket, show, six_tickets
 
 
 @pytest.fixture(scope="module")
-def _listed_db(tmp_path_factory, _staffed_template_db):
-    return freeze_desk(tmp_path_factory.mktemp("listed"), _staffed_template_db, six_tickets)
+def _listed_db(tmp_path_factory, staffed_template):
+    return freeze_desk(tmp_path_factory.mktemp("listed"), staffed_template, six_tickets)
 
 
 @pytest.fixture

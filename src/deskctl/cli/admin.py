@@ -13,7 +13,7 @@ from deskctl.cli.status import status
 from deskctl.errors import Conflict, ExitCode, InvalidInput, PermissionDenied
 
 config_app = command_group("Show and change the configuration.")
-db_app = command_group("Database upkeep: upgrade, backup, restore, check.")
+db_app = command_group("Database upkeep: upgrade, backup, restore, check, copy, grant.")
 audit_app = command_group("The audit trail: log, anchors and verification.")
 
 
@@ -55,13 +55,13 @@ def init(settings: SetOpt = None) -> None:
     from deskctl.timeparse import Clock
 
     st = state()
-    _ = st.db_path  # an in-memory or unknown target is refused before anything is written
+    db_file = st.db_file  # an in-memory or unknown target is refused before anything is written
     given = _settings_given(settings)
     cfg = st.local_config
     first = {**cfg.file_settings(), **given}  # what a new desk starts with, besides the defaults
     frozen = Clock.from_env()
     drill = first.get("clock.override") is True
-    if frozen.fixed is not None and not drill and not st.db_path.exists():
+    if frozen.fixed is not None and not drill and _no_desk_yet(db_file):
         raise PermissionDenied(
             "DESKCTL_NOW is refused: a new desk runs on the real clock unless it is a drill desk "
             "(`deskctl init --set clock.override=true`); unset DESKCTL_NOW"
@@ -84,9 +84,22 @@ def init(settings: SetOpt = None) -> None:
         return
     if given:
         raise Conflict(f"{st.db_shown} exists; a supervisor changes its settings with `deskctl config set KEY VALUE`")
-    if db.safety_copy is not None:
+    if db.upgraded:
         _move_file_settings()
     render.message(f"database {st.db_shown} is ready")
+
+
+def _no_desk_yet(db_file: Path | None) -> bool:
+    """Whether `init` would make a new desk: no file, or (team mode) no desk in the database."""
+    if db_file is not None:
+        return not db_file.exists()
+    from deskctl.store.location import ServerLocation, parse_any
+    from deskctl.store.server import desk_revision
+
+    st = state()
+    where = parse_any(st.db_target)
+    assert isinstance(where, ServerLocation)
+    return desk_revision(where, timeout=st.local_config.duration("database_timeout").total_seconds()) is None
 
 
 def _system_zone() -> str:
@@ -268,11 +281,11 @@ def db_upgrade() -> None:
 
     st = state()
     db = st.database(migrate=True)
-    if db.safety_copy is None:  # nothing to upgrade: still a supervisor's command, as it says
+    if not db.upgraded:  # nothing to upgrade: still a supervisor's command, as it says
         with db.engine.connect() as conn:
             st.authorise_supervisor(conn)
     _tell_storage(db.removed, db.safety_copy, "upgrade")
-    if db.safety_copy is not None:
+    if db.upgraded:
         _move_file_settings()
     render.message(f"{st.db_shown} is at schema {HEAD}")
 
@@ -367,6 +380,83 @@ def db_check(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
     ])
     if not view["ok"]:
         raise typer.Exit(ExitCode.CHECK_FOUND)
+
+
+@db_app.command("copy")
+def db_copy(
+    to: Annotated[str, typer.Option("--to", help="The target: postgresql://HOST[:PORT]/DBNAME, or an SQLite file.")],
+    fmt: FormatOpt = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """Copy the whole desk into an empty database, either engine (SQLite ⇄ PostgreSQL).
+
+    Every row keeps its id and every instant; the audit chain is verified on the target before
+    the copy commits. A target holding any desk row is refused (exit 4).
+    """
+    import os
+    import sys
+
+    from deskctl import render
+    from deskctl.store.engine import open_database
+    from deskctl.store.location import Location, parse_any
+
+    out = output_format(fmt, as_json)
+    st = state()
+    target = parse_any(to)
+    source_where = parse_any(st.db_target)
+    if isinstance(target, Location) and isinstance(source_where, Location):
+        if os.path.realpath(target.path) == os.path.realpath(source_where.path):
+            raise InvalidInput(f"{target.shown} is the desk itself; copy to another database")
+    elif not isinstance(target, Location) and not isinstance(source_where, Location) and target.url == source_where.url:
+        raise InvalidInput(f"{target.shown} is the desk itself; copy to another database")
+    source = st.database()
+    timeout = st.config.duration("database_timeout").total_seconds()
+    existed = isinstance(target, Location) and target.path.exists()
+    dest = open_database(target.path if isinstance(target, Location) else to, create=True, timeout=timeout)
+    try:
+        result = _copy_with_progress(source, dest, target.shown, show=sys.stderr.isatty() and out == "table")
+    except BaseException:
+        dest.close()
+        if isinstance(target, Location) and not existed and dest.created:
+            target.path.unlink(missing_ok=True)  # the empty desk this copy made
+        raise
+    dest.close()
+    view = {"from": st.db_shown, "to": target.shown, "rows": sum(result.rows.values()),
+            "events_verified": result.events_verified, "tables": result.rows}
+    render.emit(view, out, table=lambda v: [
+        render.kv_table([(k, x) for k, x in v.items() if k != "tables"], title="desk copied"),
+        render.kv_table(v["tables"].items(), title="rows per table"),
+    ])
+
+
+def _copy_with_progress(source: Any, dest: Any, shown: str, *, show: bool) -> Any:
+    from deskctl.store.transfer import copy_desk, row_counts
+
+    if not show:
+        return copy_desk(source, dest, target_shown=shown)
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with source.read() as s:
+        total = sum(row_counts(s.connection()).values())
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("copying", total=total)
+        return copy_desk(source, dest, target_shown=shown,
+                         progress=lambda table, n: bar.update(task, advance=n, description=table))
+
+
+@db_app.command("grant")
+def db_grant(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
+    """Team mode: create the officer, technician and supervisor roles and their grants, so that
+    the database itself refuses what deskctl refuses (events append-only for everyone)."""
+    from deskctl import render
+    from deskctl.store.grants import grant
+
+    out = output_format(fmt, as_json)
+    st = state()
+    with st.database().write() as session:
+        view = grant(session.connection())
+    render.emit(view, out, title=f"grants on {st.db_shown}")
 
 
 # --- audit --------------------------------------------------------------------------------

@@ -397,7 +397,9 @@ def export(
             raise InvalidInput(f"{target} is a folder; give a file name")
         if not target.parent.is_dir():
             raise InvalidInput(f"folder {target.parent} does not exist; nothing written")
-        refuse_own_files(target, state().db_path, what="the calendar")
+        own = state().db_file
+        if own is not None:
+            refuse_own_files(target, own, what="the calendar")
         if os.path.lexists(target) and not force:
             raise Conflict(f"{target} exists; pass --force to replace it")
     from deskctl.store.diagnose import storage_errors

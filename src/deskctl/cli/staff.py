@@ -49,6 +49,7 @@ def add(
     quiet_hours: Annotated[
         str | None, typer.Option("--quiet-hours", help="HH:MM-HH:MM when only P1 notifications reach them.")
     ] = None,
+    db_login: Annotated[str | None, typer.Option("--db-login", help="Team mode: their database login.")] = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
 ) -> None:
@@ -59,7 +60,8 @@ def add(
     out = output_format(fmt, as_json)
     with state().write() as w:
         view = w.call(svc.add_staff, handle=handle, name=name, role=role, tier=tier, phone=phone,
-                      contacts=_contacts(email, mobile, wecom_id, dingtalk_id, feishu_id, quiet_hours))
+                      contacts=_contacts(email, mobile, wecom_id, dingtalk_id, feishu_id, quiet_hours),
+                      db_login=db_login)
     render.emit(view, out, title=f"added {view['handle']}")
 
 
@@ -113,6 +115,7 @@ def edit(
     quiet_hours: Annotated[
         str | None, typer.Option("--quiet-hours", help="HH:MM-HH:MM when only P1 notifications reach them.")
     ] = None,
+    db_login: Annotated[str | None, typer.Option("--db-login", help="Team mode: their database login.")] = None,
     fmt: FormatOpt = "table",
     as_json: JsonOpt = False,
 ) -> None:
@@ -123,7 +126,8 @@ def edit(
     out = output_format(fmt, as_json)
     with state().write() as w:
         view = w.call(svc.edit_staff, handle=handle, name=name, role=role, tier=tier, phone=phone,
-                      contacts=_contacts(email, mobile, wecom_id, dingtalk_id, feishu_id, quiet_hours))
+                      contacts=_contacts(email, mobile, wecom_id, dingtalk_id, feishu_id, quiet_hours),
+                      db_login=db_login)
     render.emit(view, out, title=f"edited {handle}")
 
 

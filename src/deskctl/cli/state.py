@@ -137,7 +137,15 @@ class AppState:
         """The database file (an in-memory or unknown URL is refused here, exit 2)."""
         from deskctl.store.location import parse_target
 
-        return parse_target(self.db_target).path
+        return parse_target(self.db_target, doing="back up or restore it as a file").path
+
+    @property
+    def db_file(self) -> Path | None:
+        """The database file, or None for a desk on a PostgreSQL server (team mode)."""
+        from deskctl.store.location import Location, parse_any
+
+        where = parse_any(self.db_target)
+        return where.path if isinstance(where, Location) else None
 
     @property
     def db_shown(self) -> str:
@@ -152,8 +160,9 @@ class AppState:
         if self._db is None:
             from deskctl.store.engine import open_database
 
+            timeout = self.local_config.duration("database_timeout").total_seconds()
             self._db = open_database(self.db_target, create=create, migrate=migrate, now=datetime.now(UTC),
-                                     approve=self.authorise_supervisor)
+                                     approve=self.authorise_supervisor, timeout=timeout)
         return self._db
 
     def authorise_supervisor(self, conn: Connection) -> None:

@@ -46,7 +46,7 @@ from deskctl.store.diagnose import (
     storage_errors,
 )
 from deskctl.store.files import PartFile, sweep
-from deskctl.store.location import parse_target
+from deskctl.store.location import ServerLocation, parse_any, parse_target
 
 if TYPE_CHECKING:
     from deskctl.store.copies import Outcome
@@ -91,6 +91,7 @@ class Database:
     readonly: str | None = None  # why this process cannot write the desk, when it cannot
     created: bool = False  # this process made the file (`init` on a new path)
     safety_copy: Path | None = None  # the copy taken before an upgrade
+    upgraded: bool = False  # this process upgraded the desk's schema (`migrate`)
     removed: list[Path] = field(default_factory=list)  # leftovers of killed runs, swept
 
     @contextmanager
@@ -224,7 +225,7 @@ def _create(path: Path) -> tuple[bool, list[Path]]:
 
 def open_database(
     target: str | Path, *, create: bool = False, migrate: bool = False, now: datetime | None = None,
-    approve: Callable[[Connection], None] | None = None,
+    approve: Callable[[Connection], None] | None = None, timeout: float | None = None,
 ) -> Database:
     """Open the database (`create`: make it when missing; `migrate`: upgrade it when behind).
 
@@ -232,8 +233,20 @@ def open_database(
     program unless `migrate`, which first keeps a uniquely named safety copy next to it.
     `approve(conn)` is called inside the upgrade's write transaction, before anything changes;
     raising there refuses the upgrade (who may upgrade: docs/identity.md).
+    A `postgresql://` URL opens a desk on a server (`store.server`, `timeout`: connect timeout in
+    seconds); an SQLite file on a network filesystem is refused (`store.netfs`).
     """
-    path = parse_target(str(target)).path
+    where = parse_any(str(target)) if not isinstance(target, Path) else None
+    if isinstance(where, ServerLocation):
+        from deskctl.store.server import DEFAULT_TIMEOUT, open_server
+
+        return open_server(where, create=create, migrate=migrate, timeout=timeout or DEFAULT_TIMEOUT,
+                           approve=approve)
+    path = where.path if where is not None else target
+    assert isinstance(path, Path)
+    from deskctl.store.netfs import refuse_network_fs
+
+    refuse_network_fs(path)
     created = False
     removed: list[Path] = []
     if not path.exists() and not os.path.islink(path):
@@ -283,6 +296,7 @@ def _check_revision(
     with storage_errors(path, doing="upgrade the database"):
         db.removed += sweep(path)  # what a killed upgrade or restore left beside it
     db.safety_copy = _migrate(db.engine, path, now=now, approve=approve)
+    db.upgraded = True
 
 
 def _migrate(

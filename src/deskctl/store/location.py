@@ -34,18 +34,39 @@ def is_url(target: str) -> bool:
 
 @dataclass(frozen=True)
 class Location:
-    """An SQLite database file (the only engine of this build)."""
+    """An SQLite database file."""
 
     path: Path
     shown: str  # how messages name it (a masked URL, or the path)
 
 
-def parse_target(target: str) -> Location:
-    """Read `--db` / `$DESKCTL_DB` / config `database`: a file path or a `sqlite:///` URL.
+@dataclass(frozen=True)
+class ServerLocation:
+    """A PostgreSQL database (team mode, docs/team.md): what to connect to and how to name it."""
+
+    url: str  # for SQLAlchemy: postgresql+psycopg://…, password included (never printed)
+    shown: str  # the URL with its password masked
+    host: str  # "" = libpq's default (a local socket)
+    port: int
+    dbname: str
+    user: str  # "" = libpq's default (the login name)
+
+    @property
+    def where(self) -> str:
+        """host:port as messages name the server."""
+        return f"{self.host or 'localhost'}:{self.port}"
+
+
+PG_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+
+
+def parse_any(target: str) -> Location | ServerLocation:
+    """Read `--db` / `$DESKCTL_DB` / config `database`: a file path, a `sqlite:///` URL or a
+    `postgresql://[user[:password]@]host[:port]/dbname[?options]` URL (team mode).
 
     `:memory:` and a `sqlite://` URL without a file are refused (a desk that vanishes when the
-    command ends is a lost desk); other schemes are usage errors. PostgreSQL (team mode) is named
-    as not available in this build; its password is never printed.
+    command ends is a lost desk); other schemes are usage errors (exit 2). Passwords are never
+    printed.
     """
     shown = mask(target)
     if target.strip() in ("", ":memory:"):
@@ -56,15 +77,14 @@ def parse_target(target: str) -> Location:
     if not is_url(target):
         return Location(path=Path(target).expanduser(), shown=str(Path(target).expanduser()))
     scheme = target.split("://", 1)[0].lower()
-    driver = scheme.split("+", 1)[0]
-    if driver in ("postgresql", "postgres"):
-        raise StorageError(
-            f"{shown}: team mode (PostgreSQL) is not available in this build of deskctl; "
-            "use an SQLite file"
-        )
-    if driver != "sqlite":
+    if scheme in PG_SCHEMES:
+        return _server(target, shown)
+    if scheme.split("+", 1)[0] in ("postgresql", "postgres"):
+        raise InvalidInput(f"unknown PostgreSQL driver {scheme!r} in {shown}; deskctl uses postgresql://")
+    if scheme != "sqlite":
         raise InvalidInput(
-            f"unknown database URL scheme {scheme!r} in {shown}; give a file path or sqlite:///PATH"
+            f"unknown database URL scheme {scheme!r} in {shown}; give a file path, sqlite:///PATH "
+            "or postgresql://HOST/DBNAME"
         )
     parts = urlsplit(target)
     raw = target.split("://", 1)[1]
@@ -81,6 +101,39 @@ def parse_target(target: str) -> Location:
         raise InvalidInput(f"{shown}: options in a sqlite URL are not supported; give sqlite:///PATH")
     file = Path(path).expanduser()
     return Location(path=file, shown=str(file))
+
+
+def _server(target: str, shown: str) -> ServerLocation:
+    parts = urlsplit(target)
+    try:
+        port = parts.port or 5432
+    except ValueError:
+        raise InvalidInput(f"{shown}: the port is not a number between 1 and 65535") from None
+    dbname = unquote(parts.path.lstrip("/"))
+    if not dbname or "/" in dbname:
+        raise InvalidInput(f"{shown}: name the database, as postgresql://HOST[:PORT]/DBNAME")
+    rest = target.split("://", 1)[1]
+    return ServerLocation(
+        url=f"postgresql+psycopg://{rest}", shown=shown, host=parts.hostname or "", port=port,
+        dbname=dbname, user=unquote(parts.username or ""),
+    )
+
+
+def parse_target(target: str, *, doing: str = "use this") -> Location:
+    """The SQLite file named by `target`; a PostgreSQL desk is refused (exit 6): only file
+    operations (`doing`) call this (backups, restores, the database's own files)."""
+    where = parse_any(target)
+    if isinstance(where, ServerLocation):
+        raise StorageError(
+            f"{where.shown} is a PostgreSQL desk (team mode): deskctl cannot {doing} there; "
+            "see docs/team.md (backups with pg_dump)"
+        )
+    return where
+
+
+def is_server(target: str) -> bool:
+    """`target` names a PostgreSQL desk (it is parsed and checked: bad URLs raise)."""
+    return isinstance(parse_any(target), ServerLocation)
 
 
 def own_files(database: Path) -> list[Path]:

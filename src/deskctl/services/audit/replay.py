@@ -35,11 +35,12 @@ RESULT_KINDS = ("ok", "fail", "skipped")
 
 
 class EventRow(NamedTuple):
-    """The columns replay reads from one event (its instant as stored text, parsed on demand)."""
+    """The columns replay reads from one event (its instant as stored text, parsed on demand;
+    PostgreSQL's driver hands a `timestamptz` over as an aware datetime already)."""
 
     entity_id: int
     id: int
-    at_text: str
+    at_text: str | datetime
     actor: str
     kind: str
     from_value: str | None
@@ -48,6 +49,8 @@ class EventRow(NamedTuple):
 
     @property
     def at(self) -> datetime:
+        if isinstance(self.at_text, datetime):
+            return self.at_text.astimezone(UTC) if self.at_text.tzinfo else self.at_text.replace(tzinfo=UTC)
         return datetime.fromisoformat(self.at_text).replace(tzinfo=UTC)
 
     @property

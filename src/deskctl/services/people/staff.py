@@ -34,6 +34,7 @@ def staff_view(member: Staff) -> dict:
         "active": member.active,
         "created_at": member.created_at,
         **{key: getattr(member, key) for key in CONTACTS},
+        **({"db_login": member.db_login} if member.db_login else {}),
     }
 
 
@@ -57,6 +58,7 @@ def require_actor(session: Session, actor: str, *, roles: tuple[str, ...] | None
     if roles and member.role not in roles:
         raise PermissionDenied(f"only a {' or '.join(roles)} may do this; {quote(actor)} has the role {member.role}")
     require_proof(session, member)
+    require_login_match(session, member)
     return member
 
 
@@ -89,6 +91,57 @@ def require_proof(session: Session, member: Staff) -> None:
         raise PermissionDenied(
             f"{member.handle} must log in first (auth.require = {policy}): `deskctl login {member.handle}`"
         )
+
+
+# --- team mode: the actor is the staff member mapped to the database login (docs/team.md) -------
+# Kept apart from require_actor's own checks so that the identity work (logins, passphrases)
+# can take it over as one piece.
+
+LOGIN_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_$.-]{0,62}$")
+
+
+def require_login_match(session: Session, member: Staff) -> None:
+    """On PostgreSQL, refuse (exit 5) an actor other than the staff member mapped to the
+    connection's login (`session_user`), when that login is mapped to somebody."""
+    if "deskctl_login_member" not in session.info:
+        from deskctl.store.server import connection_login
+
+        login = connection_login(session)
+        mapped = None if login is None else session.execute(
+            select(col(Staff.handle)).where(col(Staff.db_login) == login)
+        ).scalar_one_or_none()
+        session.info["deskctl_login_member"] = (login, mapped)
+    login, mapped = session.info["deskctl_login_member"]
+    if mapped is not None and mapped != member.handle:
+        raise PermissionDenied(
+            f"this connection logs in to the database as {login}, who is {mapped}; acting as "
+            f"{member.handle!r} is refused (--as / DESKCTL_USER cannot select anybody else in team mode)"
+        )
+
+
+def _check_login(login: str) -> str:
+    login = (login or "").strip()
+    if not LOGIN_RE.match(login):
+        raise InvalidInput(f"invalid database login {login!r}: letters, digits, '_', '$', '.', '-', at most 63")
+    return login
+
+
+def _set_login(session: Session, member: Staff, login: str | None) -> str | None:
+    """Map `login` to `member` (unique); grant the matching group role where the connected user
+    may (`store.grants.grant_login`). Returns the role granted, if any."""
+    if login is None:
+        return None
+    login = _check_login(login)
+    other = session.execute(
+        select(col(Staff.handle)).where(col(Staff.db_login) == login, col(Staff.id) != member.id)
+    ).scalar_one_or_none()
+    if other is not None:
+        raise Conflict(f"database login {login!r} is already mapped to {other}; edit {other} first")
+    member.db_login = login
+    session.flush()
+    from deskctl.store.grants import grant_login
+
+    return grant_login(session.connection(), login, member.role)
 
 
 def require_supervisor(session: Session, actor: str) -> Staff:
@@ -152,8 +205,10 @@ def add_staff(
     tier: int | None = None,
     phone: str = "",
     contacts: dict[str, str | None] | None = None,
+    db_login: str | None = None,
 ) -> dict:
-    """Add a member. The very first member bootstraps the desk and must be a supervisor."""
+    """Add a member. The very first member bootstraps the desk and must be a supervisor.
+    `db_login` maps a database login to them (team mode) and grants its group role."""
     handle = (handle or "").strip()
     if not HANDLE_RE.match(handle):
         raise InvalidInput(
@@ -180,9 +235,13 @@ def add_staff(
         setattr(member, key, value)
     session.add(member)
     session.flush()
+    granted = _set_login(session, member, db_login)
+    details: dict = {"handle": handle, "name": name, "tier": tier}
+    if db_login is not None:
+        details.update(db_login=member.db_login, db_role=granted)
     audit.append(
         session, at=now, actor=by, entity="staff", entity_id=member.id, kind="added",
-        to_value=role, details={"handle": handle, "name": name, "tier": tier},
+        to_value=role, details=details,
     )
     return staff_view(member)
 
@@ -208,10 +267,13 @@ def edit_staff(
     tier: int | None = None,
     phone: str | None = None,
     contacts: dict[str, str | None] | None = None,
+    db_login: str | None = None,
 ) -> dict:
     by = require_supervisor(session, actor)
     member = get_staff(session, handle)
     changes: dict[str, list] = {}
+    if db_login is not None:
+        changes["db_login"] = [member.db_login, _check_login(db_login)]
     if name is not None:
         changes["name"] = [member.name, _check_name(name, config)]
     if role is not None:
@@ -227,9 +289,16 @@ def edit_staff(
         changes[key] = [getattr(member, key), value]
     changes = {k: v for k, v in changes.items() if v[0] != v[1]}
     if not changes:
-        raise InvalidInput("nothing to change (give --name, --role, --tier, --phone or a contact option)")
+        raise InvalidInput("nothing to change (give --name, --role, --tier, --phone, a contact option or --db-login)")
+    login = changes.pop("db_login", None)
     for key, (_, new) in changes.items():
         setattr(member, key, new)
+    if login is not None or "role" in changes:
+        granted = _set_login(session, member, login[1] if login else member.db_login)
+        if login is not None:
+            changes["db_login"] = login
+        if granted:
+            changes["db_role"] = [None, granted]
     audit.append(
         session, at=clock.now(), actor=by.handle, entity="staff", entity_id=member.id,
         kind="edited", details=changes,

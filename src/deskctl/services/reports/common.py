@@ -1,7 +1,7 @@
 """What the reports share: the period options, the JSON envelope, and SQL helpers.
 
 SQL stays dialect-neutral here except for one construct, `seconds_between`, compiled per
-dialect (SQLite julianday arithmetic; EXTRACT(EPOCH …) elsewhere).
+dialect (exact on both: SQLite strftime seconds plus stored microseconds; EXTRACT(EPOCH …) elsewhere).
 """
 
 from __future__ import annotations
@@ -104,14 +104,25 @@ class seconds_between(FunctionElement[float]):  # noqa: N801 - reads as a SQL fu
 @compiles(seconds_between)
 def _seconds_default(element: seconds_between, compiler: SQLCompiler, **kw: Any) -> str:
     start, end = list(element.clauses)
-    return f"EXTRACT(EPOCH FROM ({compiler.process(end, **kw)} - {compiler.process(start, **kw)}))"
+    # A double, as on SQLite: the same float arithmetic on both engines gives the same figures.
+    return (f"CAST(EXTRACT(EPOCH FROM ({compiler.process(end, **kw)} - {compiler.process(start, **kw)}))"
+            " AS DOUBLE PRECISION)")
 
 
 @compiles(seconds_between, "sqlite")
 def _seconds_sqlite(element: seconds_between, compiler: SQLCompiler, **kw: Any) -> str:
-    start, end = list(element.clauses)
-    return (f"((julianday({compiler.process(end, **kw)}) - julianday({compiler.process(start, **kw)}))"
-            " * 86400.0)")
+    """Whole seconds from strftime('%s') plus the difference of the stored microseconds: exact,
+    as PostgreSQL's EXTRACT(EPOCH …) is (julianday() arithmetic is off by some 20 µs, enough to
+    tip a comparison at a boundary and to make the two engines' reports differ in the last digits).
+    Instants are stored as 'YYYY-MM-DD HH:MM:SS.ffffff' (store/types.py)."""
+    start, end = (compiler.process(c, **kw) for c in element.clauses)
+    # strftime gets the whole seconds only (SQLite rounds a time to milliseconds first, so
+    # '…:59.9997' would count as the next second); the microseconds are subtracted as integers
+    # and the exact count of microseconds divided once, a correctly rounded double like
+    # PostgreSQL's cast of its exact EXTRACT: the same figure, to the last bit, on both engines.
+    return (f"(((CAST(strftime('%s', substr({end}, 1, 19)) AS INTEGER)"
+            f" - CAST(strftime('%s', substr({start}, 1, 19)) AS INTEGER)) * 1000000"
+            f" + (CAST(substr({end}, 21) AS INTEGER) - CAST(substr({start}, 21) AS INTEGER))) / 1000000.0)")
 
 
 def in_period(column: SQLColumnExpression[Any], period: Period) -> ColumnElement[bool]:

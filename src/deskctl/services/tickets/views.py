@@ -190,7 +190,7 @@ def iter_tickets(
 
         query = query.where(ticket_search_clause(session, search))  # title, description, reporter, notes, resolution
     if reporter and reporter.strip():
-        query = query.where(col(Ticket.reporter).like(_like(reporter.strip()), escape="\\"))
+        query = query.where(col(Ticket.reporter).ilike(_like(reporter.strip()), escape="\\"))
     query = query.order_by(col(Ticket.opened_at).desc(), col(Ticket.id).desc()).limit(limit)
     return _ticket_rows(session, query, now, search=search if search and search.strip() else None)
 

@@ -1,4 +1,5 @@
-"""Alembic environment: runs on the connection deskctl hands over, batch mode for SQLite."""
+"""Alembic environment: runs on the connection deskctl hands over; batch mode (copy and move
+tables, the only way to change a table on SQLite) only there, plain ALTERs on PostgreSQL."""
 
 from typing import Any, Literal
 
@@ -37,7 +38,7 @@ def run_migrations() -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
-        render_as_batch=True,
+        render_as_batch=connection.dialect.name == "sqlite",
         render_item=_render_item,
         compare_type=True,
         include_name=_include_name,

@@ -11,6 +11,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
+from sqlmodel import SQLModel
+
+# Constraint and index names the same on SQLite and PostgreSQL, so that a revision can name the
+# constraint it drops or changes on both engines (PostgreSQL would otherwise pick its own names).
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+SQLModel.metadata.naming_convention = NAMING_CONVENTION
+
 _MODULE_OF: dict[str, str] = {
     "DeskSetting": "desk",
     "Event": "events",

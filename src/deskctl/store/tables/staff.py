@@ -1,5 +1,6 @@
 from datetime import datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from deskctl.store.types import UTCDateTime
@@ -7,6 +8,7 @@ from deskctl.store.types import UTCDateTime
 
 class Staff(SQLModel, table=True):
     __tablename__ = "staff"
+    __table_args__ = (Index("uq_staff_db_login", "db_login", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     handle: str = Field(unique=True, max_length=64)
@@ -28,3 +30,4 @@ class Staff(SQLModel, table=True):
     passphrase_hash: str | None = None
     failed_logins: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    db_login: str | None = Field(default=None, max_length=63)  # team mode: its database login
