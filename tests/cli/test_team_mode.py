@@ -3,6 +3,7 @@ the database's own refusals for an officer role, and the actor mapped to the log
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 
@@ -114,13 +115,32 @@ def _report(desk, db, *args):
 
 def test_team_db_copy_demo_sqlite_to_pg_to_sqlite_same_reports(desk, server, tmp_path):
     first = tmp_path / "demo.db"
-    desk.ok("demo", "--db", str(first))
+    made = desk.ok("demo", "--db", str(first))
+    # the newer tables hold rows too: a login session, notification channel and rule, a template
+    lead, secret = re.search(r"login (\w+)\s+\(passphrase (\S+)\)", made.stdout + made.stderr).groups()
+    desk.ok("--db", str(first), "login", lead, "--passphrase-stdin", input=secret + "\n")
+    desk.ok("--db", str(first), "--as", lead, "notify", "channel", "add", "ops", "--kind", "webhook",
+            "--target", "http://127.0.0.1:9/hook")
+    desk.ok("--db", str(first), "--as", lead, "notify", "rule", "add", "--event", "ticket.assigned",
+            "--to", "assignee", "--via", "ops")
+    desk.ok("--db", str(first), "--as", lead, "ticket", "template", "add", "vpn", "--title", "VPN down")
     url = pg.url_for(server.create("copy"))
     back = tmp_path / "back.db"
     copied = desk.json("--db", str(first), "db", "copy", "--to", url)
     assert copied["events_verified"] > 100
+    for table in ("desk_setting", "login_session", "notify_channel", "notify_rule", "ticket_template"):
+        assert copied["tables"][table] >= 1, table
     again = desk.json("--db", url, "db", "copy", "--to", str(back))
     assert again["tables"] == copied["tables"]
+    # the same desk moved: its id came along, so the terminal's login holds on the copies
+    for db in (url, str(back)):
+        assert desk.json("--db", db, "whoami")["logged_in"] == lead
+    # search on the server (ILIKE) and on the copy back (its index filled again) finds the same
+    for words in ("ticket", "打印", "vpn"):  # none; two CJK characters (a scan); a word (the index)
+        args = ("ticket", "list", "--status", "all", "--limit", "10000", "--search", words)
+        found = [[(t["id"], t["match"]) for t in desk.json("--db", db, *args)] for db in (str(first), url, str(back))]
+        assert found[0] == found[1] == found[2], words
+    assert found[0], "the demo desk holds tickets the last search finds"
     for args in (("report", "sla", "--period", "2026-11"), ("report", "performance", "--period", "2026-11"),
                  ("audit", "verify")):
         views = [_report(desk, db, *args) for db in (str(first), url, str(back))]
@@ -128,9 +148,8 @@ def test_team_db_copy_demo_sqlite_to_pg_to_sqlite_same_reports(desk, server, tmp
     assert desk.json("--db", url, "audit", "verify")["ok"] is True
     # the sequences are past the highest id: a new ticket on the server takes the next id
     top = max(t["id"] for t in desk.json("--db", url, "ticket", "list", "--limit", "10000", "--status", "closed"))
-    # an officer: the demo desk asks supervisors to log in (auth.require = supervisor)
-    officer = desk.json("--db", url, "staff", "list", "--role", "officer")[0]["handle"]
-    opened = desk.json("--db", url, "--as", officer, "ticket", "open", "after the copy", "--reporter", "x")
+    # lead, logged in at this terminal on the source desk: the login holds on the copy
+    opened = desk.json("--db", url, "--as", lead, "ticket", "open", "after the copy", "--reporter", "x")
     assert opened["id"] > top
     # a non-empty target is refused, nothing copied
     err = _one_line(desk.run("--db", str(first), "db", "copy", "--to", url), 4)
@@ -165,9 +184,18 @@ def test_team_db_grant_officer_role_refused_by_the_server(granted):
         assert con.execute("SELECT count(*) FROM event").fetchone()[0] >= 2
         for sql in ("UPDATE event SET actor = 'x'", "DELETE FROM event",
                     "INSERT INTO staff_record (staff_id, kind, note, at, recorded_by_id) "
-                    "VALUES (1, 'x', 'x', now(), 1)"):
+                    "VALUES (1, 'x', 'x', now(), 1)",
+                    "UPDATE desk_setting SET value = '\"none\"' WHERE key = 'auth.require'",
+                    "INSERT INTO notify_channel (name, kind, target, secret, created_at) "
+                    "VALUES ('x', 'exec', 'true', '', now())",
+                    "UPDATE staff SET role = 'supervisor'"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 con.execute(sql)
+        # what every role writes: login sessions, the login columns of staff, the outbox's keys
+        con.execute("INSERT INTO login_session (token_hash, handle, os_user, host, terminal, created_at, "
+                    "expires_at) VALUES (repeat('a', 64), 'zhang', 'u', 'h', 't', now(), now())")
+        con.execute("UPDATE staff SET failed_logins = failed_logins WHERE handle = 'zhang'")
+        con.execute("INSERT INTO notify_fired (key, at) VALUES ('test', now())")
     with pg.admin() as admin, psycopg.connect(url, autocommit=True) as owner:
         assert admin is not None
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"):
