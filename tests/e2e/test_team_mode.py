@@ -14,7 +14,8 @@ import pytest
 
 from deskctl.services.inspections import plans
 from deskctl.services.tickets import lifecycle
-from tests.e2e.conftest import ProcDesk
+from tests.conftest import TEST_SETTINGS
+from tests.e2e.conftest import TEST_CONFIG, ProcDesk
 from tests.pg import url_for
 
 STAFF = [("lead", "王主管", "supervisor", 1), ("zhang", "张三", "officer", 1), ("wang", "王五", "officer", 1),
@@ -28,6 +29,7 @@ def pg_proc(deskctl_exe, tmp_path, pg_server) -> ProcDesk:
     from deskctl import config as config_mod
     from deskctl.services.context import Unit
     from deskctl.services.people.staff import add_staff
+    from deskctl.services.settings import initial_settings
     from deskctl.store.engine import open_database
     from deskctl.timeparse import Clock
 
@@ -36,12 +38,15 @@ def pg_proc(deskctl_exe, tmp_path, pg_server) -> ProcDesk:
     desk.db = url  # type: ignore[assignment]
     desk.env["DESKCTL_DB"] = url
     desk.env["DESKCTL_USER"] = "zhang"
-    desk.config.write_text('timezone = "Asia/Shanghai"\n', encoding="utf-8")
+    desk.config.write_text(TEST_CONFIG, encoding="utf-8")
     db = open_database(url, create=True)
     try:
+        clock = Clock.from_env(desk.env)
+        with db.write() as session:  # a test desk's settings, as tests/conftest.py gives every desk
+            initial_settings(session=session, now=clock.now(), values=TEST_SETTINGS, why="test desk")
         with db.write() as session:
-            unit = Unit(session=session, clock=Clock.from_env(desk.env), actor="lead",
-                        config=config_mod.load(desk.config), tz=ZoneInfo("Asia/Shanghai"))
+            unit = Unit(session=session, clock=clock, actor="lead",
+                        config=config_mod.load(desk.config).with_desk(TEST_SETTINGS), tz=ZoneInfo("Asia/Shanghai"))
             for handle, name, role, tier in STAFF:
                 unit.call(add_staff, handle=handle, name=name, role=role, tier=tier)
     finally:
@@ -73,7 +78,7 @@ def test_team_eight_writers_open_tickets_none_lost(pg_proc, per_writer):
     tickets = pg_proc.json("ticket", "list", "--limit", "10000")
     assert len(tickets) == 8 * per_writer
     assert len({t["id"] for t in tickets}) == 8 * per_writer
-    _verify(pg_proc, events=len(STAFF) + 8 * per_writer)
+    _verify(pg_proc, events=len(TEST_SETTINGS) + len(STAFF) + 8 * per_writer)
 
 
 def test_team_two_resolvers_one_wins_one_exits_4(pg_proc):
