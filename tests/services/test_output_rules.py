@@ -45,7 +45,9 @@ def test_iter_tickets_checks_filters_before_any_row(staffed):
 def test_iter_audit_log_is_the_newest_events_oldest_first(staffed, monkeypatch):
     _import(staffed, 12)
     every = events(staffed)
-    monkeypatch.setattr(audit_svc, "LOG_CHUNK", 3)
+    from deskctl.services.audit import log as audit_log_module
+
+    monkeypatch.setattr(audit_log_module, "LOG_CHUNK", 3)  # where iter_audit_log reads it
     newest = staffed.read(audit_svc.audit_log, actor=None, limit=5)
     assert [e["id"] for e in newest] == [e["id"] for e in every][-5:]
     tickets = staffed.read(audit_svc.audit_log, actor=None, entity="ticket", limit=4)
