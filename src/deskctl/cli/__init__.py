@@ -382,4 +382,10 @@ identity.register(app)
 
 
 def main() -> None:
+    import logging
+
+    # SQLAlchemy logs "Error closing cursor" with a traceback when a Ctrl-C lands inside a fetch
+    # and the cursor then fails to close; the exception itself reaches the error boundary, which
+    # says `deskctl: interrupted`. Nothing of the library's logging goes to the user's terminal.
+    logging.getLogger("sqlalchemy").addHandler(logging.NullHandler())
     app()
