@@ -357,28 +357,6 @@ class Config:
         self.exists = True
         return value
 
-    def drop_from_file(self, keys: list[str]) -> None:
-        """Remove desk keys from the file once the desk holds them (the file rewritten atomically)."""
-        new = copy.deepcopy(self.data)
-        for key in keys:
-            _del_nested(new, key)
-        save(self.path, new)
-        self.data = new
-
-
-def _del_nested(data: dict, key: str) -> None:
-    parts = key.split(".")
-    chain = [data]
-    for part in parts[:-1]:
-        child = chain[-1].get(part)
-        if not isinstance(child, dict):
-            return
-        chain.append(child)
-    chain[-1].pop(parts[-1], None)
-    for depth in range(len(parts) - 2, -1, -1):  # drop tables left empty
-        if not chain[depth + 1]:
-            chain[depth].pop(parts[depth], None)
-
 
 def load(path: Path | None = None) -> Config:
     """Load the config file; a missing file means defaults, a broken one is an error (exit 6)."""
