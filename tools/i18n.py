@@ -15,6 +15,7 @@ import time and deskctl translates them when help is shown, cli/helpfmt.py).
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +26,7 @@ LOCALE = SRC / "locale"
 POT = LOCALE / "deskctl.pot"
 PO = LOCALE / "zh_CN" / "LC_MESSAGES" / "deskctl.po"
 MO = PO.with_suffix(".mo")
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "P_": ((1, "c"), 2)}
 
 
 def help_texts() -> Iterator[tuple[str, str]]:
@@ -54,6 +55,17 @@ def help_texts() -> Iterator[tuple[str, str]]:
     yield from walk(root, "deskctl")
 
 
+COL = re.compile(r'Col\(\s*"([a-z_0-9]+)"(?:\s*,\s*"([^"]*)")?')
+
+
+def column_headers() -> Iterator[tuple[str, str]]:
+    """(where, header) of every `render.Col("key", "header")` in the source: tables show the
+    header (else the key with spaces) translated."""
+    for path in sorted(SRC.rglob("*.py")):
+        for m in COL.finditer(path.read_text(encoding="utf-8")):
+            yield f"src/deskctl/{path.relative_to(SRC)}", m.group(2) or m.group(1).replace("_", " ")
+
+
 def extract() -> None:
     from babel.messages.catalog import Catalog
     from babel.messages.extract import extract_from_dir
@@ -64,7 +76,7 @@ def extract() -> None:
         str(SRC), method_map=[("**.py", "python")], keywords=KEYWORDS
     ):
         catalog.add(message, None, [(f"src/deskctl/{filename}", lineno)], auto_comments=comments, context=context)
-    for where, text in help_texts():
+    for where, text in [*help_texts(), *column_headers()]:
         catalog.add(text, None, [(where, 0)])
     LOCALE.mkdir(parents=True, exist_ok=True)
     with POT.open("wb") as fh:

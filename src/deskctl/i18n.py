@@ -125,6 +125,81 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translation.ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    return _translation.pgettext(context, message) if message else message
+
+
+def value_name(value: str) -> str:
+    """A state, level, result or role as a table shows it (`in_progress` → 处理中)."""
+    return pgettext("value", value)
+
+
+def by_shape(text: str, shapes: list[tuple[re.Pattern[str], str]]) -> str:
+    """`text`, made by an f-string elsewhere (and kept English in JSON), translated by matching
+    it against (pattern, msgid) pairs: the named groups fill the msgid's placeholders."""
+    if _language == "en":
+        return text
+    for pattern, msgid in shapes:
+        m = pattern.fullmatch(text)
+        if m is not None:
+            return _(msgid).format(**m.groupdict())
+    return text
+
+
+def P_(context: str, message: str) -> str:
+    """Marks a message with a context for extraction (translated later with pgettext)."""
+    return message
+
+
+# Names shown in tables for values from fixed lists (context "value"): ticket states, levels,
+# channels, roles, inspection and training results, attendance, record kinds, outbox states.
+VALUE_NAMES = (
+    P_("value", "new"),
+    P_("value", "assigned"),
+    P_("value", "in_progress"),
+    P_("value", "waiting"),
+    P_("value", "resolved"),
+    P_("value", "closed"),
+    P_("value", "cancelled"),
+    P_("value", "high"),
+    P_("value", "medium"),
+    P_("value", "low"),
+    P_("value", "phone"),
+    P_("value", "email"),
+    P_("value", "walk-in"),
+    P_("value", "monitoring"),
+    P_("value", "inspection"),
+    P_("value", "supervisor"),
+    P_("value", "officer"),
+    P_("value", "technician"),
+    P_("value", "ok"),
+    P_("value", "fail"),
+    P_("value", "skipped"),
+    P_("value", "pass"),
+    P_("value", "on_time"),
+    P_("value", "late"),
+    P_("value", "missed"),
+    P_("value", "due"),
+    P_("value", "overdue"),
+    P_("value", "absent"),
+    P_("value", "violation"),
+    P_("value", "commendation"),
+    P_("value", "open"),
+    P_("value", "done"),
+    P_("value", "dropped"),
+    P_("value", "pending"),
+    P_("value", "sent"),
+    P_("value", "failed"),
+    P_("value", "note"),
+    P_("value", "feedback"),
+    P_("value", "present"),
+    P_("value", "no_show"),
+    P_("value", "planned"),
+    P_("value", "clocked_in"),
+    P_("value", "clocked_out"),
+)
+
+
 # --- Click's own error messages: f-strings in Typer's vendored Click, translated by shape ---
 
 _CLICK_MESSAGES: list[tuple[re.Pattern[str], str]] = [

@@ -21,6 +21,7 @@ from deskctl.cli.options import (
     output_format,
 )
 from deskctl.cli.state import state
+from deskctl.i18n import N_, _
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -53,6 +54,23 @@ def _build(build: Callable[..., dict], period: str | None, from_: str | None, to
 # --- presentation helpers ------------------------------------------------------------------
 
 
+# Titles and labels of the report tables, marked for translation (render translates a table's
+# title and its field names when it shows them; JSON, CSV and Markdown keep them as here).
+LABELS = tuple(N_(t) for t in (
+    "tickets", "backlog by priority", "backlog by age", "SLA breaches", "inspections", "inspections missed or overdue",
+    "findings", "on duty", "attendance (shifts that started in the period and have ended)", "handovers",
+    "tickets opened per day", "compliance by priority", "breaches", "total", "plans", "missed or overdue",
+    "attendance", "anomalies", "period", "from", "to", "generated", "audit anchor", "daily", "sla", "performance",
+    "opened", "resolved", "closed", "cancelled", "flagged", "backlog", "by age", "by priority", "age", "as of",
+    "attendance anomalies", "clock in at", "clock out at", "created at", "day", "done", "end at", "findings open",
+    "handle", "id", "inspections missed", "label", "late", "missed", "name", "note", "occurrence at", "on time",
+    "overdue", "owner", "owner rule", "plan", "report", "schedule known", "state", "taken over", "taken over at",
+    "taken over by", "target", "timezone", "type", "start at", "priority", "status", "assignee", "title", "clock",
+    "breached at", "ticket id", "mtta", "response met", "response breached", "response pending",
+    "response compliance %", "resolution met", "resolution breached", "resolution pending",
+    "resolution compliance %", "ttr mean", "shifts", "scheduled", "worked", "early", "no show", "score",
+    "efficiency", "quality", "discipline", "anomaly", "due", "on time %",
+))
 TABLE_LIMIT = 50  # rows of a detail list shown on a terminal; json/csv/md have them all
 
 
@@ -60,9 +78,10 @@ def _rows(rows: list[dict], title: str, keys: Iterable[str] | None = None, limit
     from deskctl import render
 
     if not rows:
-        return render.kv_table([("", "(none)")], title=title)
+        return render.kv_table([("", _("(none)"))], title=title)
     if limit is not None and len(rows) > limit:
-        title = f"{title} (first {limit} of {len(rows)}; --format json, csv or md for all)"
+        title = _("{title} (first {limit} of {total}; --format json, csv or md for all)").format(
+            title=_(title), limit=limit, total=len(rows))
         rows = rows[:limit]
     return render.rows_table(rows, render.auto_columns(rows, keys), title=title)
 
@@ -79,7 +98,7 @@ def _head(view: dict, extra: Iterable[tuple[str, Any]] = ()) -> Table:
     p = view["period"]
     return render.kv_table(
         [("period", p["label"]), ("from", p["from"]), ("to", p["to"]), ("generated", view["generated_at"]), *extra],
-        title=f"report {view['report']}",
+        title=_("report {name}").format(name=_(view["report"])),
     )
 
 

@@ -7,6 +7,7 @@ cancelled from any open state. Every refused transition says what to do instead.
 from __future__ import annotations
 
 from deskctl.errors import Conflict, InvalidInput
+from deskctl.i18n import P_, _, pgettext
 
 STATUSES = ("new", "assigned", "in_progress", "waiting", "resolved", "closed", "cancelled")
 OPEN_STATUSES = ("new", "assigned", "in_progress", "waiting")
@@ -34,48 +35,54 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
 def _advice(action: str, ticket_id: int, status: str) -> str:
     t = ticket_id
     if status in ("closed", "cancelled"):
-        return "open a new ticket (`deskctl ticket open …`) if the fault is back"
+        return _("open a new ticket (`deskctl ticket open …`) if the fault is back")
     if status == "waiting":
-        return f"resume it first (`deskctl ticket resume {t}`)"
+        return _("resume it first (`deskctl ticket resume {t}`)").format(t=t)
     if status == "resolved":
         if action in ("resolve", "ack", "wait", "escalate", "assign", "release"):
-            return (
-                f"it is already resolved; reopen it (`deskctl ticket reopen {t} --reason …`) "
-                "if the user is not satisfied"
-            )
+            return _("it is already resolved; reopen it (`deskctl ticket reopen {t} --reason …`) "
+                     "if the user is not satisfied").format(t=t)
         if action == "resume":
-            return f"reopen it instead (`deskctl ticket reopen {t} --reason …`)"
-        return (
-            f"it is waiting for the user's confirmation; record it (`deskctl ticket confirm {t} "
-            f"--rating N`) or close it without (`deskctl ticket close {t} --unconfirmed --reason …`)"
-        )
+            return _("reopen it instead (`deskctl ticket reopen {t} --reason …`)").format(t=t)
+        return _("it is waiting for the user's confirmation; record it (`deskctl ticket confirm {t} "
+                 "--rating N`) or close it without (`deskctl ticket close {t} --unconfirmed --reason …`)").format(t=t)
     if status == "new" and action == "release":
-        return f"nobody holds it, so there is nothing to hand back; dispatch it with `deskctl ticket assign {t} HANDLE`"
+        return _("nobody holds it, so there is nothing to hand back; dispatch it with "
+                 "`deskctl ticket assign {t} HANDLE`").format(t=t)
     if status == "new":
-        return f"assign it first (`deskctl ticket assign {t} HANDLE`)"
+        return _("assign it first (`deskctl ticket assign {t} HANDLE`)").format(t=t)
     if status == "assigned":
         if action in ("resolve", "wait"):
-            return f"the assignee acknowledges it first (`deskctl ticket ack {t}`)"
+            return _("the assignee acknowledges it first (`deskctl ticket ack {t}`)").format(t=t)
         if action == "resume":
-            return "it is not waiting"
+            return _("it is not waiting")
     if status == "in_progress":
         if action == "ack":
-            return "it is already acknowledged"
+            return _("it is already acknowledged")
         if action == "resume":
-            return "it is not waiting"
+            return _("it is not waiting")
     if action in ("confirm", "close", "reopen"):
-        return f"resolve it first (`deskctl ticket resolve {t} --resolution …`)"
-    return "see `deskctl ticket show` for its state"
+        return _("resolve it first (`deskctl ticket resolve {t} --resolution …`)").format(t=t)
+    return _("see `deskctl ticket show` for its state")
+
+
+def _status_text(status: str) -> str:
+    """`in_progress` as a message says it: `in progress` (English), 处理中 (zh-CN)."""
+    name = pgettext("value", status)
+    return status.replace("_", " ") if name == status else name
+
+
+ACTIONS = tuple(P_("action", a) for a in ("assign", "ack", "wait", "resume", "escalate", "resolve", "confirm",
+                                          "reopen", "close", "cancel", "release"))
 
 
 def check_transition(action: str, ticket_id: int, status: str) -> str | None:
     """Return the new status for `action`, or raise Conflict (exit 4) with advice."""
     allowed, target = TRANSITIONS[action]
     if status not in allowed:
-        raise Conflict(
-            f"cannot {action} ticket {ticket_id}: it is {status.replace('_', ' ')}; "
-            f"{_advice(action, ticket_id, status)}"
-        )
+        raise Conflict(_("cannot {action} ticket {id}: it is {status}; {advice}").format(
+            action=pgettext("action", action), id=ticket_id, status=_status_text(status),
+            advice=_advice(action, ticket_id, status)))
     return target
 
 
@@ -83,7 +90,8 @@ def check_priority(value: str | None) -> str:
     """P1..P4, case-insensitive; anything else is bad input naming the accepted values."""
     text = (value or "").strip().upper()
     if text not in PRIORITIES:
-        raise InvalidInput(f"invalid priority {value!r} (use one of {', '.join(PRIORITIES)})")
+        raise InvalidInput(_("invalid priority {value!r} (use one of {allowed})").format(
+            value=value, allowed=", ".join(PRIORITIES)))
     return text
 
 
@@ -93,7 +101,8 @@ def check_level(value: str | None, name: str) -> str | None:
         return None
     text = value.strip().lower()
     if text not in LEVELS:
-        raise InvalidInput(f"invalid {name} {value!r} (use one of {', '.join(LEVELS)})")
+        raise InvalidInput(_("invalid {name} {value!r} (use one of {allowed})").format(
+            name=name, value=value, allowed=", ".join(LEVELS)))
     return text
 
 
@@ -102,10 +111,9 @@ MAX_TIER = 3
 
 def next_tier(tier: int, ticket_id: int) -> int:
     if tier >= MAX_TIER:
-        raise Conflict(
-            f"ticket {ticket_id} is already at tier {MAX_TIER}, the last; assign it to another "
-            f"tier-{MAX_TIER} technician with `deskctl ticket assign {ticket_id} HANDLE`"
-        )
+        raise Conflict(_("ticket {id} is already at tier {tier}, the last; assign it to another "
+                         "tier-{tier} technician with `deskctl ticket assign {id} HANDLE`").format(
+            id=ticket_id, tier=MAX_TIER))
     return tier + 1
 
 
