@@ -117,10 +117,26 @@ def localized(command: click.Command, ctx: click.Context) -> Iterator[None]:
         for name, msgid in _RICH_CONSTANTS.items():
             saved.append((rich_utils, name, getattr(rich_utils, name)))
             setattr(rich_utils, name, i18n._(msgid))
+        saved.append((rich_utils, "_get_parameter_help", rich_utils._get_parameter_help))
+        rich_utils._get_parameter_help = _folding(rich_utils._get_parameter_help)
         yield
     finally:
         for obj, attr, value in reversed(saved):
             setattr(obj, attr, value)
+
+
+def _folding(original: Callable[..., Any]) -> Callable[..., Any]:
+    """Option help that folds: a Chinese sentence has no spaces to wrap at, and Rich would cut
+    it with `…` where English wraps."""
+
+    def parameter_help(**kwargs: Any) -> Any:
+        columns = original(**kwargs)
+        for item in getattr(columns, "renderables", []):
+            if hasattr(item, "overflow"):
+                item.overflow = "fold"
+        return columns
+
+    return parameter_help
 
 
 def _localized_format_help(original: Callable[..., None]) -> Callable[..., None]:

@@ -56,21 +56,25 @@ def _build(build: Callable[..., dict], period: str | None, from_: str | None, to
 
 # Titles and labels of the report tables, marked for translation (render translates a table's
 # title and its field names when it shows them; JSON, CSV and Markdown keep them as here).
-LABELS = tuple(N_(t) for t in (
-    "tickets", "backlog by priority", "backlog by age", "SLA breaches", "inspections", "inspections missed or overdue",
-    "findings", "on duty", "attendance (shifts that started in the period and have ended)", "handovers",
-    "tickets opened per day", "compliance by priority", "breaches", "total", "plans", "missed or overdue",
-    "attendance", "anomalies", "period", "from", "to", "generated", "audit anchor", "daily", "sla", "performance",
-    "opened", "resolved", "closed", "cancelled", "flagged", "backlog", "by age", "by priority", "age", "as of",
-    "attendance anomalies", "clock in at", "clock out at", "created at", "day", "done", "end at", "findings open",
-    "handle", "id", "inspections missed", "label", "late", "missed", "name", "note", "occurrence at", "on time",
-    "overdue", "owner", "owner rule", "plan", "report", "schedule known", "state", "taken over", "taken over at",
-    "taken over by", "target", "timezone", "type", "start at", "priority", "status", "assignee", "title", "clock",
-    "breached at", "ticket id", "mtta", "response met", "response breached", "response pending",
-    "response compliance %", "resolution met", "resolution breached", "resolution pending",
-    "resolution compliance %", "ttr mean", "shifts", "scheduled", "worked", "early", "no show", "score",
-    "efficiency", "quality", "discipline", "anomaly", "due", "on time %",
-))
+LABELS = (
+    N_("tickets"), N_("backlog by priority"), N_("backlog by age"), N_("SLA breaches"), N_("inspections"),
+    N_("inspections missed or overdue"), N_("findings"), N_("on duty"),
+    N_("attendance (shifts that started in the period and have ended)"), N_("handovers"),
+    N_("tickets opened per day"), N_("compliance by priority"), N_("breaches"), N_("total"), N_("plans"),
+    N_("missed or overdue"), N_("attendance"), N_("anomalies"), N_("period"), N_("from"), N_("to"), N_("generated"),
+    N_("audit anchor"), N_("daily"), N_("sla"), N_("performance"), N_("opened"), N_("resolved"), N_("closed"),
+    N_("cancelled"), N_("flagged"), N_("backlog"), N_("by age"), N_("by priority"), N_("age"), N_("as of"),
+    N_("attendance anomalies"), N_("clock in at"), N_("clock out at"), N_("created at"), N_("day"), N_("done"),
+    N_("end at"), N_("findings open"), N_("handle"), N_("id"), N_("inspections missed"), N_("label"), N_("late"),
+    N_("missed"), N_("name"), N_("note"), N_("occurrence at"), N_("on time"), N_("overdue"), N_("owner"),
+    N_("owner rule"), N_("plan"), N_("report"), N_("schedule known"), N_("state"), N_("taken over"),
+    N_("taken over at"), N_("taken over by"), N_("target"), N_("timezone"), N_("type"), N_("start at"),
+    N_("priority"), N_("status"), N_("assignee"), N_("title"), N_("clock"), N_("breached at"), N_("ticket id"),
+    N_("mtta"), N_("response met"), N_("response breached"), N_("response pending"), N_("response compliance %"),
+    N_("resolution met"), N_("resolution breached"), N_("resolution pending"), N_("resolution compliance %"),
+    N_("ttr mean"), N_("shifts"), N_("scheduled"), N_("worked"), N_("early"), N_("no show"), N_("score"),
+    N_("efficiency"), N_("quality"), N_("discipline"), N_("anomaly"), N_("due"), N_("on time %"),
+)
 TABLE_LIMIT = 50  # rows of a detail list shown on a terminal; json/csv/md have them all
 
 

@@ -72,8 +72,12 @@ def _status_text(status: str) -> str:
     return status.replace("_", " ") if name == status else name
 
 
-ACTIONS = tuple(P_("action", a) for a in ("assign", "ack", "wait", "resume", "escalate", "resolve", "confirm",
-                                          "reopen", "close", "cancel", "release"))
+# the actions as a refusal names them ("cannot ack ticket 7")
+ACTIONS = (
+    P_("action", "assign"), P_("action", "ack"), P_("action", "wait"), P_("action", "resume"),
+    P_("action", "escalate"), P_("action", "resolve"), P_("action", "confirm"), P_("action", "reopen"),
+    P_("action", "close"), P_("action", "cancel"), P_("action", "release"),
+)
 
 
 def check_transition(action: str, ticket_id: int, status: str) -> str | None:
