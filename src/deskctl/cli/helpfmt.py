@@ -95,7 +95,7 @@ def _swap(obj: Any, attr: str, saved: list[tuple[Any, str, Any]]) -> None:
 
 
 @contextmanager
-def localized(command: click.Command, ctx: click.Context) -> Iterator[None]:
+def localized(command: click.Command, ctx: click.Context, *, rich: bool = True) -> Iterator[None]:
     """The help of `command` (and of what it lists) in the current language, for one screen."""
     if not i18n.is_chinese():
         yield
@@ -109,20 +109,22 @@ def localized(command: click.Command, ctx: click.Context) -> Iterator[None]:
         for sub in getattr(command, "commands", {}).values():
             for attr in ("help", "short_help"):
                 _swap(sub, attr, saved)
-        import sys
-
-        rich_utils = sys.modules.get("typer.rich_utils")
-        if rich_utils is None:
-            from typer import rich_utils
-        for name, msgid in _RICH_CONSTANTS.items():
-            saved.append((rich_utils, name, getattr(rich_utils, name)))
-            setattr(rich_utils, name, i18n._(msgid))
-        saved.append((rich_utils, "_get_parameter_help", rich_utils._get_parameter_help))
-        rich_utils._get_parameter_help = _folding(rich_utils._get_parameter_help)
+        if rich:  # Typer's help screens (which import Rich anyway); the compact help has none
+            _localize_rich(saved)
         yield
     finally:
         for obj, attr, value in reversed(saved):
             setattr(obj, attr, value)
+
+
+def _localize_rich(saved: list[tuple[Any, str, Any]]) -> None:
+    from typer import rich_utils
+
+    for name, msgid in _RICH_CONSTANTS.items():
+        saved.append((rich_utils, name, getattr(rich_utils, name)))
+        setattr(rich_utils, name, i18n._(msgid))
+    saved.append((rich_utils, "_get_parameter_help", rich_utils._get_parameter_help))
+    rich_utils._get_parameter_help = _folding(rich_utils._get_parameter_help)
 
 
 def _folding(original: Callable[..., Any]) -> Callable[..., Any]:
@@ -181,7 +183,7 @@ class CompactGroup(TyperGroup):
     """A command group whose help is the usage, its one line, and one line per command."""
 
     def format_help(self, ctx: click.Context, formatter: Any) -> None:
-        with localized(self, ctx):
+        with localized(self, ctx, rich=False):
             self._format_compact(ctx, formatter)
 
     def _format_compact(self, ctx: click.Context, formatter: Any) -> None:
