@@ -134,6 +134,7 @@ class DeskGroup(typer.core.TyperGroup):
         code: int = ExitCode.OK
         # The language is bound before Click builds a single string (help, usage errors).
         argv = list(sys.argv[1:] if args is None else args)
+        language = i18n.language()
         i18n.set_language(i18n.choose(i18n.lang_option(argv)))
         previous = _catch_termination()
         try:
@@ -211,6 +212,7 @@ class DeskGroup(typer.core.TyperGroup):
         finally:
             _close_state()
             _restore_handlers(previous)
+            i18n.set_language(language)  # one process may run many commands (tests), each its own
         if standalone_mode:
             try:
                 sys.stdout.flush()
