@@ -26,7 +26,8 @@ def test_cli_docs_are_current(gen):
 
 def test_chinese_cli_docs_are_current_and_translated(gen):
     current = (ROOT / "docs" / "cli.zh.md").read_text(encoding="utf-8")
-    assert current == gen.render(lang="zh-CN"), "docs/cli.zh.md is stale: run `python tools/gen_cli_docs.py --lang zh-CN`"
+    stale = "docs/cli.zh.md is stale: run `python tools/gen_cli_docs.py --lang zh-CN`"
+    assert current == gen.render(lang="zh-CN"), stale
     assert "登记报障" in current and "Record a fault report" not in current
     assert gen.render() == (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")  # English again after
 
