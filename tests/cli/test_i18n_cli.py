@@ -134,3 +134,20 @@ def test_json_is_byte_identical_in_both_languages(staffed, args):
     chinese = staffed.ok(*args, env=ZH).stdout
     assert chinese.encode() == english.encode()
     assert '"in_progress"' in english or '"in_progress"' in english.replace(": ", ":") or "status" not in english
+
+
+def test_inspection_walk_accepts_the_officers_words_and_asks_in_chinese(staffed, monkeypatch):
+    import json
+
+    from deskctl.cli import options
+    from tests.services.inspection_steps import add_core
+
+    add_core(staffed)
+    monkeypatch.setattr(options, "interactive", lambda: True)
+    res = staffed.run("--as", "zhang", "inspect", "run", "core-network", "--json", env=ZH,
+                      input="通过\n也许\n失败：Gi0/12 端口断开\n跳过\ny\n")
+    assert res.exit_code == 0, res.stderr
+    view = json.loads(res.stdout[res.stdout.index("{"):])
+    assert [r["result"] for r in view["results"]] == ["ok", "fail", "skipped"]
+    assert view["findings"][0]["note"] == "Gi0/12 端口断开"
+    assert "请回答 正常、异常 或 跳过" in res.stderr  # "也许" was asked again, in Chinese
