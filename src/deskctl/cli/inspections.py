@@ -282,7 +282,7 @@ def _read_results(source: str) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InvalidInput(f"results file {source} does not exist") from None
+        raise InvalidInput(_("results file {source} does not exist").format(source=source)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidInput(f"cannot read results file {source}: {getattr(exc, 'strerror', None) or exc}") from None
 
@@ -355,7 +355,7 @@ def run(
     out = output_format(fmt, as_json)
     given = bool(ok or fail or skip)
     if results is not None and given:
-        raise InvalidInput("give either --results or --ok/--fail/--skip, not both")
+        raise InvalidInput(_("give either --results or --ok/--fail/--skip, not both"))
     st = state()
     entries: list[dict] | None = None
     if results is not None:
@@ -365,8 +365,10 @@ def run(
     when = None
     if entries is None:
         if not options.interactive():
-            raise InvalidInput("no results given: pass --ok/--fail/--skip or --results FILE "
-                               "(no terminal to walk the checklist on)")
+            raise InvalidInput(_(
+                    "no results given: pass --ok/--fail/--skip or --results FILE (no terminal to walk the "
+                    "checklist on)"
+                ))
         with st.read() as r:
             when = _instant(at, r)
             prep = r.call(svc.prepare_run, plan=plan, at=when)

@@ -23,6 +23,7 @@ from deskctl.cli.options import (
 )
 from deskctl.cli.state import state
 from deskctl.errors import InvalidInput
+from deskctl.i18n import _
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -132,7 +133,7 @@ def open_(
 
     out = output_format(fmt, as_json)
     if priority and (impact or urgency):
-        raise InvalidInput("give --priority or --impact/--urgency, not both")
+        raise InvalidInput(_("give --priority or --impact/--urgency, not both"))
     fields: dict[str, Any] = {}
     if template:
         from deskctl.services.tickets.templates import template_fields
@@ -263,7 +264,7 @@ def list_(
 
     out = output_format(fmt, as_json)
     if mine and assignee:
-        raise InvalidInput("give --assignee or --mine, not both")
+        raise InvalidInput(_("give --assignee or --mine, not both"))
     st = state()
     now = st.clock.now()
     since_at = parse_instant(since, tz=st.tz, now=now) if since else None
@@ -483,8 +484,10 @@ def close(
 
     if not unconfirmed:
         raise InvalidInput(
-            f"closing needs the user's confirmation (`deskctl ticket confirm {ticket_id} --rating N`); "
-            "to close without it, say --unconfirmed"
+            _(
+                "closing needs the user's confirmation (`deskctl ticket confirm {ticket_id} --rating N`); to "
+                "close without it, say --unconfirmed"
+            ).format(ticket_id=ticket_id)
         )
     _act(svc.close_unconfirmed, "closed unconfirmed", fmt, as_json, ticket_id=ticket_id, reason=_reason(reason))
 
