@@ -130,8 +130,12 @@ def pgettext(context: str, message: str) -> str:
 
 
 def value_name(value: str) -> str:
-    """A state, level, result or role as a table shows it (`in_progress` → 处理中)."""
-    return pgettext("value", value)
+    """A state, level, result or role as a table shows it (`in_progress` → 处理中); a list of
+    them (`late, early leave`) name by name."""
+    name = pgettext("value", value)
+    if name == value and ", " in value and _language != "en":
+        return "、".join(pgettext("value", part) for part in value.split(", "))
+    return name
 
 
 def by_shape(text: str, shapes: list[tuple[re.Pattern[str], str]]) -> str:
@@ -197,6 +201,11 @@ VALUE_NAMES = (
     P_("value", "planned"),
     P_("value", "clocked_in"),
     P_("value", "clocked_out"),
+    # attendance as the rota shows it (domain/shift_time.py Attendance.summary)
+    P_("value", "no-show"), P_("value", "not clocked in"), P_("value", "awaiting clock-in"),
+    P_("value", "early leave"), P_("value", "no clock-out"), P_("value", "on duty"), P_("value", "on call"),
+    # inspection plans and their occurrences
+    P_("value", "active"), P_("value", "paused"), P_("value", "retired"), P_("value", "upcoming"),
 )
 
 

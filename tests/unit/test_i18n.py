@@ -150,12 +150,15 @@ def chinese():
 def test_english_is_the_message_itself():
     assert i18n._("Usage: ") == "Usage: "
     assert i18n.value_name("in_progress") == "in_progress"
+    assert i18n.value_name("late, early leave") == "late, early leave"
     assert i18n.click_message("Missing option '--to'.") == "Missing option '--to'."
 
 
 def test_state_names_and_click_messages_in_chinese(chinese):
     assert i18n.value_name("in_progress") == "处理中"
     assert i18n.value_name("P1") == "P1"
+    assert i18n.value_name("late, early leave") == "迟到、早退"
+    assert i18n.value_name("on duty") == "在岗"
     assert i18n.click_message("Missing option '--to'.") == "缺少选项 '--to'。"
     assert i18n.click_message("No such command 'opn'. Did you mean 'open'?") == "没有命令 'opn'。 是否要用 'open'？"
     assert i18n.click_message("Got unexpected extra argument (x)") == "多余的参数（x）"
