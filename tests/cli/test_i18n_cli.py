@@ -151,3 +151,10 @@ def test_inspection_walk_accepts_the_officers_words_and_asks_in_chinese(staffed,
     assert [r["result"] for r in view["results"]] == ["ok", "fail", "skipped"]
     assert view["findings"][0]["note"] == "Gi0/12 端口断开"
     assert "请回答 正常、异常 或 跳过" in res.stderr  # "也许" was asked again, in Chinese
+
+
+def test_ticket_change_lines_in_chinese(staffed):
+    res = staffed.run("--as", "zhang", "ticket", "open", "打印机卡纸", "--reporter", "HR", "-p", "P4", env=ZH)
+    assert (res.exit_code, res.stdout) == (0, "工单 1 已新建：P4 新建，第 1 线\n")
+    res = staffed.run("--as", "zhang", "ticket", "assign", "1", "li", env=ZH)
+    assert (res.exit_code, res.stdout) == (0, "工单 1 已派单：P4 已派单，第 2 线，li\n")

@@ -23,7 +23,7 @@ from deskctl.cli.options import (
 )
 from deskctl.cli.state import state
 from deskctl.errors import InvalidInput
-from deskctl.i18n import _
+from deskctl.i18n import P_, _, is_chinese, pgettext, value_name
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -64,11 +64,23 @@ def _reason(reason: str | None) -> str | None:
     return ask("Reason", reason, option="--reason")
 
 
+# what a change did, as its summary line says it
+VERBS = (
+    P_("done", "opened"), P_("done", "assigned"), P_("done", "acknowledged"), P_("done", "noted"),
+    P_("done", "waiting"), P_("done", "resumed"), P_("done", "escalated"), P_("done", "released"),
+    P_("done", "resolved"), P_("done", "closed"), P_("done", "reopened"), P_("done", "closed unconfirmed"),
+    P_("done", "cancelled"),
+)
+
+
 def _summary(view: dict, verb: str) -> str:
+    """`ticket 1 assigned: P4 assigned, tier 2, li` (工单 1 已派单：P4 已派单，第 2 线，li)."""
     who = f", {view['assignee']}" if view.get("assignee") else ""
     picked = f" ({view['picked']})" if view.get("picked") not in (None, "named") else ""
-    return (f"ticket {view['id']} {verb}: {view['priority']} {view['status'].replace('_', ' ')}, "
-            f"tier {view['tier']}{who}{picked}")
+    status = value_name(view["status"]) if is_chinese() else view["status"].replace("_", " ")
+    return _("ticket {id} {verb}: {priority} {status}, tier {tier}").format(
+        id=view["id"], verb=pgettext("done", verb), priority=view["priority"], status=status, tier=view["tier"]
+    ) + (who.replace(", ", _(", ")) + picked)
 
 
 def _act(service: Callable[..., dict], verb: str, fmt: str, as_json: bool, **kwargs: Any) -> None:
