@@ -113,6 +113,15 @@ def _holidays(value: Any) -> list[str]:
     return sorted(set(out))
 
 
+def _language(value: Any) -> str:
+    from deskctl.i18n import LANGUAGES, normalize
+
+    chosen = normalize(str(value)) if isinstance(value, str) else None
+    if chosen is None:
+        raise InvalidInput(f"{value!r} is not a language: {' or '.join(LANGUAGES)}")
+    return chosen
+
+
 def _optional_text(value: Any) -> str:
     return str(value).strip()
 
@@ -191,6 +200,8 @@ SCHEMA: dict[str, Key] = {
     "timezone": Key("", _zone, "desk time zone (IANA name); empty = the system's"),
     "user": Key("", _optional_text, "acting user when neither --as nor $DESKCTL_USER is given", local=True),
     "database": Key("", _optional_text, "database file (or URL) when $DESKCTL_DB is not set", local=True),
+    "language": Key("", lambda v: _language(v) if v else "", "zh-CN or en; empty = from LC_ALL/LC_MESSAGES/LANG",
+                    local=True),
     "auth.require": Key("none", _auth_policy,
                         "who must log in: none, supervisor (supervisors' actions) or all (every write)"),
     "auth.session": Key("12h", _session_length, "how long a login lasts"),
