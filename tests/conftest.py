@@ -54,13 +54,18 @@ STAFF = [
 
 @pytest.fixture(autouse=True)
 def _isolated_env(tmp_path_factory, monkeypatch) -> None:
-    """HOME, XDG_* and DESKCTL_* of every test point into a temp folder of its own."""
+    """HOME, XDG_* and DESKCTL_* of every test point into a temp folder of its own; no locale
+    variable (LANG, LC_*, LANGUAGE) leaks in, so a developer's zh_CN locale changes nothing:
+    English, unless a test asks for Chinese."""
     import os
+
+    from deskctl import i18n
 
     home = tmp_path_factory.mktemp("home")
     for key in list(os.environ):
-        if key.startswith("DESKCTL_") or key.startswith("XDG_"):
+        if key.startswith(("DESKCTL_", "XDG_", "LC_")) or key in ("LANG", "LANGUAGE"):
             monkeypatch.delenv(key)
+    i18n.set_language("en")
     monkeypatch.setenv("HOME", str(home))
     for key, sub in (("XDG_CONFIG_HOME", ".config"), ("XDG_DATA_HOME", ".local/share"),
                      ("XDG_CACHE_HOME", ".cache"), ("XDG_STATE_HOME", ".local/state")):

@@ -24,6 +24,14 @@ def test_cli_docs_are_current(gen):
     assert current == gen.render(), "docs/cli.md is stale: run `python tools/gen_cli_docs.py`"
 
 
+def test_chinese_cli_docs_are_current_and_translated(gen):
+    current = (ROOT / "docs" / "cli.zh.md").read_text(encoding="utf-8")
+    stale = "docs/cli.zh.md is stale: run `python tools/gen_cli_docs.py --lang zh-CN`"
+    assert current == gen.render(lang="zh-CN"), stale
+    assert "登记报障" in current and "Record a fault report" not in current
+    assert gen.render() == (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")  # English again after
+
+
 def test_cli_docs_cover_every_command(gen):
     text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     paths = [" ".join(path) for path, _ in gen.walk(gen.root_command())]

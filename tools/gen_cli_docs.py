@@ -3,6 +3,7 @@
     python tools/gen_cli_docs.py            # (re)write docs/cli.md
     python tools/gen_cli_docs.py --check    # exit 1 when docs/cli.md is stale
     python tools/gen_cli_docs.py --lint     # exit 1 when a command or option has no help
+    python tools/gen_cli_docs.py --lang zh-CN [--check]   # docs/cli.zh.md, the help in Chinese
 
 It walks the Click command tree (`typer.main.get_command(deskctl.cli.app)`) in the order
 the commands are registered, and writes for each command its usage, its help and a table of
@@ -21,6 +22,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "cli.md"
+DOCS = {"en": DOC, "zh-CN": ROOT / "docs" / "cli.zh.md"}
 # Options Typer adds itself; they have help but say nothing about deskctl.
 AUTOMATIC = {"help", "install_completion", "show_completion"}
 
@@ -36,6 +38,35 @@ Exit codes: 0 ok · 1 a check found something · 2 usage or invalid value · 3 n
 4 conflict or refused transition · 5 permission denied · 6 configuration or storage error ·
 130 interrupted.
 """
+
+HEADER_ZH = """\
+# deskctl 命令参考（中文）
+
+由 `python tools/gen_cli_docs.py --lang zh-CN` 从程序生成，请勿手工编辑
+（`tests/test_docs.py` 在本文件与程序不一致时失败）。英文版：[cli.md](cli.md)；术语：[glossary.md](glossary.md)。
+所有 list、show 和报表命令都接受 `--format table|json|jsonl|csv` 和 `--json`；
+JSON 结构和退出码见 [output.md](output.md)（JSON 和 CSV 的键和值在任何语言下都是英文）。
+
+退出码：0 正常 · 1 检查发现问题 · 2 用法错误或值无效 · 3 未找到 ·
+4 冲突或不允许的状态转换 · 5 权限不足 · 6 配置或存储错误 · 130 已中断。
+"""
+# the words of the generated page itself, per language
+WORDS = {
+    "en": {"table": "| argument / option | type | default | description |", "commands": "| command | what it does |",
+           "contents": "## Contents", "required": "required"},
+    "zh-CN": {"table": "| 参数 / 选项 | 类型 | 默认 | 说明 |", "commands": "| 命令 | 作用 |",
+              "contents": "## 目录", "required": "必填"},
+}
+_lang = "en"
+
+
+def _tr(text: str) -> str:
+    """`text` (a help text as the app holds it) in the page's language."""
+    if _lang == "en" or not text:
+        return text
+    from deskctl import i18n
+
+    return i18n._(text)
 
 
 def root_command():
@@ -60,7 +91,7 @@ def walk(cmd, path: tuple[str, ...] = ("deskctl",)) -> Iterator[tuple[tuple[str,
 
 
 def _help(obj) -> str:
-    return inspect.cleandoc(obj.help or "").strip()
+    return inspect.cleandoc(_tr(obj.help or "")).strip()
 
 
 def _first_line(text: str) -> str:
@@ -103,7 +134,7 @@ def _type_name(param) -> str:
 
 def _default(param) -> str:
     if param.required:
-        return "required"
+        return WORDS[_lang]["required"]
     value = param.default
     if value is None or value is False or value == "" or value == [] or callable(value):
         return ""
@@ -135,27 +166,41 @@ def section(path: tuple[str, ...], cmd) -> list[str]:
     lines += ["```", _usage(path, cmd), "```", ""]
     rows = []
     for arg in _params(cmd, "argument"):
-        rows.append((f"`{arg.name.upper()}`", _type_name(arg), _default(arg), getattr(arg, "help", "") or ""))
+        rows.append((f"`{arg.name.upper()}`", _type_name(arg), _default(arg), _tr(getattr(arg, "help", "") or "")))
     for opt in _params(cmd, "option"):
         names = ", ".join(f"`{o}`" for o in [*opt.opts, *opt.secondary_opts])
-        rows.append((names, _type_name(opt), _default(opt), getattr(opt, "help", "") or ""))
+        rows.append((names, _type_name(opt), _default(opt), _tr(getattr(opt, "help", "") or "")))
     if rows:
-        lines += ["| argument / option | type | default | description |", "|---|---|---|---|"]
+        lines += [WORDS[_lang]["table"], "|---|---|---|---|"]
         lines += [f"| {_cell(a)} | {_cell(b)} | {_cell(c)} | {_cell(d)} |" for a, b, c, d in rows]
         lines.append("")
     if _is_group(cmd):
         subs = [(n, c) for n, c in cmd.commands.items() if not getattr(c, "hidden", False)]
         if subs:
-            lines += ["| command | what it does |", "|---|---|"]
+            lines += [WORDS[_lang]["commands"], "|---|---|"]
             lines += [f"| `{' '.join((*path, n))}` | {_cell(_first_line(_help(c)))} |" for n, c in subs]
             lines.append("")
     return lines
 
 
-def render(root=None) -> str:
+def render(root=None, lang: str = "en") -> str:
+    """The page in `lang` (en: docs/cli.md, zh-CN: docs/cli.zh.md)."""
+    global _lang
+    from deskctl import i18n
+
     root = root or root_command()
-    lines = [HEADER]
-    contents = ["## Contents", ""]
+    _lang = lang
+    i18n.set_language(lang)
+    try:
+        return _render(root)
+    finally:
+        _lang = "en"
+        i18n.set_language("en")
+
+
+def _render(root) -> str:
+    lines = [HEADER if _lang == "en" else HEADER_ZH]
+    contents = [WORDS[_lang]["contents"], ""]
     body: list[str] = []
     for path, cmd in walk(root):
         if len(path) == 2:
@@ -191,18 +236,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="exit 1 when the file is stale")
     parser.add_argument("--lint", action="store_true", help="exit 1 when help text is missing")
-    parser.add_argument("--output", type=Path, default=DOC, help="the file to write or check")
+    parser.add_argument("--output", type=Path, default=None, help="the file to write or check")
+    parser.add_argument("--lang", choices=sorted(DOCS), default="en", help="en: docs/cli.md, zh-CN: docs/cli.zh.md")
     args = parser.parse_args(argv)
+    args.output = args.output or DOCS[args.lang]
     if args.lint:
         missing = missing_help()
         for item in missing:
             print(f"no help text: {item}", file=sys.stderr)
         return 1 if missing else 0
-    text = render()
+    text = render(lang=args.lang)
     if args.check:
         current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
         if current != text:
-            print(f"{args.output} is stale; run `python tools/gen_cli_docs.py`", file=sys.stderr)
+            print(f"{args.output} is stale; run `python tools/gen_cli_docs.py --lang {args.lang}`", file=sys.stderr)
             return 1
         return 0
     args.output.parent.mkdir(parents=True, exist_ok=True)

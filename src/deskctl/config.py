@@ -113,6 +113,15 @@ def _holidays(value: Any) -> list[str]:
     return sorted(set(out))
 
 
+def _language(value: Any) -> str:
+    from deskctl.i18n import LANGUAGES, normalize
+
+    chosen = normalize(str(value)) if isinstance(value, str) else None
+    if chosen is None:
+        raise InvalidInput(f"{value!r} is not a language: {' or '.join(LANGUAGES)}")
+    return chosen
+
+
 def _optional_text(value: Any) -> str:
     return str(value).strip()
 
@@ -192,6 +201,8 @@ SCHEMA: dict[str, Key] = {
     "user": Key("", _optional_text, "acting user when neither --as nor $DESKCTL_USER is given", local=True),
     "database": Key("", _optional_text, "database file (or URL) when $DESKCTL_DB is not set", local=True),
     "database_timeout": Key("5s", _duration, "PostgreSQL (team mode): give up connecting after this", local=True),
+    "language": Key("", lambda v: _language(v) if v else "", "zh-CN or en; empty = from LC_ALL/LC_MESSAGES/LANG",
+                    local=True),
     "auth.require": Key("none", _auth_policy,
                         "who must log in: none, supervisor (supervisors' actions) or all (every write)"),
     "auth.session": Key("12h", _session_length, "how long a login lasts"),
@@ -357,28 +368,6 @@ class Config:
         self.data = new
         self.exists = True
         return value
-
-    def drop_from_file(self, keys: list[str]) -> None:
-        """Remove desk keys from the file once the desk holds them (the file rewritten atomically)."""
-        new = copy.deepcopy(self.data)
-        for key in keys:
-            _del_nested(new, key)
-        save(self.path, new)
-        self.data = new
-
-
-def _del_nested(data: dict, key: str) -> None:
-    parts = key.split(".")
-    chain = [data]
-    for part in parts[:-1]:
-        child = chain[-1].get(part)
-        if not isinstance(child, dict):
-            return
-        chain.append(child)
-    chain[-1].pop(parts[-1], None)
-    for depth in range(len(parts) - 2, -1, -1):  # drop tables left empty
-        if not chain[depth + 1]:
-            chain[depth].pop(parts[depth], None)
 
 
 def load(path: Path | None = None) -> Config:

@@ -27,6 +27,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from deskctl.errors import OutputFailed, shorten_values
+from deskctl.i18n import _, value_name
 
 if TYPE_CHECKING:
     from rich.console import Console, JustifyMethod
@@ -220,9 +221,14 @@ class Col:
 
     @property
     def title(self) -> str:
-        return self.header or self.key.replace("_", " ")
+        """The header as a person reads it (translated: tables only, CSV keeps the keys)."""
+        return _(self.header or self.key.replace("_", " "))
 
 
+# keys whose values are names from a fixed list (states, priorities' levels, results): a table
+# shows them in the person's language (i18n.value_name); JSON and CSV keep the English value
+NAMED_VALUES = frozenset({"status", "state", "ticket_status", "result", "impact", "urgency", "attendance",
+                          "channel", "role", "outcome", "kind"})
 NARROW = 40  # below this many columns a table reads as `key: value` lines
 _GAP = 3  # cells between two columns of a SIMPLE_HEAD table without edges
 _FLEX_MIN = 12  # a flexible text column keeps at least this much
@@ -366,6 +372,7 @@ def rows_table(
     from rich import box
     from rich.table import Table
 
+    title = _(title) if title else title
     if on_terminal() and not _wide and widths is None:
         return _fitted_table(rows, columns, title, terminal_width())
     table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", show_edge=False, show_header=header)
@@ -382,6 +389,8 @@ def _cells(row: Mapping, columns: Sequence[Col], *, short: bool) -> list[Text]:
     for col in columns:
         value = row.get(col.key)
         text = col.fmt(value) if col.fmt else value
+        if col.key in NAMED_VALUES and isinstance(text, str):
+            text = value_name(text)
         style = col.style_of(value) if col.style_of else None
         cells.append(safe(text, style, short=short))
     return cells
@@ -501,12 +510,15 @@ def kv_table(pairs: Iterable[tuple[str, Any]], title: str | None = None) -> Tabl
     from rich.table import Table
 
     terminal = on_terminal()
+    title = _(title) if title else title
     table = Table(title=title, box=box.SIMPLE, show_header=False, title_justify="left",
                   show_edge=not terminal, pad_edge=not terminal)
     table.add_column("field", style="bold", no_wrap=True)
     table.add_column("value", overflow="fold", ratio=1 if terminal else None)
     for key, value in pairs:
-        table.add_row(safe(key), safe(value, short=terminal))
+        if key in NAMED_VALUES and isinstance(value, str):
+            value = value_name(value)
+        table.add_row(safe(_(key) if isinstance(key, str) else key), safe(value, short=terminal))
     return table
 
 
@@ -793,11 +805,11 @@ def bar_chart(pairs: Sequence[tuple[str, float]], title: str, width: int = 40) -
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=title, box=box.SIMPLE, show_header=False, title_justify="left")
+    table = Table(title=_(title), box=box.SIMPLE, show_header=False, title_justify="left")
     table.add_column("label")
     table.add_column("bar")
     table.add_column("n", justify="right")
-    peak = max((v for _, v in pairs), default=0) or 1
+    peak = max((v for _label, v in pairs), default=0) or 1
     for label, value in pairs:
         filled = int(round(width * value / peak))
         table.add_row(safe(label), Text("█" * filled, style="cyan"), Text(f"{value:g}"))

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from deskctl.domain.limits import MAX_DURATION, check_year
 from deskctl.domain.wallclock import wall_to_utc
 from deskctl.errors import InvalidInput, quote
+from deskctl.i18n import _
 
 __all__ = [
     "Clock", "local_text", "localize", "parse_date", "parse_duration", "parse_instant", "parse_until", "wall_to_utc",
@@ -45,7 +46,9 @@ class Clock:
             value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
         except ValueError:
             raise InvalidInput(
-                f"DESKCTL_NOW={quote(raw)} is not an ISO 8601 instant (e.g. 2026-11-23T09:00:00+08:00)"
+                _(
+                    "DESKCTL_NOW={raw!r} is not an ISO 8601 instant (e.g. 2026-11-23T09:00:00+08:00)"
+                ).format(raw=raw)
             ) from None
         if value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
@@ -57,7 +60,9 @@ def get_zone(name: str) -> tzinfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise InvalidInput(f"unknown time zone {quote(name)} (use an IANA name like Asia/Shanghai)") from None
+        raise InvalidInput(
+            _("unknown time zone {name!r} (use an IANA name like Asia/Shanghai)").format(name=name)
+        ) from None
 
 
 def system_zone_name() -> str:
@@ -95,7 +100,9 @@ def localize(naive: datetime, tz: tzinfo) -> datetime:
         roundtrip = first.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
         if roundtrip != naive:
             raise InvalidInput(
-                f"{naive:%Y-%m-%d %H:%M} does not exist in {tz} (the clocks skip it at a DST change)"
+                _(
+                    "{naive:%Y-%m-%d %H:%M} does not exist in {tz} (the clocks skip it at a DST change)"
+                ).format(naive=naive, tz=tz)
             )
         raise InvalidInput(
             f"{naive:%Y-%m-%d %H:%M} happens twice in {tz} (DST change); give an offset, "
@@ -123,13 +130,15 @@ def parse_duration(text: str) -> timedelta:
     if re.fullmatch(r"\d{1,3}:\d{2}", raw):
         h, m = raw.split(":")
         if int(m) >= 60:
-            raise InvalidInput(f"invalid duration {quote(text)}: minutes must be below 60")
+            raise InvalidInput(_("invalid duration {text!r}: minutes must be below 60").format(text=text))
         return timedelta(hours=int(h), minutes=int(m))
     if not raw or not _DURATION_FULL.match(raw):
-        raise InvalidInput(f"invalid duration {quote(text)} (use forms like 15m, 2h, 1d, 1h30m)")
+        raise InvalidInput(_("invalid duration {text!r} (use forms like 15m, 2h, 1d, 1h30m)").format(text=text))
     seconds = sum(int(n) * _UNIT_SECONDS[u.lower()] for n, u in _DURATION_PART.findall(raw))
     if seconds > MAX_DURATION.total_seconds():
-        raise InvalidInput(f"duration {quote(text)} is too long (at most {MAX_DURATION.days}d)")
+        raise InvalidInput(_(
+                "duration {text!r} is too long (at most {days}d)"
+            ).format(text=text, days=MAX_DURATION.days))
     return timedelta(seconds=seconds)
 
 
@@ -159,10 +168,10 @@ _WORD_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1}
 def parse_time_of_day(text: str) -> time:
     m = re.fullmatch(r"\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*", text or "")
     if not m:
-        raise InvalidInput(f"invalid time of day {quote(text)} (use HH:MM, 00:00 to 23:59)")
+        raise InvalidInput(_("invalid time of day {text!r} (use HH:MM, 00:00 to 23:59)").format(text=text))
     h, mi, s = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
     if h > 23 or mi > 59 or s > 59:
-        raise InvalidInput(f"invalid time of day {quote(text)} (use HH:MM, 00:00 to 23:59)")
+        raise InvalidInput(_("invalid time of day {text!r} (use HH:MM, 00:00 to 23:59)").format(text=text))
     return time(h, mi, s)
 
 
@@ -174,8 +183,10 @@ def parse_date(text: str, *, tz: tzinfo, now: datetime) -> date:
     try:
         day = date.fromisoformat(raw)
     except ValueError:
-        raise InvalidInput(f"invalid date {quote(text)} (use YYYY-MM-DD, today, yesterday or tomorrow)") from None
-    check_year(day, quote(text))
+        raise InvalidInput(_(
+                "invalid date {text!r} (use YYYY-MM-DD, today, yesterday or tomorrow)"
+            ).format(text=text)) from None
+    check_year(day, repr(text))
     return day
 
 
@@ -187,7 +198,7 @@ def parse_instant(text: str, *, tz: tzinfo, now: datetime) -> datetime:
     """
     raw = (text or "").strip()
     if not raw:
-        raise InvalidInput("empty time (use an ISO date or time, now, today, +2h, 3d ago …)")
+        raise InvalidInput(_("empty time (use an ISO date or time, now, today, +2h, 3d ago …)"))
     try:
         value = _parse_instant(raw, text, tz, now)
     except OverflowError:
@@ -218,7 +229,9 @@ def _parse_instant(raw: str, text: str, tz: tzinfo, now: datetime) -> datetime:
         value = datetime.fromisoformat(raw.replace("Z", "+00:00") if raw.endswith("Z") else raw)
     except ValueError:
         raise InvalidInput(
-            f"invalid time {quote(text)} (use an ISO date or time, now, today, yesterday 09:00, +2h, 3d ago)"
+            _(
+                "invalid time {text!r} (use an ISO date or time, now, today, yesterday 09:00, +2h, 3d ago)"
+            ).format(text=text)
         ) from None
     if value.tzinfo is not None:
         return value.astimezone(UTC)

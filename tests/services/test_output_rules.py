@@ -9,8 +9,8 @@ import pytest
 
 from deskctl.config import Config
 from deskctl.errors import InvalidInput
-from deskctl.services import audit as audit_svc
 from deskctl.services import inputs
+from deskctl.services.audit import log as audit_svc
 from deskctl.services.inputs import SHORT_TEXT
 from deskctl.services.shifts import attendance
 from deskctl.services.tickets import lifecycle, views

@@ -71,14 +71,6 @@ def test_desk_settings_come_from_the_desk_never_from_the_file(tmp_path):
     assert desk.sla_targets()["P1"][0] == timedelta(minutes=10)
 
 
-def test_drop_from_file_removes_moved_keys_and_empty_tables(tmp_path):
-    path = tmp_path / "c.toml"
-    path.write_text('user = "zhang"\n[sla.P1]\nresponse = "10m"\n', encoding="utf-8")
-    cfg = _load(path)
-    cfg.drop_from_file(["sla.P1.response"])
-    assert tomllib.loads(path.read_text(encoding="utf-8")) == {"user": "zhang"}
-
-
 @pytest.mark.parametrize(
     ("key", "raw", "stored"),
     [

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 from typer import _click as click
 
-from deskctl import __version__
+from deskctl import __version__, i18n
 from deskctl.cli import admin, helpfmt, identity  # noqa: F401  (helpfmt: how --help reads)
 from deskctl.cli.state import AppState, set_state
 from deskctl.errors import DeskError, ExitCode, Interrupted, OutputFailed, Terminated
@@ -71,7 +71,7 @@ class DeskGroup(typer.core.TyperGroup):
         if cmd is not None or cmd_name not in LAZY_GROUPS:
             return cmd
         if self._listing:
-            return typer.core.TyperGroup(name=cmd_name, help=LAZY_GROUPS[cmd_name][2])
+            return typer.core.TyperGroup(name=cmd_name, help=i18n._(LAZY_GROUPS[cmd_name][2]))
         return self.load(cmd_name)
 
     def resolve_command(
@@ -91,7 +91,7 @@ class DeskGroup(typer.core.TyperGroup):
 
     def load(self, name: str) -> click.Command:
         """Build one lazy group (its module imported now) and keep it."""
-        module, attr, _ = LAZY_GROUPS[name]
+        module, attr, _help = LAZY_GROUPS[name]
         # __import__ rather than importlib.import_module: the same import, but one that
         # `python -X importtime` reports (the fast-start tests read it).
         group = typer.main.get_command(getattr(__import__(module, fromlist=[attr]), attr))
@@ -148,6 +148,10 @@ class DeskGroup(typer.core.TyperGroup):
         from deskctl import render
 
         code: int = ExitCode.OK
+        # The language is bound before Click builds a single string (help, usage errors).
+        argv = list(sys.argv[1:] if args is None else args)
+        language = i18n.language()
+        i18n.set_language(i18n.choose(i18n.lang_option(argv)))
         previous = _catch_termination()
         try:
             rv = super().main(
@@ -180,11 +184,11 @@ class DeskGroup(typer.core.TyperGroup):
         except click.exceptions.UsageError as exc:
             hint = ""
             if exc.ctx is not None:
-                hint = f" (see `{exc.ctx.command_path} --help`)"
-            render.error_line(f"{exc.format_message()}{hint}")
+                hint = i18n._(" (see `{command} --help`)").format(command=exc.ctx.command_path)
+            render.error_line(f"{i18n.click_message(exc.format_message())}{hint}")
             code = ExitCode.USAGE
         except click.exceptions.ClickException as exc:
-            render.error_line(exc.format_message())
+            render.error_line(i18n.click_message(exc.format_message()))
             code = exc.exit_code
         except (typer.Abort, KeyboardInterrupt, Interrupted):
             from deskctl.launch import interrupted
@@ -241,6 +245,7 @@ class DeskGroup(typer.core.TyperGroup):
         finally:
             _close_state()
             _restore_handlers(previous)
+            i18n.set_language(language)  # one process may run many commands (tests), each its own
         if standalone_mode:
             try:
                 sys.stdout.flush()
@@ -352,6 +357,10 @@ def root(
         typer.Option("--as", help="Act as this staff handle (default: $DESKCTL_USER, config, login)."),
     ] = None,
     tz: Annotated[str | None, typer.Option("--tz", help="Desk time zone for this run (IANA name).")] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", help="Language of this run: zh-CN or en (default: config, LANG).", metavar="zh-CN|en"),
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
     version: Annotated[
         bool,
@@ -363,6 +372,9 @@ def root(
     Times are read and shown in the desk time zone; set DESKCTL_NOW to freeze the clock.
     """
     global _debug, _state
+    if lang is not None and i18n.normalize(lang) is None:
+        raise typer.BadParameter(i18n._("{value!r} is not a language: zh-CN or en").format(value=lang),
+                                 param_hint="'--lang'")
     _debug = debug
     _state = AppState(db_option=db, as_option=as_, tz_option=tz, debug=debug)
     set_state(_state)

@@ -109,8 +109,9 @@ def _system_zone() -> str:
 
 
 def _write_initial(values: dict[str, Any], *, why: str, now: Any = None) -> None:
-    """Settings written by the system into a desk just created or upgraded; moved file keys are
-    then dropped from the file (the desk holds them now)."""
+    """Settings written by the system into a desk just created or upgraded. Desk keys taken
+    from the config file stay there (the file may serve other desks); on this desk they are
+    ignored from now on, and `config show` says so."""
     from datetime import UTC, datetime
 
     from deskctl import render
@@ -119,11 +120,10 @@ def _write_initial(values: dict[str, Any], *, why: str, now: Any = None) -> None
     st = state()
     with st.database().write() as session:
         written = initial_settings(session=session, now=now or datetime.now(UTC), values=values, why=why)
-    moved = [k for k in st.local_config.file_settings() if k in written]
-    if moved:
-        st.local_config.drop_from_file(moved)
-        render.message(f"moved {len(moved)} desk setting(s) from {st.local_config.path} into the desk: "
-                       + ", ".join(moved))
+    taken = [k for k in st.local_config.file_settings() if k in written]
+    if taken:
+        render.message(f"took {len(taken)} desk setting(s) from {st.local_config.path} into the desk: "
+                       + ", ".join(taken))
     for key in ("_desk", "config", "clock", "tz_name", "tz"):
         st.__dict__.pop(key, None)  # read again with the settings just written
 

@@ -10,6 +10,7 @@ import typer
 from deskctl.cli.options import FormatOpt, JsonOpt, output_format
 from deskctl.cli.state import os_user, state
 from deskctl.errors import InvalidInput, PermissionDenied
+from deskctl.i18n import _
 
 StdinOpt = Annotated[
     bool, typer.Option("--passphrase-stdin", help="Read the passphrase from standard input (scripts).")
@@ -30,15 +31,15 @@ def read_passphrase(label: str, *, from_stdin: bool, confirm: bool = False) -> s
         line = sys.stdin.readline()
         passphrase = line[:-1] if line.endswith("\n") else line
         if not passphrase:
-            raise InvalidInput("no passphrase on standard input")
+            raise InvalidInput(_("no passphrase on standard input"))
         return passphrase
     if not sys.stdin.isatty():
-        raise InvalidInput("no terminal to ask for the passphrase; pipe it in with --passphrase-stdin")
+        raise InvalidInput(_("no terminal to ask for the passphrase; pipe it in with --passphrase-stdin"))
     import getpass
 
     passphrase = getpass.getpass(f"{label}: ")
     if confirm and getpass.getpass(f"{label} (again): ") != passphrase:
-        raise InvalidInput("the two passphrases differ; nothing was changed")
+        raise InvalidInput(_("the two passphrases differ; nothing was changed"))
     return passphrase
 
 

@@ -22,6 +22,7 @@ from deskctl.cli.options import (
 )
 from deskctl.cli.state import state
 from deskctl.errors import ExitCode, InvalidInput
+from deskctl.i18n import _
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -281,40 +282,51 @@ def _read_results(source: str) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InvalidInput(f"results file {source} does not exist") from None
+        raise InvalidInput(_("results file {source} does not exist").format(source=source)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidInput(f"cannot read results file {source}: {getattr(exc, 'strerror', None) or exc}") from None
+
+
+# answers the checklist walk accepts besides the service's words (ok, pass, fail, skip, …): the
+# officer's own, in any interface language
+ANSWERS = {"通过": "ok", "正常": "ok", "失败": "fail", "异常": "fail", "跳过": "skipped"}
+
+
+def _answer(text: str) -> tuple[str | None, str]:
+    """(result, note) of an answer such as `fail: Gi0/12 down`, `失败：端口断开` or `跳过`."""
+    from deskctl.services.inspections.runs import RESULTS
+
+    word, _sep, note = text.replace("：", ":").partition(":")
+    word = word.strip().lower()
+    return RESULTS.get(word) or ANSWERS.get(word), note.strip()
 
 
 def _ask_results(prep: dict) -> list[dict] | None:
     """Walk the checklist on a terminal: one prompt per item, a summary, confirm."""
     from deskctl import render
-    from deskctl.services.inspections.runs import RESULTS
 
     items = prep["checklist"]
-    render.message(f"inspection {prep['plan']} ({prep['target']}), occurrence "
-                   f"{_when(prep['occurrence_at'])}: {len(items)} item(s)")
+    render.message(_("inspection {plan} ({target}), occurrence {at}: {n} item(s)").format(
+        plan=prep["plan"], target=prep["target"], at=_when(prep["occurrence_at"]), n=len(items)))
     entries = []
     for item in items:
         while True:
-            answer = typer.prompt(f"[{item['n']}/{len(items)}] {render.visible(item['text'])} — ok, fail or skip",
-                                  default="ok")
-            word, _, note = answer.partition(":")
-            result = RESULTS.get(word.strip().lower())
+            answer = typer.prompt(f"[{item['n']}/{len(items)}] {render.visible(item['text'])} — "
+                                  + _("ok, fail or skip"), default="ok")
+            result, note = _answer(answer)
             if result:
                 break
-            render.message("answer ok, fail or skip (optionally followed by ': note')")
-        note = note.strip()
+            render.message(_("answer ok, fail or skip (optionally followed by ': note')"))
         if result == "fail" and not note:
-            note = typer.prompt("  what is wrong (note)", default="", show_default=False).strip()
+            note = typer.prompt("  " + _("what is wrong (note)"), default="", show_default=False).strip()
         entries.append({"n": item["n"], "result": result, "note": note, "value": "",
                         "where": f"item {item['n']}"})
     summary = [{"n": e["n"], "item": i["text"], "result": e["result"], "note": e["note"]}
                for e, i in zip(entries, items, strict=True)]
     render.print_renderables(render.rows_table(summary, [render.Col("n"), render.Col("item"),
                                                          render.Col("result"), render.Col("note")]))
-    if not typer.confirm("Record this run?", default=True):
-        render.message("nothing recorded")
+    if not typer.confirm(_("Record this run?"), default=True):
+        render.message(_("nothing recorded"))
         return None
     return entries
 
@@ -343,7 +355,7 @@ def run(
     out = output_format(fmt, as_json)
     given = bool(ok or fail or skip)
     if results is not None and given:
-        raise InvalidInput("give either --results or --ok/--fail/--skip, not both")
+        raise InvalidInput(_("give either --results or --ok/--fail/--skip, not both"))
     st = state()
     entries: list[dict] | None = None
     if results is not None:
@@ -353,8 +365,10 @@ def run(
     when = None
     if entries is None:
         if not options.interactive():
-            raise InvalidInput("no results given: pass --ok/--fail/--skip or --results FILE "
-                               "(no terminal to walk the checklist on)")
+            raise InvalidInput(_(
+                    "no results given: pass --ok/--fail/--skip or --results FILE (no terminal to walk the "
+                    "checklist on)"
+                ))
         with st.read() as r:
             when = _instant(at, r)
             prep = r.call(svc.prepare_run, plan=plan, at=when)

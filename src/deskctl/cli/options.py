@@ -9,6 +9,7 @@ import typer
 
 from deskctl.domain.limits import ID_MAX
 from deskctl.errors import InvalidInput, quote
+from deskctl.i18n import _
 
 
 def id_number(value: str | int) -> int:
@@ -106,7 +107,7 @@ def ask(label: str, value: str | None, *, required: bool = True, option: str | N
     if required:
         name = option or "--" + label.lower().replace(" ", "-")
         where = "pass it as an option" if name.startswith("-") else "give it on the command line"
-        raise InvalidInput(f"missing {name}: {where} (no terminal to ask on)")
+        raise InvalidInput(_("missing {name}: {where} (no terminal to ask on)").format(name=name, where=where))
     return value
 
 

@@ -21,6 +21,7 @@ from deskctl.cli.options import (
     output_format,
 )
 from deskctl.cli.state import state
+from deskctl.i18n import N_, _
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -53,6 +54,27 @@ def _build(build: Callable[..., dict], period: str | None, from_: str | None, to
 # --- presentation helpers ------------------------------------------------------------------
 
 
+# Titles and labels of the report tables, marked for translation (render translates a table's
+# title and its field names when it shows them; JSON, CSV and Markdown keep them as here).
+LABELS = (
+    N_("tickets"), N_("backlog by priority"), N_("backlog by age"), N_("SLA breaches"), N_("inspections"),
+    N_("inspections missed or overdue"), N_("findings"), N_("on duty"),
+    N_("attendance (shifts that started in the period and have ended)"), N_("handovers"),
+    N_("tickets opened per day"), N_("compliance by priority"), N_("breaches"), N_("total"), N_("plans"),
+    N_("missed or overdue"), N_("attendance"), N_("anomalies"), N_("period"), N_("from"), N_("to"), N_("generated"),
+    N_("audit anchor"), N_("daily"), N_("sla"), N_("performance"), N_("opened"), N_("resolved"), N_("closed"),
+    N_("cancelled"), N_("flagged"), N_("backlog"), N_("by age"), N_("by priority"), N_("age"), N_("as of"),
+    N_("attendance anomalies"), N_("clock in at"), N_("clock out at"), N_("created at"), N_("day"), N_("done"),
+    N_("end at"), N_("findings open"), N_("handle"), N_("id"), N_("inspections missed"), N_("label"), N_("late"),
+    N_("missed"), N_("name"), N_("note"), N_("occurrence at"), N_("on time"), N_("overdue"), N_("owner"),
+    N_("owner rule"), N_("plan"), N_("report"), N_("schedule known"), N_("state"), N_("taken over"),
+    N_("taken over at"), N_("taken over by"), N_("target"), N_("timezone"), N_("type"), N_("start at"),
+    N_("priority"), N_("status"), N_("assignee"), N_("title"), N_("clock"), N_("breached at"), N_("ticket id"),
+    N_("mtta"), N_("response met"), N_("response breached"), N_("response pending"), N_("response compliance %"),
+    N_("resolution met"), N_("resolution breached"), N_("resolution pending"), N_("resolution compliance %"),
+    N_("ttr mean"), N_("shifts"), N_("scheduled"), N_("worked"), N_("early"), N_("no show"), N_("score"),
+    N_("efficiency"), N_("quality"), N_("discipline"), N_("anomaly"), N_("due"), N_("on time %"),
+)
 TABLE_LIMIT = 50  # rows of a detail list shown on a terminal; json/csv/md have them all
 
 
@@ -60,9 +82,10 @@ def _rows(rows: list[dict], title: str, keys: Iterable[str] | None = None, limit
     from deskctl import render
 
     if not rows:
-        return render.kv_table([("", "(none)")], title=title)
+        return render.kv_table([("", _("(none)"))], title=title)
     if limit is not None and len(rows) > limit:
-        title = f"{title} (first {limit} of {len(rows)}; --format json, csv or md for all)"
+        title = _("{title} (first {limit} of {total}; --format json, csv or md for all)").format(
+            title=_(title), limit=limit, total=len(rows))
         rows = rows[:limit]
     return render.rows_table(rows, render.auto_columns(rows, keys), title=title)
 
@@ -79,7 +102,7 @@ def _head(view: dict, extra: Iterable[tuple[str, Any]] = ()) -> Table:
     p = view["period"]
     return render.kv_table(
         [("period", p["label"]), ("from", p["from"]), ("to", p["to"]), ("generated", view["generated_at"]), *extra],
-        title=f"report {view['report']}",
+        title=_("report {name}").format(name=_(view["report"])),
     )
 
 

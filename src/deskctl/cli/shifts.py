@@ -24,6 +24,7 @@ from deskctl.cli.options import (
 )
 from deskctl.cli.state import state
 from deskctl.errors import ExitCode, InvalidInput
+from deskctl.i18n import _
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -161,7 +162,7 @@ def unassign(
             day = parse_date(target, tz=w.tz, now=w.clock.now())
             shift = svc.find_shift(w.session, day=day, type_name=type_name, handle=handle)
         else:
-            raise InvalidInput("give a shift ID, or DATE TYPE HANDLE (e.g. 2026-12-01 night zhang)")
+            raise InvalidInput(_("give a shift ID, or DATE TYPE HANDLE (e.g. 2026-12-01 night zhang)"))
         view = w.call(svc.unassign, shift=shift)
     render.emit(view, out, title=f"shift {view['id']} unassigned")
 
@@ -347,7 +348,9 @@ def swap(
         return
     if word in ("accept", "decline"):
         if request is None:
-            raise InvalidInput(f"which request? `deskctl shift swap {word} REQ` (see `shift swap list`)")
+            raise InvalidInput(_(
+                    "which request? `deskctl shift swap {word} REQ` (see `shift swap list`)"
+                ).format(word=word))
         with state().write() as w:
             if word == "accept":
                 view = w.call(svc.accept_swap, request_id=request)
@@ -356,11 +359,11 @@ def swap(
         render.emit(view, out, title=f"swap request {request} {view['status']}")
         return
     if not word.isdigit():
-        raise InvalidInput(f"{what!r}: give a shift ID, or accept REQ, decline REQ, list")
+        raise InvalidInput(_("{what!r}: give a shift ID, or accept REQ, decline REQ, list").format(what=what))
     if not with_:
-        raise InvalidInput("who should take it? `deskctl shift swap ID --with HANDLE`")
+        raise InvalidInput(_("who should take it? `deskctl shift swap ID --with HANDLE`"))
     if request is not None:
-        raise InvalidInput("a swap request takes one shift ID and --with HANDLE")
+        raise InvalidInput(_("a swap request takes one shift ID and --with HANDLE"))
     with state().write() as w:
         view = w.call(svc.request_swap, shift_id=int(word), with_handle=with_)
     render.emit(view, out, title=f"swap request {view['id']} sent to {view['to']}")
@@ -394,14 +397,14 @@ def export(
     target = None if ics == "-" else Path(ics).expanduser()
     if target is not None:
         if target.is_dir():
-            raise InvalidInput(f"{target} is a folder; give a file name")
+            raise InvalidInput(_("{target} is a folder; give a file name").format(target=target))
         if not target.parent.is_dir():
-            raise InvalidInput(f"folder {target.parent} does not exist; nothing written")
+            raise InvalidInput(_("folder {parent} does not exist; nothing written").format(parent=target.parent))
         own = state().db_file
         if own is not None:
             refuse_own_files(target, own, what="the calendar")
         if os.path.lexists(target) and not force:
-            raise Conflict(f"{target} exists; pass --force to replace it")
+            raise Conflict(_("{target} exists; pass --force to replace it").format(target=target))
     from deskctl.store.diagnose import storage_errors
     from deskctl.store.files import PartFile
 

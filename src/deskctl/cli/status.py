@@ -7,6 +7,7 @@ terminal (80×24 shows it whole); `--full` lists every row, `--watch` redraws in
 from __future__ import annotations
 
 import os
+import re
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -14,18 +15,28 @@ import typer
 from deskctl.cli.options import FormatOpt, JsonOpt, output_format
 from deskctl.cli.state import state
 from deskctl.errors import InvalidInput
+from deskctl.i18n import N_, _, by_shape, value_name
 
 if TYPE_CHECKING:
     from rich.table import Table
 
 # sections with rows, in the order they get room on the screen: (label, rows key, count key)
 LISTS = (
-    ("breached", "sla_breached", "sla_breached_count"),
-    ("at risk", "sla_at_risk", "sla_at_risk_count"),
-    ("mine", "my_tickets", "my_tickets_count"),
-    ("inspect", "inspections_open", None),
-    ("improve", "improvements_overdue", "improvements_overdue_count"),
+    (N_("breached"), "sla_breached", "sla_breached_count"),
+    (N_("at risk"), "sla_at_risk", "sla_at_risk_count"),
+    (N_("mine"), "my_tickets", "my_tickets_count"),
+    (N_("inspect"), "inspections_open", None),
+    (N_("improve"), "improvements_overdue", "improvements_overdue_count"),
 )
+# the alerts of the view (English in JSON), as the screen shows them
+ALERTS = [
+    (re.compile(r"NOBODY IS ON DUTY NOW"), N_("NOBODY IS ON DUTY NOW")),
+    (re.compile(r"not clocked in: (?P<who>.*)"), N_("not clocked in: {who}")),
+    (re.compile(r"(?P<n>\d+) SLA breached"), N_("{n} SLA breached")),
+    (re.compile(r"(?P<n>\d+) inspections? overdue"), N_("{n} inspection(s) overdue")),
+    (re.compile(r"handover pending (?P<waiting>.*)"), N_("handover pending {waiting}")),
+    (re.compile(r"(?P<n>\d+) notification\(s\) failed: (?P<command>.*)"), N_("{n} notification(s) failed: {command}")),
+]
 MORE = {
     "sla_breached": "deskctl ticket list --breached",
     "sla_at_risk": "deskctl status --full",
@@ -85,27 +96,28 @@ def screen(view: dict[str, Any], *, full: bool = False) -> Table:
     terminal = render.on_terminal()
     room_across = max(render.terminal_width() - 10, 10) if terminal else None
     grid = Table.grid(padding=(0, 2))
-    grid.add_column(no_wrap=True, style="bold", width=8)
+    grid.add_column(no_wrap=True, style="bold", width=8)  # 8 cells: four CJK characters
     grid.add_column(no_wrap=True, overflow="ellipsis", width=room_across)
     alerts = view.get("alerts") or []
     # the alert line is the one line that wraps rather than lose a word
-    alert = Text(render.visible(" · ".join(alerts)), style="bold red", no_wrap=False, overflow="fold") \
-        if alerts else Text("no alerts", style="green")
+    alert = Text(render.visible(" · ".join(by_shape(a, ALERTS) for a in alerts)), style="bold red", no_wrap=False,
+                 overflow="fold") if alerts else Text(_("no alerts"), style="green")
     alert_lines = 1 + (cell_len(alert.plain) - 1) // room_across if room_across else 1
-    lines: list[tuple[str, Text]] = [("alerts" if alerts else "ok", alert)]
+    lines: list[tuple[str, Text]] = [(_("alerts") if alerts else _("ok"), alert)]
     now = view["generated_at"]
-    lines.append(("status", Text(render.visible(
-        f"{render.instant(now)} {view['timezone']} · as {view['user'] or '-'}"), style="dim")))
-    lines.append(("on duty", Text(render.visible(_on_duty(view, render.instant)))))
+    lines.append((_("status"), Text(render.visible(_("{now} {zone} · as {user}").format(
+        now=render.instant(now), zone=view["timezone"], user=view["user"] or "-")), style="dim")))
+    lines.append((_("on duty"), Text(render.visible(_on_duty(view, render.instant)))))
     for pending in view.get("handover_pending") or []:
-        lines.append(("handover", Text(render.visible(
-            f"#{pending['handover']} from {pending['from']} to {pending['to'] or 'anyone'}, waiting "
-            f"{render.shown('waiting_seconds', pending['waiting_seconds'])}"), style="yellow")))
+        lines.append((_("handover"), Text(render.visible(
+            _("#{handover} from {giver} to {taker}, waiting {waiting}").format(
+                handover=pending["handover"], giver=pending["from"], taker=pending["to"] or _("anyone"),
+                waiting=render.shown("waiting_seconds", pending["waiting_seconds"]))), style="yellow")))
     counts = view.get("open_tickets") or {}
-    lines.append(("open", Text(render.visible(
+    lines.append((_("open"), Text(render.visible(
         f"{view.get('open_total', sum(counts.values()))}  "
         + " · ".join(f"{p} {n}" for p, n in counts.items())
-        + f" · mine {view.get('my_tickets_count', len(view.get('my_tickets') or []))}"))))
+        + " · " + _("mine {n}").format(n=view.get("my_tickets_count", len(view.get("my_tickets") or [])))))))
     room = None if full else max(_height() - 1 - (alert_lines - 1) - len(lines) - len(LISTS), 0)
     shown = _share(view, room)
     for label, key, count_key in LISTS:
@@ -114,7 +126,8 @@ def screen(view: dict[str, Any], *, full: bool = False) -> Table:
         if key == "my_tickets" and not count:
             continue  # said on the `open` line
         head = _head(view, key, count, len(rows))
-        lines.append((label, Text(render.visible(head), style="bold red" if key == "sla_breached" and count else "")))
+        style = "bold red" if key == "sla_breached" and count else ""
+        lines.append((_(label), Text(render.visible(head), style=style)))
         lines.extend(("", Text(render.visible(_row(key, r, render.instant)))) for r in rows)
     for label, text in lines:
         grid.add_row(Text(label), text)
@@ -131,12 +144,12 @@ def _count(view: dict[str, Any], key: str, count_key: str | None) -> int:
 
 def _share(view: dict[str, Any], room: int | None) -> dict[str, int]:
     """Rows per section: one each in turn while the screen has room, at most ROWS_EACH."""
-    have = {key: len(view.get(key) or []) for _, key, _ in LISTS}
+    have = {key: len(view.get(key) or []) for _label, key, _count in LISTS}
     if room is None:
         return have
     shown = dict.fromkeys(have, 0)
-    for _ in range(ROWS_EACH):
-        for _, key, _ in LISTS:
+    for _round in range(ROWS_EACH):
+        for _label, key, _count in LISTS:
             if room > 0 and shown[key] < have[key]:
                 shown[key] += 1
                 room -= 1
@@ -145,30 +158,35 @@ def _share(view: dict[str, Any], room: int | None) -> dict[str, int]:
 
 def _head(view: dict[str, Any], key: str, count: int, shown: int) -> str:
     if key == "inspections_open":
-        text = f"{view.get('inspections_overdue', 0)} overdue, {view.get('inspections_due', 0)} due"
+        text = _("{overdue} overdue, {due} due").format(overdue=view.get("inspections_overdue", 0),
+                                                         due=view.get("inspections_due", 0))
     else:
-        text = str(count) if count else "none"
+        text = str(count) if count else _("none")
     if shown < count:
-        text += f"  ({count - shown} more: {MORE[key]})"
+        text += "  " + _("({n} more: {command})").format(n=count - shown, command=MORE[key])
     return text
 
 
 def _on_duty(view: dict[str, Any], when: Any) -> str:
     people = [
-        f"{r['who']} {r['type']} {when(r['since'])}–{when(r['until'])} ({r['attendance']})"
+        f"{r['who']} {r['type']} {when(r['since'])}–{when(r['until'])} ({value_name(r['attendance'])})"
         for r in view.get("on_duty") or []
     ]
-    text = ", ".join(people) or "nobody"
+    text = ", ".join(people) or _("nobody")
     handover = view.get("next_handover") or {}
     if handover.get("at"):
-        text += f" · next handover {when(handover['at'])} → {handover.get('takes_over') or 'nobody planned'}"
+        text += " · " + _("next handover {at} → {who}").format(at=when(handover["at"]),
+                                                               who=handover.get("takes_over") or _("nobody planned"))
     return text
 
 
 def _row(key: str, row: dict[str, Any], when: Any) -> str:
     if key == "inspections_open":
-        return f"{row['plan']} ({row['target']}) {row['state']} since {when(row['due_at'])} · {row['owner'] or '-'}"
+        return _("{plan} ({target}) {state} since {at}").format(
+            plan=row["plan"], target=row["target"], state=value_name(row["state"]), at=when(row["due_at"])
+        ) + f" · {row['owner'] or '-'}"
     if key == "improvements_overdue":
-        return f"#{row['id']} {row['title']} · {row['owner'] or '-'} · {row['days_overdue']}d overdue"
-    due = f"due {when(row['due_at'])}" if row.get("due_at") else row["status"].replace("_", " ")
-    return f"#{row['id']} {row['priority']} {due} · {row['assignee'] or 'unassigned'} · {row['title']}"
+        return f"#{row['id']} {row['title']} · {row['owner'] or '-'} · " + _("{days}d overdue").format(
+            days=row["days_overdue"])
+    due = _("due {at}").format(at=when(row["due_at"])) if row.get("due_at") else value_name(row["status"])
+    return f"#{row['id']} {row['priority']} {due} · {row['assignee'] or _('unassigned')} · {row['title']}"

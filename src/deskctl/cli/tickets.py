@@ -23,6 +23,7 @@ from deskctl.cli.options import (
 )
 from deskctl.cli.state import state
 from deskctl.errors import InvalidInput
+from deskctl.i18n import P_, _, is_chinese, pgettext, value_name
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -63,11 +64,23 @@ def _reason(reason: str | None) -> str | None:
     return ask("Reason", reason, option="--reason")
 
 
+# what a change did, as its summary line says it
+VERBS = (
+    P_("done", "opened"), P_("done", "assigned"), P_("done", "acknowledged"), P_("done", "noted"),
+    P_("done", "waiting"), P_("done", "resumed"), P_("done", "escalated"), P_("done", "released"),
+    P_("done", "resolved"), P_("done", "closed"), P_("done", "reopened"), P_("done", "closed unconfirmed"),
+    P_("done", "cancelled"),
+)
+
+
 def _summary(view: dict, verb: str) -> str:
+    """`ticket 1 assigned: P4 assigned, tier 2, li` (工单 1 已派单：P4 已派单，第 2 线，li)."""
     who = f", {view['assignee']}" if view.get("assignee") else ""
     picked = f" ({view['picked']})" if view.get("picked") not in (None, "named") else ""
-    return (f"ticket {view['id']} {verb}: {view['priority']} {view['status'].replace('_', ' ')}, "
-            f"tier {view['tier']}{who}{picked}")
+    status = value_name(view["status"]) if is_chinese() else view["status"].replace("_", " ")
+    return _("ticket {id} {verb}: {priority} {status}, tier {tier}").format(
+        id=view["id"], verb=pgettext("done", verb), priority=view["priority"], status=status, tier=view["tier"]
+    ) + (who.replace(", ", _(", ")) + picked)
 
 
 def _act(service: Callable[..., dict], verb: str, fmt: str, as_json: bool, **kwargs: Any) -> None:
@@ -132,7 +145,7 @@ def open_(
 
     out = output_format(fmt, as_json)
     if priority and (impact or urgency):
-        raise InvalidInput("give --priority or --impact/--urgency, not both")
+        raise InvalidInput(_("give --priority or --impact/--urgency, not both"))
     fields: dict[str, Any] = {}
     if template:
         from deskctl.services.tickets.templates import template_fields
@@ -263,7 +276,7 @@ def list_(
 
     out = output_format(fmt, as_json)
     if mine and assignee:
-        raise InvalidInput("give --assignee or --mine, not both")
+        raise InvalidInput(_("give --assignee or --mine, not both"))
     st = state()
     now = st.clock.now()
     since_at = parse_instant(since, tz=st.tz, now=now) if since else None
@@ -483,8 +496,10 @@ def close(
 
     if not unconfirmed:
         raise InvalidInput(
-            f"closing needs the user's confirmation (`deskctl ticket confirm {ticket_id} --rating N`); "
-            "to close without it, say --unconfirmed"
+            _(
+                "closing needs the user's confirmation (`deskctl ticket confirm {ticket_id} --rating N`); to "
+                "close without it, say --unconfirmed"
+            ).format(ticket_id=ticket_id)
         )
     _act(svc.close_unconfirmed, "closed unconfirmed", fmt, as_json, ticket_id=ticket_id, reason=_reason(reason))
 

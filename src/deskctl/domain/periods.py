@@ -25,6 +25,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from deskctl.domain.limits import FIRST_YEAR, LAST_YEAR
 from deskctl.domain.wallclock import wall_to_utc
 from deskctl.errors import InvalidInput
+from deskctl.i18n import _
 
 ACCEPTED = "today, yesterday, week, month, quarter, year, YYYY-MM-DD, YYYY-MM, YYYY-Www, YYYY-Qn or YYYY"
 
@@ -65,7 +66,7 @@ def local_date(instant: datetime, tz: tzinfo) -> date:
 def days_period(first: date, end_day: date, tz: tzinfo, label: str) -> Period:
     """The local days first .. end_day (exclusive) as a period."""
     if end_day <= first:
-        raise InvalidInput(f"empty period {label!r}: it must cover at least one day")
+        raise InvalidInput(_("empty period {label!r}: it must cover at least one day").format(label=label))
     return Period(local_midnight(first, tz), local_midnight(end_day, tz), label, first, end_day)
 
 
@@ -85,7 +86,7 @@ def _iso_week(year: int, week: int, tz: tzinfo) -> Period:
     try:
         monday = date.fromisocalendar(year, week, 1)
     except ValueError:
-        raise InvalidInput(f"{year}-W{week:02d} is not an ISO week of {year}") from None
+        raise InvalidInput(_("{year}-W{week:02d} is not an ISO week of {year}").format(year=year, week=week)) from None
     return days_period(monday, monday + timedelta(days=7), tz, f"{year:04d}-W{week:02d}")
 
 
@@ -182,8 +183,10 @@ def between(start: date | datetime, end: date | datetime | None, *, tz: tzinfo, 
         end_label = end.isoformat()
     if end_at <= start_at:
         raise InvalidInput(
-            f"--from {start_label} is not before --to {end_label}: the period would be empty "
-            "(a date in --to includes that whole day)"
+            _(
+                "--from {start_label} is not before --to {end_label}: the period would be empty (a date in "
+                "--to includes that whole day)"
+            ).format(start_label=start_label, end_label=end_label)
         )
     first_day = local_date(start_at, tz)
     last_instant = end_at - timedelta(microseconds=1)

@@ -7,6 +7,7 @@ cancelled from any open state. Every refused transition says what to do instead.
 from __future__ import annotations
 
 from deskctl.errors import Conflict, InvalidInput
+from deskctl.i18n import P_, _, pgettext
 
 STATUSES = ("new", "assigned", "in_progress", "waiting", "resolved", "closed", "cancelled")
 OPEN_STATUSES = ("new", "assigned", "in_progress", "waiting")
@@ -34,32 +35,45 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
 def _advice(action: str, ticket_id: int, status: str) -> str:
     t = ticket_id
     if status in ("closed", "cancelled"):
-        return "open a new ticket (`deskctl ticket open …`) if the fault is back"
+        return _("open a new ticket (`deskctl ticket open …`) if the fault is back")
     if status == "waiting":
-        return f"resume it first (`deskctl ticket resume {t}`)"
+        return _("resume it first (`deskctl ticket resume {t}`)").format(t=t)
     if status == "resolved":
         if action in ("resolve", "ack", "wait", "escalate", "assign", "release"):
-            return f"reopen it (`deskctl ticket reopen {t} --reason …`) if the user is not satisfied"
+            return _("reopen it (`deskctl ticket reopen {t} --reason …`) if the user is not satisfied").format(t=t)
         if action == "resume":
-            return f"reopen it instead (`deskctl ticket reopen {t} --reason …`)"
-        return (
-            f"record the user's confirmation (`deskctl ticket confirm {t} --rating N`) or close it "
-            f"without (`deskctl ticket close {t} --unconfirmed --reason …`)"
-        )
+            return _("reopen it instead (`deskctl ticket reopen {t} --reason …`)").format(t=t)
+        return _("record the user's confirmation (`deskctl ticket confirm {t} --rating N`) or close it "
+                 "without (`deskctl ticket close {t} --unconfirmed --reason …`)").format(t=t)
     if status == "new" and action == "release":
-        return f"nobody holds it, so there is nothing to hand back; dispatch it with `deskctl ticket assign {t} HANDLE`"
+        return _("nobody holds it, so there is nothing to hand back; dispatch it with "
+                 "`deskctl ticket assign {t} HANDLE`").format(t=t)
     if status == "new":
-        return f"assign it first (`deskctl ticket assign {t} HANDLE`)"
+        return _("assign it first (`deskctl ticket assign {t} HANDLE`)").format(t=t)
     if status == "assigned":
         if action in ("resolve", "wait"):
-            return f"the assignee acknowledges it first (`deskctl ticket ack {t}`)"
+            return _("the assignee acknowledges it first (`deskctl ticket ack {t}`)").format(t=t)
         if action == "resume":
-            return "only a waiting ticket resumes"
+            return _("only a waiting ticket resumes")
     if status == "in_progress" and action in ("ack", "resume"):
-        return f"nothing to do (`deskctl ticket show {t}`)"
+        return _("nothing to do (`deskctl ticket show {t}`)").format(t=t)
     if action in ("confirm", "close", "reopen"):
-        return f"resolve it first (`deskctl ticket resolve {t} --resolution …`)"
-    return "see `deskctl ticket show` for its state"
+        return _("resolve it first (`deskctl ticket resolve {t} --resolution …`)").format(t=t)
+    return _("see `deskctl ticket show` for its state")
+
+
+def _status_text(status: str) -> str:
+    """`in_progress` as a message says it: `in progress` (English), 处理中 (zh-CN)."""
+    name = pgettext("value", status)
+    return status.replace("_", " ") if name == status else name
+
+
+# the actions as a refusal names them ("cannot ack ticket 7")
+ACTIONS = (
+    P_("action", "assign"), P_("action", "ack"), P_("action", "wait"), P_("action", "resume"),
+    P_("action", "escalate"), P_("action", "resolve"), P_("action", "confirm"), P_("action", "reopen"),
+    P_("action", "close"), P_("action", "cancel"), P_("action", "release"),
+)
 
 
 def check_transition(action: str, ticket_id: int, status: str) -> str | None:
@@ -68,12 +82,14 @@ def check_transition(action: str, ticket_id: int, status: str) -> str | None:
     if status not in allowed:
         # Where the ticket stands, said once ("it is already resolved"), then what to do instead.
         if action == "ack" and status == "in_progress":
-            where = "it is already acknowledged (in progress)"
+            where = _("it is already acknowledged (in progress)")
         elif status == target:
-            where = f"it is already {status.replace('_', ' ')}"
+            where = _("it is already {status}").format(status=_status_text(status))
         else:
-            where = f"it is {status.replace('_', ' ')}"
-        raise Conflict(f"cannot {action} ticket {ticket_id}: {where}; {_advice(action, ticket_id, status)}")
+            where = _("it is {status}").format(status=_status_text(status))
+        raise Conflict(_("cannot {action} ticket {id}: {where}; {advice}").format(
+            action=pgettext("action", action), id=ticket_id, where=where,
+            advice=_advice(action, ticket_id, status)))
     return target
 
 
@@ -81,7 +97,8 @@ def check_priority(value: str | None) -> str:
     """P1..P4, case-insensitive; anything else is bad input naming the accepted values."""
     text = (value or "").strip().upper()
     if text not in PRIORITIES:
-        raise InvalidInput(f"invalid priority {value!r} (use one of {', '.join(PRIORITIES)})")
+        raise InvalidInput(_("invalid priority {value!r} (use one of {allowed})").format(
+            value=value, allowed=", ".join(PRIORITIES)))
     return text
 
 
@@ -91,7 +108,8 @@ def check_level(value: str | None, name: str) -> str | None:
         return None
     text = value.strip().lower()
     if text not in LEVELS:
-        raise InvalidInput(f"invalid {name} {value!r} (use one of {', '.join(LEVELS)})")
+        raise InvalidInput(_("invalid {name} {value!r} (use one of {allowed})").format(
+            name=name, value=value, allowed=", ".join(LEVELS)))
     return text
 
 
@@ -100,10 +118,9 @@ MAX_TIER = 3
 
 def next_tier(tier: int, ticket_id: int) -> int:
     if tier >= MAX_TIER:
-        raise Conflict(
-            f"ticket {ticket_id} is already at tier {MAX_TIER}, the last; assign it to another "
-            f"tier-{MAX_TIER} technician with `deskctl ticket assign {ticket_id} HANDLE`"
-        )
+        raise Conflict(_("ticket {id} is already at tier {tier}, the last; assign it to another "
+                         "tier-{tier} technician with `deskctl ticket assign {id} HANDLE`").format(
+            id=ticket_id, tier=MAX_TIER))
     return tier + 1
 
 

@@ -11,7 +11,8 @@ import json
 from typing import Any
 
 from deskctl.config import Config
-from deskctl.errors import InvalidInput, quote
+from deskctl.errors import InvalidInput
+from deskctl.i18n import _
 
 SHORT_TEXT = 200  # names, phone numbers, contacts: one line a person reads at a glance
 
@@ -28,15 +29,16 @@ def clean_text(
     """Trimmed text within its limit; no NUL characters; `one_line` refuses line breaks."""
     text = (value or "").strip()
     if required and not text:
-        raise InvalidInput(f"{field} must not be empty")
+        raise InvalidInput(_("{field} must not be empty").format(field=field))
     if "\x00" in text:
-        raise InvalidInput(f"{field} contains a NUL character")
+        raise InvalidInput(_("{field} contains a NUL character").format(field=field))
     if one_line and ("\n" in text or "\r" in text):
-        raise InvalidInput(f"{field} must be one line")
+        raise InvalidInput(_("{field} must be one line").format(field=field))
     most = int(config.get("limits.text_max")) if limit is None else limit
     if len(text) > most:
-        source = "config limits.text_max" if limit is None else "the field's limit"
-        raise InvalidInput(f"{field} is {len(text)} characters; the limit is {most} ({source})")
+        source = _("config limits.text_max") if limit is None else _("the field's limit")
+        raise InvalidInput(_("{field} is {length} characters; the limit is {most} ({source})").format(
+            field=field, length=len(text), most=most, source=source))
     return text
 
 
@@ -44,7 +46,8 @@ def choice(value: str | None, allowed: tuple[str, ...], option: str) -> str:
     """One of `allowed` (case-insensitive), else a usage error naming the accepted values."""
     text = (value or "").strip().lower()
     if text not in allowed:
-        raise InvalidInput(f"unknown {option} {quote(value)} (use one of {', '.join(allowed)})")
+        raise InvalidInput(_("unknown {option} {value!r} (use one of {allowed})").format(
+            option=option, value=value, allowed=", ".join(allowed)))
     return text
 
 
@@ -53,15 +56,19 @@ def parse_json(text: str, source: str) -> Any:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InvalidInput(f"{source}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+        raise InvalidInput(_(
+                "{source}: invalid JSON at line {lineno}, column {colno}: {msg}"
+            ).format(source=source, lineno=exc.lineno, colno=exc.colno, msg=exc.msg)) from None
     except RecursionError:
-        raise InvalidInput(f"{source}: JSON nested too deeply") from None
+        raise InvalidInput(_("{source}: JSON nested too deeply").format(source=source)) from None
     except ValueError as exc:  # e.g. an integer of thousands of digits
         raise InvalidInput(f"{source}: invalid JSON: {exc}".split("; use sys.")[0]) from None
     try:  # "\ud800" escapes decode to lone surrogates, which no UTF-8 text (nor SQLite) can hold
         json.dumps(data, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
-        raise InvalidInput(f"{source}: a string holds a lone surrogate escape (\\ud800-\\udfff)") from None
+        raise InvalidInput(_(
+                "{source}: a string holds a lone surrogate escape (\\ud800-\\udfff)"
+            ).format(source=source)) from None
     except (RecursionError, ValueError):
-        raise InvalidInput(f"{source}: JSON nested too deeply or too large") from None
+        raise InvalidInput(_("{source}: JSON nested too deeply or too large").format(source=source)) from None
     return data

@@ -14,6 +14,7 @@ from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.errors import InvalidInput
+from deskctl.i18n import _
 from deskctl.services.inspections.schedule import (
     OwnerResolver,
     current_occurrence,
@@ -76,7 +77,7 @@ MAX_WITHIN = timedelta(days=366)
 def list_due(*, session: Session, now: datetime, tz: tzinfo, within: timedelta = timedelta(0)) -> list[dict]:
     """`inspect due`: occurrences owed up to now (and `within` ahead) with no run. Writes nothing."""
     if within < timedelta(0):
-        raise InvalidInput("--within must not be negative")
+        raise InvalidInput(_("--within must not be negative"))
     if within > MAX_WITHIN:  # every occurrence in the window is listed: keep it a look ahead
         raise InvalidInput(f"--within {format_duration(within)} is too far ahead; at most {MAX_WITHIN.days}d")
     return open_occurrences(session, _active_plans(session), now=now, tz=tz, within=within)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from deskctl.errors import InvalidInput
+from deskctl.i18n import _
 from deskctl.services.inspections.runs import on_time_state
 from deskctl.services.inspections.schedule import (
     current_occurrence,
@@ -71,7 +72,7 @@ def history(
     since = since or now - timedelta(days=30)
     until = until or now + timedelta(microseconds=1)
     if until <= since:
-        raise InvalidInput("--until must be after --since")
+        raise InvalidInput(_("--until must be after --since"))
     if plan:
         plans = [get_plan(session, plan)]
     else:

@@ -18,6 +18,7 @@ from deskctl.config import Config
 from deskctl.domain.recurrence import parse_schedule
 from deskctl.domain.ticket_states import check_priority
 from deskctl.errors import Conflict, InvalidInput
+from deskctl.i18n import _
 from deskctl.services.inputs import SHORT_TEXT, clean_text
 from deskctl.services.inspections.due import (  # the contract: importable from here
     due_occurrences,
@@ -56,8 +57,10 @@ def _name(value: str) -> str:
     name = (value or "").strip()
     if not NAME_RE.match(name):
         raise InvalidInput(
-            f"invalid plan name {value!r}: letters, digits, '.', '_' or '-', starting with a "
-            "letter or digit, at most 64 (e.g. core-network)"
+            _(
+                "invalid plan name {value!r}: letters, digits, '.', '_' or '-', starting with a letter or "
+                "digit, at most 64 (e.g. core-network)"
+            ).format(value=value)
         )
     return name
 
@@ -69,13 +72,13 @@ def _target(value: str, config: Config) -> str:
 def _items(values: list[str] | None, config: Config) -> list[str]:
     raw = list(values or [])
     if not raw:
-        raise InvalidInput("a plan needs at least one checklist item (--item TEXT, repeatable)")
+        raise InvalidInput(_("a plan needs at least one checklist item (--item TEXT, repeatable)"))
     items = [
         " ".join(clean_text(v, f"checklist item {n}", config, required=True, limit=ITEM_MAX).split())
         for n, v in enumerate(raw, 1)
     ]
     if len(items) > MAX_ITEMS:
-        raise InvalidInput(f"a checklist has at most {MAX_ITEMS} items")
+        raise InvalidInput(_("a checklist has at most {MAX_ITEMS} items").format(MAX_ITEMS=MAX_ITEMS))
     dupes = sorted({t for t in items if items.count(t) > 1})
     if dupes:
         raise InvalidInput(f"checklist item {dupes[0]!r} is given twice")
@@ -85,7 +88,7 @@ def _items(values: list[str] | None, config: Config) -> list[str]:
 def _grace(value: str) -> int:
     seconds = int(parse_duration(value).total_seconds())
     if seconds > 366 * 86400:
-        raise InvalidInput(f"grace {value!r} is longer than a year")
+        raise InvalidInput(_("grace {value!r} is longer than a year").format(value=value))
     return seconds
 
 
@@ -95,7 +98,7 @@ def _owner(session: Session, value: str) -> str:
         return ON_DUTY
     member = get_staff(session, text)
     if not member.active:
-        raise Conflict(f"{text!r} is deactivated; give an active member or --owner on-duty")
+        raise Conflict(_("{text!r} is deactivated; give an active member or --owner on-duty").format(text=text))
     return member.handle
 
 
@@ -182,8 +185,10 @@ def add_plan(
     rec = parse_schedule(every, start=starts_at, tz=tz)
     if session.execute(select(col(InspectionPlan.id)).where(col(InspectionPlan.name) == name)).first():
         raise Conflict(
-            f"an inspection plan named {name!r} exists (retired plans keep their names); "
-            f"choose another name or `deskctl inspect plan edit {name}`"
+            _(
+                "an inspection plan named {name!r} exists (retired plans keep their names); choose another "
+                "name or `deskctl inspect plan edit {name}`"
+            ).format(name=name)
         )
     plan = InspectionPlan(
         name=name, target=target, schedule=" ".join(every.split()), rrule=rec.text,
@@ -227,7 +232,9 @@ def show_plan(*, session: Session, now: datetime, tz: tzinfo, name: str) -> dict
 def _live_plan(session: Session, name: str, action: str) -> InspectionPlan:
     plan = get_plan(session, name)
     if plan.status == "retired":
-        raise Conflict(f"plan {plan.name!r} is retired; it cannot be {action} (add a new plan instead)")
+        raise Conflict(_(
+                "plan {name!r} is retired; it cannot be {action} (add a new plan instead)"
+            ).format(name=plan.name, action=action))
     return plan
 
 
@@ -257,7 +264,9 @@ def edit_plan(
     if new_name is not None and new_name.strip() != plan.name:
         new_name = _name(new_name)
         if session.execute(select(col(InspectionPlan.id)).where(col(InspectionPlan.name) == new_name)).first():
-            raise Conflict(f"an inspection plan named {new_name!r} exists; choose another name")
+            raise Conflict(_(
+                    "an inspection plan named {new_name!r} exists; choose another name"
+                ).format(new_name=new_name))
         changes["name"] = [plan.name, new_name]
     if target is not None:
         changes["target"] = [plan.target, _target(target, config)]
@@ -289,8 +298,10 @@ def edit_plan(
     changes = {k: v for k, v in changes.items() if v[0] != v[1]}
     if not changes:
         raise InvalidInput(
-            "nothing to change (give --name, --target, --every, --item, --add-item, --grace, "
-            "--owner or --priority with a new value)"
+            _(
+                "nothing to change (give --name, --target, --every, --item, --add-item, --grace, --owner or "
+                "--priority with a new value)"
+            )
         )
     for key in ("name", "target", "grace_seconds", "owner", "priority", "schedule", "rrule"):
         if key in changes:
@@ -326,7 +337,9 @@ def pause_plan(*, session: Session, clock: Clock, actor: str, tz: tzinfo, name: 
     who = require_supervisor(session, actor)
     plan = _live_plan(session, name, "paused")
     if plan.status == "paused":
-        raise Conflict(f"plan {plan.name!r} is already paused; `deskctl inspect plan resume {plan.name}`")
+        raise Conflict(_(
+                "plan {name!r} is already paused; `deskctl inspect plan resume {name}`"
+            ).format(name=plan.name))
     now = clock.now()
     plan.status = "paused"
     audit.append(session, at=now, actor=who.handle, entity=PLAN_ENTITY, entity_id=plan.id,
@@ -339,7 +352,7 @@ def resume_plan(*, session: Session, clock: Clock, actor: str, tz: tzinfo, name:
     who = require_supervisor(session, actor)
     plan = _live_plan(session, name, "resumed")
     if plan.status == "active":
-        raise Conflict(f"plan {plan.name!r} is not paused; nothing to resume")
+        raise Conflict(_("plan {name!r} is not paused; nothing to resume").format(name=plan.name))
     now = clock.now()
     plan.status = "active"
     plan.starts_at = max(plan.starts_at, now)
@@ -353,7 +366,7 @@ def remove_plan(*, session: Session, clock: Clock, actor: str, tz: tzinfo, name:
     who = require_supervisor(session, actor)
     plan = get_plan(session, name)
     if plan.status == "retired":
-        raise Conflict(f"plan {plan.name!r} is already retired")
+        raise Conflict(_("plan {name!r} is already retired").format(name=plan.name))
     now = clock.now()
     old = plan.status
     plan.status = "retired"

@@ -13,6 +13,7 @@ from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.errors import Conflict, InvalidInput, NotFound
+from deskctl.i18n import _
 from deskctl.services.inputs import clean_text, parse_json
 from deskctl.services.inspections.schedule import (
     ON_DUTY,
@@ -51,7 +52,9 @@ def _number(token: str, option: str) -> int | str:
     if text in ("all", "rest"):
         return "all"
     if not text.isdigit() or int(text) < 1:
-        raise InvalidInput(f"{option} {token!r}: not an item number (items are numbered from 1)")
+        raise InvalidInput(_(
+                "{option} {token!r}: not an item number (items are numbered from 1)"
+            ).format(option=option, token=token))
     return int(text)
 
 
@@ -65,10 +68,10 @@ def results_from_options(ok: list[str], fail: list[str], skip: list[str]) -> lis
                     entries.append({"n": _number(token, option), "result": result, "note": "",
                                     "value": "", "where": f"{option} {token.strip()}"})
     for value in fail or []:
-        number, _, note = value.partition(":")
+        number, _sep, note = value.partition(":")
         n = _number(number, "--fail")
         if n == "all":
-            raise InvalidInput("--fail needs one item number (--fail N:NOTE)")
+            raise InvalidInput(_("--fail needs one item number (--fail N:NOTE)"))
         entries.append({"n": n, "result": "fail", "note": note.strip(), "value": "",
                         "where": f"--fail {number.strip()}"})
     return entries
@@ -83,18 +86,24 @@ def results_from_document(text: str) -> list[dict]:
             raise InvalidInput(f"results: unknown key {unknown[0]!r} (expected {{\"items\": [...]}})")
         doc = doc.get("items")
     if not isinstance(doc, list) or not doc:
-        raise InvalidInput('results: "items" must be a non-empty list of {"n": N, "result": "ok|fail|skip"}')
+        raise InvalidInput(_(
+                "results: \"items\" must be a non-empty list of {{\"n\": N, \"result\": \"ok|fail|skip\"}}"
+            ))
     entries = []
     for i, entry in enumerate(doc):
         where = f"results items[{i}]"
         if not isinstance(entry, dict):
-            raise InvalidInput(f"{where}: expected an object like {{\"n\": 1, \"result\": \"ok\"}}")
+            raise InvalidInput(_(
+                    "{where}: expected an object like {{\"n\": 1, \"result\": \"ok\"}}"
+                ).format(where=where))
         unknown = sorted(set(entry) - _ENTRY_KEYS)
         if unknown:
             raise InvalidInput(f"{where}: unknown key {unknown[0]!r} (use n, result, note, value)")
         n = entry.get("n")
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-            raise InvalidInput(f"{where}: \"n\" must be an item number from 1 (got {n!r})")
+            raise InvalidInput(_(
+                    "{where}: \"n\" must be an item number from 1 (got {n!r})"
+                ).format(where=where, n=n))
         result = (RESULTS.get(str(entry.get("result", "")).strip().lower())
                   if isinstance(entry.get("result"), str) else None)
         if result is None:
@@ -103,11 +112,11 @@ def results_from_document(text: str) -> list[dict]:
         if note is None:
             note = ""
         if not isinstance(note, str):
-            raise InvalidInput(f"{where}: \"note\" must be text")
+            raise InvalidInput(_("{where}: \"note\" must be text").format(where=where))
         if value is None:
             value = ""
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise InvalidInput(f"{where}: \"value\" must be text or a number")
+            raise InvalidInput(_("{where}: \"value\" must be text or a number").format(where=where))
         entries.append({"n": n, "result": result, "note": note.strip(), "value": str(value).strip(),
                         "where": where})
     return entries
@@ -123,15 +132,19 @@ def _resolve(entries: list[dict], items: list[InspectionItem], plan: InspectionP
         n = entry["n"]
         if n == "all":
             if rest is not None:
-                raise InvalidInput(f"{entry['where']}: 'all' is given twice; use it once, for the rest")
+                raise InvalidInput(_(
+                        "{where}: 'all' is given twice; use it once, for the rest"
+                    ).format(where=entry['where']))
             rest = entry
             continue
         if n > count:
             raise InvalidInput(
-                f"{entry['where']}: item {n} does not exist; plan {plan.name!r} has items 1-{count}"
+                _(
+                    "{where}: item {n} does not exist; plan {name!r} has items 1-{count}"
+                ).format(where=entry['where'], n=n, name=plan.name, count=count)
             )
         if n in by_n:
-            raise InvalidInput(f"{entry['where']}: item {n} is given more than once")
+            raise InvalidInput(_("{where}: item {n} is given more than once").format(where=entry['where'], n=n))
         for key in ("note", "value"):
             entry[key] = clean_text(entry[key], f"{entry['where']}: {key}", config, limit=NOTE_MAX)
         by_n[n] = entry
@@ -166,7 +179,9 @@ def resolve_occurrence(session: Session, plan: InspectionPlan, *, now: datetime,
         when = (f"; the next is at {local_text(nxt, tz)} (record it early with --at '{local_text(nxt, tz)}')"
                 if nxt else "")
         last = f"its latest occurrence at {local_text(current, tz)} is recorded" if current else "nothing is owed yet"
-        raise Conflict(f"nothing is open for plan {plan.name!r}: {last}{when}")
+        raise Conflict(_(
+                "nothing is open for plan {name!r}: {last}{when}"
+            ).format(name=plan.name, last=last, when=when))
     rec = recurrence(plan)
     if (at < plan.starts_at or not rec.is_occurrence(at, tz) or (nxt is not None and at > nxt)
             or (nxt is None and at > now)):
@@ -187,10 +202,12 @@ def resolve_occurrence(session: Session, plan: InspectionPlan, *, now: datetime,
 def _usable_plan(session: Session, name: str) -> InspectionPlan:
     plan = get_plan(session, name)
     if plan.status == "paused":
-        raise Conflict(f"plan {plan.name!r} is paused; a supervisor resumes it with "
-                       f"`deskctl inspect plan resume {plan.name}` before runs are recorded")
+        raise Conflict(_(
+                "plan {name!r} is paused; a supervisor resumes it with `deskctl inspect plan resume {name}` "
+                "before runs are recorded"
+            ).format(name=plan.name))
     if plan.status == "retired":
-        raise Conflict(f"plan {plan.name!r} is retired; no runs can be recorded for it")
+        raise Conflict(_("plan {name!r} is retired; no runs can be recorded for it").format(name=plan.name))
     return plan
 
 
@@ -365,5 +382,5 @@ def run_view(session: Session, run: InspectionRun, *, tz: tzinfo) -> dict:
 def show_run(*, session: Session, tz: tzinfo, run_id: int) -> dict:
     run = session.get(InspectionRun, run_id)
     if run is None:
-        raise NotFound(f"no inspection run {run_id} (see `deskctl inspect history`)")
+        raise NotFound(_("no inspection run {run_id} (see `deskctl inspect history`)").format(run_id=run_id))
     return run_view(session, run, tz=tz)

@@ -19,6 +19,7 @@ from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from deskctl.i18n import _
 from deskctl.services.inputs import clean_text
 from deskctl.services.people.staff import get_staff, handles_by_id, require_actor
 from deskctl.store import audit
@@ -35,7 +36,9 @@ def _today(clock: Clock, tz: tzinfo) -> date:
 def _owner(session: Session, handle: str) -> Staff:
     member = get_staff(session, (handle or "").strip())
     if not member.active:
-        raise Conflict(f"{member.handle!r} is deactivated; give an active member as --owner")
+        raise Conflict(_(
+                "{handle!r} is deactivated; give an active member as --owner"
+            ).format(handle=member.handle))
     return member
 
 
@@ -53,7 +56,9 @@ def _tickets(session: Session, ids: list[int]) -> list[int]:
 def _get(session: Session, improvement_id: int) -> Improvement:
     row = session.get(Improvement, improvement_id)
     if row is None:
-        raise NotFound(f"no improvement {improvement_id} (see `deskctl improve list`)")
+        raise NotFound(_(
+                "no improvement {improvement_id} (see `deskctl improve list`)"
+            ).format(improvement_id=improvement_id))
     return row
 
 
@@ -89,7 +94,7 @@ def add_improvement(
     member = _owner(session, owner)
     today = _today(clock, tz)
     if due < today:
-        raise InvalidInput(f"--due {due} is in the past; give today or a later date")
+        raise InvalidInput(_("--due {due} is in the past; give today or a later date").format(due=due))
     tickets = _tickets(session, ticket_ids or [])
     now = clock.now()
     assert member.id is not None and by.id is not None  # rows read from the database
@@ -137,15 +142,17 @@ def show_improvement(*, session: Session, clock: Clock, tz: tzinfo, improvement_
 def _may_change(session: Session, actor: str, row: Improvement) -> Staff:
     who = require_actor(session, actor)
     if who.role != "supervisor" and who.id != row.owner_id:
-        raise PermissionDenied(f"only the supervisor or the owner may change improvement {row.id}")
+        raise PermissionDenied(_("only the supervisor or the owner may change improvement {id}").format(id=row.id))
     return who
 
 
 def _require_open(row: Improvement, action: str) -> None:
     if row.status != "open":
         raise Conflict(
-            f"improvement {row.id} is already {row.status} ({row.closed_at:%Y-%m-%d}); it cannot be {action}; "
-            "open a new improvement for further work"
+            _(
+                "improvement {id} is already {status} ({closed_at:%Y-%m-%d}); it cannot be {action}; open a "
+                "new improvement for further work"
+            ).format(id=row.id, status=row.status, closed_at=row.closed_at, action=action)
         )
 
 
@@ -171,7 +178,7 @@ def update_improvement(
         changes["owner_id"] = [row.owner_id, member.id]
     if due is not None:
         if due < _today(clock, tz):
-            raise InvalidInput(f"--due {due} is in the past; give today or a later date")
+            raise InvalidInput(_("--due {due} is in the past; give today or a later date").format(due=due))
         changes["due"] = [row.due, due]
     if add_tickets or remove_tickets:
         current = json.loads(row.ticket_ids or "[]")
@@ -181,10 +188,12 @@ def update_improvement(
     if status is not None:
         status = status.strip().lower()
         if status not in ("open", "dropped"):
-            raise InvalidInput(f"--status {status!r}: use dropped (close unrealised) or `improve done ID`")
+            raise InvalidInput(_(
+                    "--status {status!r}: use dropped (close unrealised) or `improve done ID`"
+                ).format(status=status))
         if status == "dropped":
             if who.role != "supervisor":
-                raise PermissionDenied("only the supervisor may drop an improvement")
+                raise PermissionDenied(_("only the supervisor may drop an improvement"))
             changes["status"] = [row.status, "dropped"]
             changes["outcome"] = [row.outcome,
                                   clean_text(outcome, "--outcome (why it is dropped)", config, required=True)]
@@ -193,9 +202,11 @@ def update_improvement(
         changes["outcome"] = [row.outcome, clean_text(outcome, "--outcome", config)]
     changes = {k: v for k, v in changes.items() if v[0] != v[1]}
     if not changes:
-        raise InvalidInput("nothing to change (give --title, --problem, --action, --owner, --due, --ticket, "
-                           "--untick, --status dropped or --outcome)")
-    for key, (_, new) in changes.items():
+        raise InvalidInput(_(
+                "nothing to change (give --title, --problem, --action, --owner, --due, --ticket, --untick, "
+                "--status dropped or --outcome)"
+            ))
+    for key, (_old, new) in changes.items():
         setattr(row, key, new)
     names = handles_by_id(session)
     details = {k: [_plain(a, names, k), _plain(b, names, k)] for k, (a, b) in changes.items()}
@@ -219,7 +230,9 @@ def complete_improvement(
     row = _get(session, improvement_id)
     who = require_actor(session, actor)
     if who.role != "supervisor":
-        raise PermissionDenied(f"only the supervisor may mark an improvement done; {who.handle!r} is {who.role}")
+        raise PermissionDenied(_(
+                "only the supervisor may mark an improvement done; {handle!r} is {role}"
+            ).format(handle=who.handle, role=who.role))
     _require_open(row, "marked done again")
     outcome = clean_text(outcome, "--outcome", config, required=True)
     now = clock.now()

@@ -9,6 +9,7 @@ from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.errors import InvalidInput
+from deskctl.i18n import _
 from deskctl.services.inputs import choice, clean_text
 from deskctl.services.people.staff import get_staff, handles_by_id, require_supervisor
 from deskctl.store import audit
@@ -33,7 +34,7 @@ def add_record(*, session: Session, clock: Clock, actor: str, config: Config, ha
     now = clock.now()
     when = at or now
     if when > now:
-        raise InvalidInput("--at is in the future; record what has happened")
+        raise InvalidInput(_("--at is in the future; record what has happened"))
     assert member.id is not None and by.id is not None  # rows read from the database
     row = StaffRecord(staff_id=member.id, kind=kind, note=note, at=when, recorded_by_id=by.id)
     session.add(row)

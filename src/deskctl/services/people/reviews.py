@@ -9,6 +9,7 @@ from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.errors import InvalidInput
+from deskctl.i18n import _
 from deskctl.services.inputs import choice, clean_text
 from deskctl.services.people.staff import get_staff, handles_by_id, require_supervisor
 from deskctl.store import audit
@@ -30,7 +31,7 @@ def add_review(*, session: Session, clock: Clock, actor: str, config: Config, ar
     by = require_supervisor(session, actor)
     area = choice(area, REVIEW_AREAS, "--area")
     if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
-        raise InvalidInput(f"--score {score} is not 1 to 5 (1 = poor, 5 = excellent)")
+        raise InvalidInput(_("--score {score} is not 1 to 5 (1 = poor, 5 = excellent)").format(score=score))
     finding = clean_text(finding, "--finding", config, required=True)
     member = get_staff(session, handle) if handle else None
     now = clock.now()

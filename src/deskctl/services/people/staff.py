@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from deskctl.config import Config
-from deskctl.errors import Conflict, InvalidInput, NotFound, PermissionDenied, quote
+from deskctl.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from deskctl.i18n import _, pgettext
 from deskctl.services.inputs import SHORT_TEXT, clean_text
 from deskctl.store import audit
 from deskctl.store.tables import Staff
@@ -41,7 +42,7 @@ def staff_view(member: Staff) -> dict:
 def get_staff(session: Session, handle: str) -> Staff:
     member: Staff | None = session.execute(select(Staff).where(col(Staff.handle) == handle)).scalar_one_or_none()
     if member is None:
-        raise NotFound(f"no staff member with handle {quote(handle)} (see `deskctl staff list`)")
+        raise NotFound(_("no staff member with handle {handle!r} (see `deskctl staff list`)").format(handle=handle))
     return member
 
 
@@ -51,12 +52,16 @@ def require_actor(session: Session, actor: str, *, roles: tuple[str, ...] | None
     member: Staff | None = session.execute(select(Staff).where(col(Staff.handle) == actor)).scalar_one_or_none()
     if member is None:
         raise PermissionDenied(
-            f"{quote(actor)} is not a staff member; act as one with --as HANDLE or $DESKCTL_USER"
+            _(
+                "{actor!r} is not a staff member; act as one with --as HANDLE or $DESKCTL_USER"
+            ).format(actor=actor)
         )
     if not member.active:
-        raise PermissionDenied(f"{quote(actor)} is deactivated and cannot make changes")
+        raise PermissionDenied(_("{actor!r} is deactivated and cannot make changes").format(actor=actor))
     if roles and member.role not in roles:
-        raise PermissionDenied(f"only a {' or '.join(roles)} may do this; {quote(actor)} has the role {member.role}")
+        raise PermissionDenied(_("only a {roles} may do this; {actor!r} has the role {role}").format(
+            roles=_(" or ").join(pgettext("value", r) for r in roles), actor=actor,
+            role=pgettext("value", member.role)))
     require_proof(session, member)
     require_login_match(session, member)
     return member
@@ -82,14 +87,18 @@ def require_proof(session: Session, member: Staff) -> None:
     proven = session.info.get("proven")
     if proven is not None and proven != member.handle:
         raise PermissionDenied(
-            f"you are logged in as {proven} at this terminal and cannot act as {member.handle}; "
-            f"drop --as/$DESKCTL_USER, or `deskctl logout` and `deskctl login {member.handle}`"
+            _(
+                "you are logged in as {proven} at this terminal and cannot act as {handle}; drop "
+                "--as/$DESKCTL_USER, or `deskctl logout` and `deskctl login {handle}`"
+            ).format(proven=proven, handle=member.handle)
         )
     policy = auth_policy(session)
     needed = policy == "all" or (policy == "supervisor" and member.role == "supervisor")
     if needed and proven != member.handle:
         raise PermissionDenied(
-            f"{member.handle} must log in first (auth.require = {policy}): `deskctl login {member.handle}`"
+            _(
+                "{handle} must log in first (auth.require = {policy}): `deskctl login {handle}`"
+            ).format(handle=member.handle, policy=policy)
         )
 
 
@@ -151,7 +160,8 @@ def require_supervisor(session: Session, actor: str) -> Staff:
 def _check_role(role: str) -> str:
     role = (role or "").strip().lower()
     if role not in ROLES:
-        raise InvalidInput(f"unknown role {quote(role)} (use one of {', '.join(ROLES)})")
+        raise InvalidInput(_("unknown role {role!r} (use one of {allowed})").format(
+            role=role, allowed=", ".join(ROLES)))
     return role
 
 
@@ -159,7 +169,7 @@ def _check_tier(tier: int | None) -> int:
     if tier is None:
         return 1
     if tier not in (1, 2, 3):
-        raise InvalidInput(f"tier {tier} is not 1, 2 or 3")
+        raise InvalidInput(_("tier {tier} is not 1, 2 or 3").format(tier=tier))
     return tier
 
 
@@ -176,15 +186,17 @@ def check_contacts(contacts: dict[str, str | None], config: Config) -> dict[str,
     out: dict[str, str] = {}
     for key, value in contacts.items():
         if key not in CONTACTS:
-            raise InvalidInput(f"unknown contact field {key!r}")
+            raise InvalidInput(_("unknown contact field {key!r}").format(key=key))
         if value is None:
             continue
         option = "--" + key.replace("_", "-")
         text = clean_text(value, option, config, one_line=True, limit=SHORT_TEXT)
         if text and key == "email" and not EMAIL_RE.match(text):
-            raise InvalidInput(f"{option} {text!r} is not an e-mail address")
+            raise InvalidInput(_("{option} {text!r} is not an e-mail address").format(option=option, text=text))
         if text and key == "mobile" and not MOBILE_RE.match(text):
-            raise InvalidInput(f"{option} {text!r} is not a mobile number (digits, optionally +country)")
+            raise InvalidInput(_(
+                    "{option} {text!r} is not a mobile number (digits, optionally +country)"
+                ).format(option=option, text=text))
         if key == "quiet_hours":
             from deskctl.config import quiet_hours
 
@@ -212,8 +224,10 @@ def add_staff(
     handle = (handle or "").strip()
     if not HANDLE_RE.match(handle):
         raise InvalidInput(
-            f"invalid handle {quote(handle)}: lower-case letters, digits, '.', '_' or '-', "
-            "starting with a letter, at most 32"
+            _(
+                "invalid handle {handle!r}: lower-case letters, digits, '.', '_' or '-', starting with a "
+                "letter, at most 32"
+            ).format(handle=handle)
         )
     role = _check_role(role)
     tier = _check_tier(tier)
@@ -223,12 +237,14 @@ def add_staff(
     count = session.execute(select(func.count()).select_from(Staff)).scalar_one()
     if count == 0:
         if role != "supervisor":
-            raise InvalidInput("the first staff member bootstraps the desk and must be --role supervisor")
+            raise InvalidInput(_("the first staff member bootstraps the desk and must be --role supervisor"))
         by = handle
     else:
         by = require_supervisor(session, actor).handle
     if session.execute(select(col(Staff.id)).where(col(Staff.handle) == handle)).first():
-        raise Conflict(f"handle {quote(handle)} is taken; pick another or `deskctl staff edit {handle}`")
+        raise Conflict(_(
+                "handle {handle!r} is taken; pick another or `deskctl staff edit {handle}`"
+            ).format(handle=handle))
     now = clock.now()
     member = Staff(handle=handle, name=name, role=role, tier=tier, phone=phone, created_at=now)
     for key, value in extra.items():
@@ -279,7 +295,7 @@ def edit_staff(
     if role is not None:
         new_role = _check_role(role)
         if member.id == by.id and new_role != "supervisor" and _supervisor_count(session) == 1:
-            raise Conflict("you are the only supervisor; add another before changing your role")
+            raise Conflict(_("you are the only supervisor; add another before changing your role"))
         changes["role"] = [member.role, new_role]
     if tier is not None:
         changes["tier"] = [member.tier, _check_tier(tier)]
@@ -289,9 +305,10 @@ def edit_staff(
         changes[key] = [getattr(member, key), value]
     changes = {k: v for k, v in changes.items() if v[0] != v[1]}
     if not changes:
-        raise InvalidInput("nothing to change (give --name, --role, --tier, --phone, a contact option or --db-login)")
+        raise InvalidInput(_(
+            "nothing to change (give --name, --role, --tier, --phone, a contact option or --db-login)"))
     login = changes.pop("db_login", None)
-    for key, (_, new) in changes.items():
+    for key, (_old, new) in changes.items():
         setattr(member, key, new)
     if login is not None or "role" in changes:
         granted = _set_login(session, member, login[1] if login else member.db_login)
@@ -317,9 +334,11 @@ def deactivate_staff(*, session: Session, clock: Clock, actor: str, handle: str)
     by = require_supervisor(session, actor)
     member = get_staff(session, handle)
     if not member.active:
-        raise Conflict(f"{quote(handle)} is already deactivated")
+        raise Conflict(_("{handle!r} is already deactivated").format(handle=handle))
     if member.role == "supervisor" and _supervisor_count(session) == 1:
-        raise Conflict(f"{quote(handle)} is the last active supervisor; add another supervisor first")
+        raise Conflict(_(
+                "{handle!r} is the last active supervisor; add another supervisor first"
+            ).format(handle=handle))
     member.active = False
     audit.append(
         session, at=clock.now(), actor=by.handle, entity="staff", entity_id=member.id,

@@ -14,6 +14,7 @@ from sqlmodel import Session, col
 from deskctl.config import Config
 from deskctl.domain import kpi
 from deskctl.errors import InvalidInput
+from deskctl.i18n import _
 from deskctl.services.inputs import choice, clean_text
 from deskctl.services.people.staff import get_staff, handles_by_id, require_supervisor
 from deskctl.store import audit
@@ -47,11 +48,13 @@ def add_training(
     topic = clean_text(topic, "topic", config, required=True)
     result = choice(result, RESULTS, "--result")
     if hours is None or not 0 <= hours <= MAX_HOURS:
-        raise InvalidInput(f"--hours {hours} must be between 0 and {MAX_HOURS:g}")
+        raise InvalidInput(_(
+                "--hours {hours} must be between 0 and {MAX_HOURS:g}"
+            ).format(hours=hours, MAX_HOURS=MAX_HOURS))
     now = clock.now()
     today = now.astimezone(tz).date()
     if on > today:
-        raise InvalidInput(f"--on {on} is in the future; record a training once it has taken place")
+        raise InvalidInput(_("--on {on} is in the future; record a training once it has taken place").format(on=on))
     assert member.id is not None and by.id is not None  # rows read from the database
     row = TrainingRecord(staff_id=member.id, topic=topic, on=on, hours=float(hours), result=result,
                          recorded_by_id=by.id, created_at=now)

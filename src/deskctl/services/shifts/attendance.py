@@ -16,6 +16,7 @@ from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.errors import Conflict, InvalidInput
+from deskctl.i18n import _
 from deskctl.services.inputs import clean_text
 from deskctl.services.people.staff import get_staff, require_actor, require_supervisor
 from deskctl.services.shifts.teams import desk_duty
@@ -36,7 +37,7 @@ def _who(session: Session, actor: str, for_handle: str | None, at: datetime | No
         return me, me, now, False, reason
     by = require_supervisor(session, actor)
     if not reason:
-        raise InvalidInput("a correction needs a reason: --reason TEXT (it goes into the audit trail)")
+        raise InvalidInput(_("a correction needs a reason: --reason TEXT (it goes into the audit trail)"))
     person = get_staff(session, for_handle or actor)
     at = at or now
     if at > now:
@@ -48,7 +49,9 @@ def _own(session: Session, shift_id: int, person: Staff) -> Shift:
     shift = get_shift(session, shift_id)
     if shift.staff_id != person.id:
         raise InvalidInput(
-            f"shift {shift_id} is not {person.handle}'s (see `deskctl shift list --who {person.handle}`)"
+            _(
+                "shift {shift_id} is not {handle}'s (see `deskctl shift list --who {handle}`)"
+            ).format(shift_id=shift_id, handle=person.handle)
         )
     _refuse_on_call(session, shift)
     return shift
@@ -60,7 +63,9 @@ def _refuse_on_call(session: Session, shift: Shift | None) -> None:
         return
     team = session.execute(select(col(ShiftType.team)).where(col(ShiftType.id) == shift.type_id)).scalar()
     if team is not None:
-        raise Conflict(f"shift {shift.id} is on call (team {team}); on-call shifts are not clocked in or out")
+        raise Conflict(_(
+                "shift {id} is on call (team {team}); on-call shifts are not clocked in or out"
+            ).format(id=shift.id, team=team))
 
 
 def _on_call_instead(session: Session, person: Staff, at: datetime) -> Shift | None:
@@ -187,14 +192,16 @@ def clock_out(
             .limit(1)
         ).scalar()
         if shift is None:
-            raise Conflict("you are not clocked in on any shift; clock in first with `deskctl shift clock-in`")
+            raise Conflict(_("you are not clocked in on any shift; clock in first with `deskctl shift clock-in`"))
         if now > shift.end_at + window:
             raise Conflict(
                 f"shift {shift.id} ended at {local_text(shift.end_at, tz)}, more than {format_duration(window)} ago; "
                 "ask a supervisor to record your clock-out with --for, --at and --reason"
             )
     if shift.clock_in_at is None:
-        raise Conflict(f"shift {shift.id} has no clock-in; record the clock-in first (`shift clock-in --for … --at …`)")
+        raise Conflict(_(
+                "shift {id} has no clock-in; record the clock-in first (`shift clock-in --for … --at …`)"
+            ).format(id=shift.id))
     if at < shift.clock_in_at:
         raise InvalidInput(
             f"clock-out {local_text(at, tz)} would be before the clock-in {local_text(shift.clock_in_at, tz)}"

@@ -20,6 +20,7 @@ from sqlmodel import Session, col
 from deskctl.config import Config
 from deskctl.domain.ticket_states import OPEN_STATUSES
 from deskctl.errors import Conflict, NotFound
+from deskctl.i18n import _
 from deskctl.services.inputs import clean_text
 from deskctl.services.inspections.due import due_occurrences
 from deskctl.services.inspections.due import list_due as due_now
@@ -141,7 +142,7 @@ def _my_shift(session: Session, me: Staff, now: datetime, window: timedelta) -> 
         .limit(1)
     ).scalar()
     if shift is None:
-        raise Conflict("you have no shift in progress (or just ended) to hand over; see `deskctl shift mine`")
+        raise Conflict(_("you have no shift in progress (or just ended) to hand over; see `deskctl shift mine`"))
     return shift
 
 
@@ -222,10 +223,14 @@ def takeover(*, session: Session, clock: Clock, actor: str, config: Config) -> d
     ).scalars()
     last = next((h for h in recent if _meant_for(h, me)), None)
     if last is None:
-        raise Conflict("no handover is waiting for you; the outgoing officer runs `deskctl shift handover` first")
+        raise Conflict(_(
+                "no handover is waiting for you; the outgoing officer runs `deskctl shift handover` first"
+            ))
     if last.taken_over_at is not None:
         raise Conflict(
-            f"handover {last.id} was taken over already; see it with `deskctl shift handover --show`"
+            _(
+                "handover {id} was taken over already; see it with `deskctl shift handover --show`"
+            ).format(id=last.id)
         )
     last.taken_over_at = now
     last.taken_over_by_id = me.id
@@ -250,7 +255,7 @@ def last_handover(*, session: Session) -> dict:
         select(Handover).order_by(col(Handover.created_at).desc(), col(Handover.id).desc()).limit(1)
     ).scalar()
     if row is None:
-        raise NotFound("no handover on record yet; the outgoing officer runs `deskctl shift handover`")
+        raise NotFound(_("no handover on record yet; the outgoing officer runs `deskctl shift handover`"))
     return handover_view(row, handles_by_id(session))
 
 

@@ -11,6 +11,7 @@ from deskctl.config import Config
 from deskctl.domain.rota import Slot, Tally, plan_rota
 from deskctl.domain.shift_time import is_night, is_weekend, shift_instants
 from deskctl.errors import Conflict, InvalidInput, NotFound
+from deskctl.i18n import _
 from deskctl.services.people.staff import get_staff, require_supervisor
 from deskctl.services.shifts.teams import check_member
 from deskctl.services.shifts.types import get_type, wall
@@ -66,7 +67,7 @@ def check_fits(
 def active_member(session: Session, handle: str) -> Staff:
     member = get_staff(session, handle)
     if not member.active:
-        raise InvalidInput(f"{handle!r} is deactivated and cannot be put on the rota")
+        raise InvalidInput(_("{handle!r} is deactivated and cannot be put on the rota").format(handle=handle))
     return member
 
 
@@ -74,7 +75,9 @@ def _active_type(session: Session, name: str) -> ShiftType:
     row = get_type(session, name)
     if not row.active:
         raise InvalidInput(
-            f"shift type {name!r} is inactive; `deskctl shift type edit {name} --active` to use it again"
+            _(
+                "shift type {name!r} is inactive; `deskctl shift type edit {name} --active` to use it again"
+            ).format(name=name)
         )
     return row
 
@@ -122,20 +125,20 @@ def plan(
     """Rotate `members` over `types` from `first` to `last` (inclusive); see domain.rota."""
     by = require_supervisor(session, actor)
     if last < first:
-        raise InvalidInput(f"--from {first} is after --to {last}")
+        raise InvalidInput(_("--from {first} is after --to {last}").format(first=first, last=last))
     if (last - first).days + 1 > MAX_PLAN_DAYS:
-        raise InvalidInput(f"plan at most {MAX_PLAN_DAYS} days at a time")
+        raise InvalidInput(_("plan at most {MAX_PLAN_DAYS} days at a time").format(MAX_PLAN_DAYS=MAX_PLAN_DAYS))
     type_rows = [_active_type(session, t) for t in dict.fromkeys(types)]
     if not type_rows:
-        raise InvalidInput("give at least one shift type (--type day,night)")
+        raise InvalidInput(_("give at least one shift type (--type day,night)"))
     teams = {t.team for t in type_rows}
     if len(teams) > 1:
         named = ", ".join(f"{t.name} ({t.team or 'desk duty'})" for t in type_rows)
-        raise InvalidInput(f"plan one rota at a time: {named} belong to different rotas")
+        raise InvalidInput(_("plan one rota at a time: {named} belong to different rotas").format(named=named))
     team = teams.pop()
     people = [active_member(session, m) for m in dict.fromkeys(members)]
     if not people:
-        raise InvalidInput("give at least one member (--members zhang,wang)")
+        raise InvalidInput(_("give at least one member (--members zhang,wang)"))
     for p in people:
         check_member(type_rows[0], p)
     now = clock.now()
@@ -287,7 +290,9 @@ def find_shift(session: Session, *, day: date, type_name: str, handle: str) -> S
         select(Shift).where(col(Shift.day) == day, col(Shift.type_id) == row.id, col(Shift.staff_id) == member.id)
     ).scalar_one_or_none()
     if shift is None:
-        raise NotFound(f"{handle} has no {type_name} shift on {day} (see `deskctl shift list`)")
+        raise NotFound(_(
+                "{handle} has no {type_name} shift on {day} (see `deskctl shift list`)"
+            ).format(handle=handle, type_name=type_name, day=day))
     return shift
 
 
@@ -299,11 +304,13 @@ def unassign(
     now = clock.now()
     if shift.start_at <= now or shift.clock_in_at is not None:
         raise Conflict(
-            f"shift {shift.id} has started, so it stays on record; "
-            f"put someone else on it with `deskctl shift cover {shift.id} --by HANDLE`"
+            _(
+                "shift {id} has started, so it stays on record; put someone else on it with `deskctl shift "
+                "cover {id} --by HANDLE`"
+            ).format(id=shift.id)
         )
     if session.execute(select(col(Handover.id)).where(col(Handover.shift_id) == shift.id)).first():
-        raise Conflict(f"shift {shift.id} has a handover on record and cannot be removed")
+        raise Conflict(_("shift {id} has a handover on record and cannot be removed").format(id=shift.id))
     view = view_of(session, shift, now=now, tz=tz, config=config)
     cancel_pending_swaps(session, shift, at=now, actor=by.handle, why="unassigned")
     audit.append(
@@ -325,12 +332,16 @@ def cover(
     now = clock.now()
     old = _handle(session, shift.staff_id)
     if member.id == shift.staff_id:
-        raise InvalidInput(f"shift {shift_id} is already {handle}'s")
+        raise InvalidInput(_("shift {shift_id} is already {handle}'s").format(shift_id=shift_id, handle=handle))
     if shift.end_at <= now:
-        raise Conflict(f"shift {shift_id} is over; fix its attendance with `shift clock-in --for … --reason …`")
+        raise Conflict(_(
+                "shift {shift_id} is over; fix its attendance with `shift clock-in --for … --reason …`"
+            ).format(shift_id=shift_id))
     if shift.clock_in_at is not None:
         raise Conflict(
-            f"{old} clocked in on shift {shift_id}; let them clock out, then assign {handle} the rest"
+            _(
+                "{old} clocked in on shift {shift_id}; let them clock out, then assign {handle} the rest"
+            ).format(old=old, shift_id=shift_id, handle=handle)
         )
     row = session.get(ShiftType, shift.type_id)
     assert row is not None  # type_id is a foreign key

@@ -14,6 +14,7 @@ from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from deskctl.i18n import _
 from deskctl.services.people.staff import handles_by_id, require_actor
 from deskctl.services.shifts.rota import active_member, check_fits
 from deskctl.services.shifts.teams import check_member
@@ -61,20 +62,26 @@ def request_swap(
     shift = get_shift(session, shift_id)
     if shift.staff_id != me.id:
         raise PermissionDenied(
-            f"shift {shift_id} is not yours; only its holder can ask for a swap "
-            "(a supervisor can use `deskctl shift cover`)"
+            _(
+                "shift {shift_id} is not yours; only its holder can ask for a swap (a supervisor can use "
+                "`deskctl shift cover`)"
+            ).format(shift_id=shift_id)
         )
     if with_handle.strip() == me.handle:
-        raise InvalidInput("a swap needs someone else: --with another staff handle")
+        raise InvalidInput(_("a swap needs someone else: --with another staff handle"))
     target = active_member(session, with_handle.strip())
     now = clock.now()
     if shift.start_at <= now:
-        raise Conflict(f"shift {shift_id} has started; ask a supervisor to `deskctl shift cover` it")
+        raise Conflict(_(
+                "shift {shift_id} has started; ask a supervisor to `deskctl shift cover` it"
+            ).format(shift_id=shift_id))
     pending = session.execute(
         select(col(SwapRequest.id)).where(col(SwapRequest.shift_id) == shift.id, col(SwapRequest.status) == "pending")
     ).scalar()
     if pending is not None:
-        raise Conflict(f"swap request {pending} for shift {shift_id} is still pending; wait for its answer")
+        raise Conflict(_(
+                "swap request {pending} for shift {shift_id} is still pending; wait for its answer"
+            ).format(pending=pending, shift_id=shift_id))
     _fits(session, shift, target, config=config, tz=tz)
     req = SwapRequest(shift_id=pk(shift), requester_id=me.id, target_id=pk(target), created_at=now)
     session.add(req)
@@ -90,11 +97,17 @@ def _decide(session: Session, actor: str, request_id: int) -> tuple[Staff, SwapR
     me = require_actor(session, actor)
     req = session.get(SwapRequest, request_id)
     if req is None:
-        raise NotFound(f"no swap request {request_id} (see `deskctl shift swap list`)")
+        raise NotFound(_(
+                "no swap request {request_id} (see `deskctl shift swap list`)"
+            ).format(request_id=request_id))
     if req.target_id != me.id:
-        raise PermissionDenied(f"swap request {request_id} was not sent to you; only its recipient can answer it")
+        raise PermissionDenied(_(
+                "swap request {request_id} was not sent to you; only its recipient can answer it"
+            ).format(request_id=request_id))
     if req.status != "pending":
-        raise Conflict(f"swap request {request_id} is already {req.status}; nothing to do")
+        raise Conflict(_(
+                "swap request {request_id} is already {status}; nothing to do"
+            ).format(request_id=request_id, status=req.status))
     return me, req
 
 
@@ -105,9 +118,13 @@ def accept_swap(
     shift = get_shift(session, req.shift_id)
     now = clock.now()
     if shift.staff_id != req.requester_id:
-        raise Conflict(f"shift {shift.id} has changed hands since the request; it cannot be swapped")
+        raise Conflict(_(
+                "shift {id} has changed hands since the request; it cannot be swapped"
+            ).format(id=shift.id))
     if shift.start_at <= now:
-        raise Conflict(f"shift {shift.id} has started; ask a supervisor to `deskctl shift cover` it")
+        raise Conflict(_(
+                "shift {id} has started; ask a supervisor to `deskctl shift cover` it"
+            ).format(id=shift.id))
     _fits(session, shift, me, config=config, tz=tz)
     requester = session.get(Staff, req.requester_id)
     assert requester is not None  # requester_id is a foreign key

@@ -17,6 +17,7 @@ from sqlmodel import Session, col
 
 from deskctl.domain.ticket_states import MAX_TIER
 from deskctl.errors import Conflict, InvalidInput, NotFound
+from deskctl.i18n import _
 from deskctl.store.tables import Shift, ShiftType, Staff
 
 DESK = "desk"  # the reserved team name for desk duty (no team)
@@ -32,7 +33,7 @@ def _tier_of_name(name: str) -> int | None:
 
 def _check_tier(tier: int) -> int:
     if tier == 1:
-        raise InvalidInput("tier 1 is the desk: a desk duty type has no team (leave --team and --tier off)")
+        raise InvalidInput(_("tier 1 is the desk: a desk duty type has no team (leave --team and --tier off)"))
     if tier not in ON_CALL_TIERS:
         raise InvalidInput(f"tier {tier} is not an on-call tier (use {' or '.join(map(str, ON_CALL_TIERS))})")
     return tier
@@ -43,23 +44,28 @@ def team_and_tier(team: str | None, tier: int | None) -> tuple[str | None, int |
     name = (team or "").strip().lower() if team is not None else None
     if name == DESK:
         if tier is not None:
-            raise InvalidInput("--team desk is desk duty, which has no tier; leave --tier off")
+            raise InvalidInput(_("--team desk is desk duty, which has no tier; leave --tier off"))
         return None, None
     if name is None:
         return (None, None) if tier is None else (f"tier{_check_tier(tier)}", tier)
     if not name:
-        raise InvalidInput("--team must not be empty (desk duty: leave it off, or --team desk when editing)")
+        raise InvalidInput(_("--team must not be empty (desk duty: leave it off, or --team desk when editing)"))
     named_tier = _tier_of_name(name)
     if named_tier is not None:
         if tier is not None and tier != named_tier:
-            raise InvalidInput(f"team {name!r} is tier {named_tier}, not --tier {tier}")
+            raise InvalidInput(_(
+                    "team {name!r} is tier {named_tier}, not --tier {tier}"
+                ).format(name=name, named_tier=named_tier, tier=tier))
         return f"tier{_check_tier(named_tier)}", named_tier
     if not TEAM_RE.match(name):
         raise InvalidInput(
-            f"invalid team name {name!r}: a word of letters, digits, '_' or '-', starting with a letter, at most 32"
+            _(
+                "invalid team name {name!r}: a word of letters, digits, '_' or '-', starting with a letter, "
+                "at most 32"
+            ).format(name=name)
         )
     if tier is None:
-        raise InvalidInput(f"which tier is team {name!r} on call for? add --tier 2 or --tier 3")
+        raise InvalidInput(_("which tier is team {name!r} on call for? add --tier 2 or --tier 3").format(name=name))
     return name, _check_tier(tier)
 
 
@@ -72,8 +78,10 @@ def check_same_tier(session: Session, team: str | None, tier: int | None, *, exc
         query = query.where(col(ShiftType.id) != exclude_id)
     for other, other_tier in session.execute(query).all():
         if other_tier != tier:
-            raise Conflict(f"team {team!r} is on call for tier {other_tier} (shift type {other!r}); "
-                           "one team has one tier: name another team")
+            raise Conflict(_(
+                    "team {team!r} is on call for tier {other_tier} (shift type {other!r}); one team has one "
+                    "tier: name another team"
+                ).format(team=team, other_tier=other_tier, other=other))
 
 
 def check_member(row: ShiftType, member: Staff) -> None:
@@ -84,8 +92,10 @@ def check_member(row: ShiftType, member: Staff) -> None:
         article = "an" if member.role[:1] in "aeiou" else "a"
         what = f"a tier-{member.tier} technician" if member.role == "technician" else f"{article} {member.role}"
         raise InvalidInput(
-            f"{member.handle} is {what}; shift type {row.name!r} is the on-call rota of team {row.team} "
-            f"(tier-{row.tier} technicians only)"
+            _(
+                "{handle} is {what}; shift type {name!r} is the on-call rota of team {team} (tier-{tier} "
+                "technicians only)"
+            ).format(handle=member.handle, what=what, name=row.name, team=row.team, tier=row.tier)
         )
 
 
@@ -114,7 +124,7 @@ def choose_team(session: Session, text: str) -> TeamChoice:
     """`--team desk` (desk duty), `--team 2` / `tier2` (every on-call type of tier 2), or a team name."""
     name = (text or "").strip().lower()
     if not name:
-        raise InvalidInput("--team must not be empty (a team name, a tier like 2 or tier2, or desk)")
+        raise InvalidInput(_("--team must not be empty (a team name, a tier like 2 or tier2, or desk)"))
     if name == DESK:
         ids = session.execute(select(col(ShiftType.id)).where(col(ShiftType.team).is_(None))).scalars().all()
         return TeamChoice(DESK, None, tuple(i for i in ids if i is not None))
@@ -127,8 +137,10 @@ def choose_team(session: Session, text: str) -> TeamChoice:
         known = f" (teams: {', '.join(teams)})" if teams else " (none yet)"
         what = f"tier {tier}" if tier is not None else f"team {name!r}"
         raise NotFound(
-            f"no on-call rota for {what}{known}; add one with "
-            "`deskctl shift type add NAME --start HH:MM --end HH:MM --team tier2`"
+            _(
+                "no on-call rota for {what}{known}; add one with `deskctl shift type add NAME --start HH:MM "
+                "--end HH:MM --team tier2`"
+            ).format(what=what, known=known)
         )
     label = f"tier{tier}" if tier is not None else name
     return TeamChoice(label, rows[0][1], tuple(i for i, _ in rows))

@@ -11,6 +11,7 @@ from sqlmodel import Session, col
 
 from deskctl.domain.shift_time import crosses_midnight, is_night
 from deskctl.errors import Conflict, InvalidInput, NotFound
+from deskctl.i18n import _
 from deskctl.services.people.staff import require_supervisor
 from deskctl.services.shifts.teams import check_same_tier, team_and_tier
 from deskctl.store import audit
@@ -25,7 +26,7 @@ def wall(text: str) -> time:
     """A type's HH:MM (seconds are not allowed: shifts start on the minute)."""
     value = parse_time_of_day(text)
     if value.second:
-        raise InvalidInput(f"invalid time of day {text!r} (use HH:MM, 00:00 to 23:59)")
+        raise InvalidInput(_("invalid time of day {text!r} (use HH:MM, 00:00 to 23:59)").format(text=text))
     return value
 
 
@@ -47,7 +48,7 @@ def type_view(t: ShiftType) -> dict:
 def get_type(session: Session, name: str) -> ShiftType:
     found: ShiftType | None = session.execute(select(ShiftType).where(col(ShiftType.name) == name)).scalar_one_or_none()
     if found is None:
-        raise NotFound(f"no shift type {name!r} (see `deskctl shift type list`)")
+        raise NotFound(_("no shift type {name!r} (see `deskctl shift type list`)").format(name=name))
     return found
 
 
@@ -55,15 +56,17 @@ def _check_name(name: str) -> str:
     name = (name or "").strip()
     if not NAME_RE.match(name):
         raise InvalidInput(
-            f"invalid shift type name {name!r}: a word of letters, digits, '_' or '-', "
-            "starting with a letter, at most 32"
+            _(
+                "invalid shift type name {name!r}: a word of letters, digits, '_' or '-', starting with a "
+                "letter, at most 32"
+            ).format(name=name)
         )
     return name
 
 
 def _check_min_staff(value: int) -> int:
     if not 1 <= value <= MAX_STAFF:
-        raise InvalidInput(f"--min-staff must be between 1 and {MAX_STAFF}")
+        raise InvalidInput(_("--min-staff must be between 1 and {MAX_STAFF}").format(MAX_STAFF=MAX_STAFF))
     return value
 
 
@@ -86,7 +89,9 @@ def add_type(
     min_staff = _check_min_staff(min_staff)
     team, tier = team_and_tier(team, tier)
     if session.execute(select(col(ShiftType.id)).where(col(ShiftType.name) == name)).first():
-        raise Conflict(f"shift type {name!r} exists; change it with `deskctl shift type edit {name}`")
+        raise Conflict(_(
+                "shift type {name!r} exists; change it with `deskctl shift type edit {name}`"
+            ).format(name=name))
     check_same_tier(session, team, tier)
     row = ShiftType(
         name=name, start_local=f"{start_t:%H:%M}", end_local=f"{end_t:%H:%M}", min_staff=min_staff,
@@ -146,7 +151,7 @@ def edit_type(
     if new_name is not None and new_name != row.name:
         new_name = _check_name(new_name)
         if session.execute(select(col(ShiftType.id)).where(col(ShiftType.name) == new_name)).first():
-            raise Conflict(f"shift type {new_name!r} exists; pick another name")
+            raise Conflict(_("shift type {new_name!r} exists; pick another name").format(new_name=new_name))
         changes["name"] = [row.name, new_name]
     if start is not None:
         changes["start_local"] = [row.start_local, f"{wall(start):%H:%M}"]
@@ -159,9 +164,12 @@ def edit_type(
     changes = {k: v for k, v in changes.items() if v[0] != v[1]}
     if not changes:
         raise InvalidInput(
-            "nothing to change (give --name, --start, --end, --min-staff, --team, --tier or --active/--inactive)"
+            _(
+                "nothing to change (give --name, --start, --end, --min-staff, --team, --tier or "
+                "--active/--inactive)"
+            )
         )
-    for key, (_, new) in changes.items():
+    for key, (_old, new) in changes.items():
         setattr(row, key, new)
     audit.append(
         session, at=clock.now(), actor=by.handle, entity="shift_type", entity_id=row.id,
@@ -177,8 +185,10 @@ def remove_type(*, session: Session, clock: Clock, actor: str, name: str) -> dic
     used = session.execute(select(func.count()).select_from(Shift).where(col(Shift.type_id) == row.id)).scalar_one()
     if used:
         raise Conflict(
-            f"{used} shift(s) use type {name!r}; unassign them first, or retire the type with "
-            f"`deskctl shift type edit {name} --inactive` (history is kept)"
+            _(
+                "{used} shift(s) use type {name!r}; unassign them first, or retire the type with `deskctl "
+                "shift type edit {name} --inactive` (history is kept)"
+            ).format(used=used, name=name)
         )
     view = type_view(row)
     session.delete(row)

@@ -25,6 +25,7 @@ from deskctl.domain.shift_time import (
 )
 from deskctl.domain.wallclock import wall_to_utc
 from deskctl.errors import InvalidInput, NotFound
+from deskctl.i18n import _
 from deskctl.services.people.staff import handles_by_id
 from deskctl.services.shifts.teams import TeamChoice, choose_team, desk_duty
 from deskctl.services.shifts.types import wall
@@ -85,9 +86,11 @@ def parse_window(
         first = parse_date(start, tz=tz, now=now) if start else now.astimezone(tz).date()
         last = parse_date(end, tz=tz, now=now) if end else first + timedelta(days=default_days - 1)
         if last < first:
-            raise InvalidInput(f"--from {first} is after --to {last}")
+            raise InvalidInput(_("--from {first} is after --to {last}").format(first=first, last=last))
         if (last - first).days >= MAX_WINDOW_DAYS:
-            raise InvalidInput(f"the window is longer than {MAX_WINDOW_DAYS} days; ask for less")
+            raise InvalidInput(_(
+                    "the window is longer than {MAX_WINDOW_DAYS} days; ask for less"
+                ).format(MAX_WINDOW_DAYS=MAX_WINDOW_DAYS))
         return Window(local_midnight(first, tz), local_midnight(last + timedelta(days=1), tz), first, last)
     if start is None:
         lo = now
@@ -104,7 +107,9 @@ def parse_window(
     if hi <= lo:
         raise InvalidInput(f"--from ({start or 'now'}) must be before --to ({end})")
     if hi - lo > timedelta(days=MAX_WINDOW_DAYS):
-        raise InvalidInput(f"the window is longer than {MAX_WINDOW_DAYS} days; ask for less")
+        raise InvalidInput(_(
+                "the window is longer than {MAX_WINDOW_DAYS} days; ask for less"
+            ).format(MAX_WINDOW_DAYS=MAX_WINDOW_DAYS))
     return Window(lo, hi)
 
 
@@ -179,7 +184,7 @@ def views(rows: Iterable, *, now: datetime, tz: tzinfo, config: Config) -> list[
 def get_shift(session: Session, shift_id: int) -> Shift:
     shift = session.get(Shift, shift_id)
     if shift is None:
-        raise NotFound(f"no shift {shift_id} (see `deskctl shift list`)")
+        raise NotFound(_("no shift {shift_id} (see `deskctl shift list`)").format(shift_id=shift_id))
     return shift
 
 
@@ -235,7 +240,9 @@ def iter_shifts(
     if type_name:
         type_id = session.execute(select(col(ShiftType.id)).where(col(ShiftType.name) == type_name)).scalar()
         if type_id is None:
-            raise NotFound(f"no shift type {type_name!r} (see `deskctl shift type list`)")
+            raise NotFound(_(
+                    "no shift type {type_name!r} (see `deskctl shift type list`)"
+                ).format(type_name=type_name))
         query = query.where(Shift.type_id == type_id)
     query = query.order_by(col(Shift.start_at), col(ShiftType.name), col(Staff.handle))
     grace = config.duration("shift.grace")
@@ -246,7 +253,7 @@ def iter_shifts(
 def _staff_id(session: Session, handle: str) -> int:
     staff_id: int | None = session.execute(select(col(Staff.id)).where(col(Staff.handle) == handle)).scalar()
     if staff_id is None:
-        raise NotFound(f"no staff member with handle {handle!r} (see `deskctl staff list`)")
+        raise NotFound(_("no staff member with handle {handle!r} (see `deskctl staff list`)").format(handle=handle))
     return staff_id
 
 

@@ -15,6 +15,7 @@ from sqlmodel import Session
 from deskctl.config import Config
 from deskctl.domain.ticket_states import CHANNELS, OPEN_STATUSES, check_level, check_priority
 from deskctl.errors import Conflict, InvalidInput
+from deskctl.i18n import _
 from deskctl.services.inputs import SHORT_TEXT, clean_text
 from deskctl.services.people.staff import require_actor
 from deskctl.services.tickets.lifecycle import (
@@ -56,9 +57,11 @@ def edit_ticket(
     who = require_actor(session, actor)
     ticket = get_ticket(session, ticket_id)
     if ticket.status not in OPEN_STATUSES and ticket.status != "resolved":
-        raise Conflict(f"ticket {ticket_id} is {ticket.status}; only tickets not yet closed can be edited")
+        raise Conflict(_(
+                "ticket {ticket_id} is {status}; only tickets not yet closed can be edited"
+            ).format(ticket_id=ticket_id, status=ticket.status))
     if priority and (impact or urgency):
-        raise InvalidInput("give --priority or --impact/--urgency, not both")
+        raise InvalidInput(_("give --priority or --impact/--urgency, not both"))
     wanted: dict[str, str | None] = {}
     given = {"title": title, "description": description, "reporter": reporter, "contact": contact,
              "system": system, "category": category}
@@ -69,7 +72,7 @@ def edit_ticket(
                                        one_line=field in ("system", "category"),
                                        limit=SHORT_TEXT if short else None)
     if "title" in wanted and any(c in (wanted["title"] or "") for c in "\r\n"):
-        raise InvalidInput("title must be one line (put details in --description)")
+        raise InvalidInput(_("title must be one line (put details in --description)"))
     if channel is not None:
         value = channel.strip().lower()
         if value not in CHANNELS:
@@ -82,8 +85,10 @@ def edit_ticket(
     elif priority:
         wanted["priority"] = check_priority(priority)
     if not wanted:
-        raise InvalidInput("nothing to change: give at least one of --title, --description, --reporter, "
-                           "--contact, --system, --category, --priority, --impact, --urgency, --channel")
+        raise InvalidInput(_(
+                "nothing to change: give at least one of --title, --description, --reporter, --contact, "
+                "--system, --category, --priority, --impact, --urgency, --channel"
+            ))
     now = clock.now()
     record_breaches(session, ticket, now=now, actor=who.handle)  # under the old deadlines first
     changes = []
@@ -96,7 +101,9 @@ def edit_ticket(
         _event(session, ticket, at=now, actor=who.handle, kind="edited", frm=old or "", to=value or "",
                field=field)
     if not changes:
-        raise Conflict(f"ticket {ticket_id} already has these values; nothing changed")
+        raise Conflict(_(
+                "ticket {ticket_id} already has these values; nothing changed"
+            ).format(ticket_id=ticket_id))
     recomputed = any(c["field"] == "priority" for c in changes)
     if recomputed:
         _recompute_deadlines(session, ticket, now=now, actor=who.handle, config=config, tz=tz)
@@ -114,7 +121,7 @@ def _recompute_deadlines(
 ) -> None:
     """The running clocks' deadlines from the opening instant under the new priority's targets."""
     calendar = calendar_from_config(config, tz)
-    response_target, _ = targets(config, ticket.priority)
+    response_target, _resolution = targets(config, ticket.priority)
     before = (ticket.response_due_at, ticket.resolution_due_at)
     if ticket.acknowledged_at is None and ticket.response_breached_at is None:
         ticket.response_due_at = calendar.add(ticket.opened_at, response_target)

@@ -13,6 +13,7 @@ from sqlmodel import Session
 from deskctl.config import Config
 from deskctl.domain.ticket_states import check_transition
 from deskctl.errors import Conflict, InvalidInput, PermissionDenied
+from deskctl.i18n import _
 from deskctl.services.inputs import clean_text
 from deskctl.services.people.staff import get_staff, handles_by_id, require_actor
 from deskctl.services.tickets.lifecycle import record_breaches
@@ -45,16 +46,20 @@ def release_ticket(
         )
     if ticket.tier <= 1:
         raise Conflict(
-            f"ticket {ticket_id} is at the desk already (tier 1); pass it on with "
-            f"`deskctl ticket assign {ticket_id} HANDLE`"
+            _(
+                "ticket {ticket_id} is at the desk already (tier 1); pass it on with `deskctl ticket assign "
+                "{ticket_id} HANDLE`"
+            ).format(ticket_id=ticket_id)
         )
     now = clock.now()
     if to:
         officer = get_staff(session, to)
         if not officer.active:
-            raise Conflict(f"{to!r} is deactivated; hand the ticket to an active officer")
+            raise Conflict(_("{to!r} is deactivated; hand the ticket to an active officer").format(to=to))
         if officer.role not in DESK_ROLES:
-            raise InvalidInput(f"{to} is a {officer.role}; a ticket handed back goes to an officer or supervisor")
+            raise InvalidInput(_(
+                    "{to} is a {role}; a ticket handed back goes to an officer or supervisor"
+                ).format(to=to, role=officer.role))
         pick = Pick(officer, NAMED)
     else:
         pick = pick_desk_officer(session, at=now)

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from deskctl.config import Config
 from deskctl.errors import InvalidInput, NotFound
+from deskctl.i18n import _
 from deskctl.services.inputs import parse_json
 from deskctl.services.tickets.lifecycle import open_ticket
 from deskctl.timeparse import Clock, parse_instant
@@ -30,33 +31,35 @@ def read_rows(path: Path, text: str | None = None) -> list[dict]:
     """Rows as dicts, from JSON (a list of objects, or {"tickets": [...]}) or CSV with a header."""
     if text is None:
         if not path.exists():
-            raise NotFound(f"no file {path}")
+            raise NotFound(_("no file {path}").format(path=path))
         try:
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError:
-            raise InvalidInput(f"{path} is not UTF-8 text") from None
+            raise InvalidInput(_("{path} is not UTF-8 text").format(path=path)) from None
         except OSError as exc:
-            raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
+            raise InvalidInput(_("cannot read {path}: {strerror}").format(path=path, strerror=exc.strerror)) from None
     text = text.removeprefix("\ufeff")  # Excel's BOM, on stdin as in a file
     stripped = text.lstrip()
     if not stripped:
-        raise InvalidInput(f"{path} is empty")
+        raise InvalidInput(_("{path} is empty").format(path=path))
     if path.suffix.lower() == ".json" or stripped[0] in "[{":
         data = parse_json(text, str(path))
         if isinstance(data, dict) and isinstance(data.get("tickets"), list):
             data = data["tickets"]
         if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-            raise InvalidInput(f"{path}: expected a JSON list of ticket objects")
+            raise InvalidInput(_("{path}: expected a JSON list of ticket objects").format(path=path))
         return data
     reader = csv.DictReader(io.StringIO(text), restkey=_EXTRA_CELLS)
     if not reader.fieldnames or "title" not in reader.fieldnames:
-        raise InvalidInput(f"{path}: CSV needs a header row with at least title and reporter")
+        raise InvalidInput(_("{path}: CSV needs a header row with at least title and reporter").format(path=path))
     rows = []
     try:
         for number, row in enumerate(reader, start=1):
             rows.append(_csv_row(path, number, row, reader))
     except csv.Error as exc:
-        raise InvalidInput(f"{path}: CSV line {reader.line_num}: {exc}") from None
+        raise InvalidInput(_(
+                "{path}: CSV line {line_num}: {exc}"
+            ).format(path=path, line_num=reader.line_num, exc=exc)) from None
     return rows
 
 
@@ -83,7 +86,7 @@ def import_tickets(
 ) -> dict:
     """Open every row as a ticket in the caller's one transaction; the first bad row stops all."""
     if not rows:
-        raise InvalidInput("nothing to import: the file holds no rows")
+        raise InvalidInput(_("nothing to import: the file holds no rows"))
     if len(rows) > MAX_ROWS:
         raise InvalidInput(f"{len(rows)} rows is more than the {MAX_ROWS} one import takes; split the file")
     now = clock.now()
@@ -100,9 +103,11 @@ def import_tickets(
             try:
                 opened_at = parse_instant(values["opened_at"], tz=tz, now=now)
             except InvalidInput as exc:
-                raise InvalidInput(f"row {number}: opened_at: {exc.message}") from None
+                raise InvalidInput(_(
+                        "row {number}: opened_at: {message}"
+                    ).format(number=number, message=exc.message)) from None
             if opened_at > now:
-                raise InvalidInput(f"row {number}: opened_at is in the future")
+                raise InvalidInput(_("row {number}: opened_at is in the future").format(number=number))
         try:
             view = open_ticket(
                 session=session, clock=clock, actor=actor, config=config, tz=tz,
@@ -114,6 +119,8 @@ def import_tickets(
                 opened_at=opened_at, event_kind="imported",
             )
         except InvalidInput as exc:
-            raise InvalidInput(f"row {number}: {exc.message}; nothing was imported") from None
+            raise InvalidInput(_(
+                    "row {number}: {message}; nothing was imported"
+                ).format(number=number, message=exc.message)) from None
         ids.append(view["id"])
     return {"imported": len(ids), "first_id": ids[0], "last_id": ids[-1]}

@@ -21,6 +21,7 @@ from deskctl.domain.ticket_states import (
     next_tier,
 )
 from deskctl.errors import Conflict, InvalidInput, PermissionDenied, quote
+from deskctl.i18n import _, pgettext
 from deskctl.services.inputs import SHORT_TEXT, clean_text
 from deskctl.services.notify import outbox
 from deskctl.services.people.staff import get_staff, handles_by_id, require_actor
@@ -126,7 +127,7 @@ def open_ticket(
     who = require_actor(session, actor)
     title = clean_text(title, "title", config, required=True)
     if "\n" in title or "\r" in title:
-        raise InvalidInput("title must be one line (put details in --description)")
+        raise InvalidInput(_("title must be one line (put details in --description)"))
     reporter = clean_text(reporter, "reporter", config, required=True, limit=SHORT_TEXT)
     channel = (channel or "phone").strip().lower()
     if channel not in CHANNELS:
@@ -188,9 +189,11 @@ def assign_ticket(
     ticket, target = _load(session, ticket_id, "assign")
     assignee = get_staff(session, handle)
     if not assignee.active:
-        raise Conflict(f"{quote(handle)} is deactivated; assign the ticket to an active member")
+        raise Conflict(_("{handle!r} is deactivated; assign the ticket to an active member").format(handle=handle))
     if ticket.assignee_id == assignee.id:
-        raise Conflict(f"ticket {ticket_id} is already assigned to {handle}")
+        raise Conflict(_(
+                "ticket {ticket_id} is already assigned to {handle}"
+            ).format(ticket_id=ticket_id, handle=handle))
     now = clock.now()
     record_breaches(session, ticket, now=now, actor=who.handle)
     dispatch(session, ticket, assignee, status=target, now=now, actor=who.handle)
@@ -234,10 +237,10 @@ def ack_ticket(*, session: Session, clock: Clock, actor: str, config: Config, ti
     ticket, target = _load(session, ticket_id, "ack")
     if ticket.assignee_id != who.id:
         owner = session.get(Staff, ticket.assignee_id)
-        raise Conflict(
-            f"ticket {ticket_id} is assigned to {owner.handle if owner else 'nobody'}, not {who.handle}; "
-            f"only the assignee acknowledges (or reassign it with `deskctl ticket assign {ticket_id} {who.handle}`)"
-        )
+        raise Conflict(_(
+            "ticket {id} is assigned to {owner}, not {handle}; only the assignee acknowledges "
+            "(or reassign it with `deskctl ticket assign {id} {handle}`)"
+        ).format(id=ticket_id, owner=owner.handle if owner else _("nobody"), handle=who.handle))
     now = clock.now()
     record_breaches(session, ticket, now=now, actor=who.handle)
     ticket.acknowledged_at = ticket.acknowledged_at or now
@@ -273,10 +276,10 @@ def _require_worker(session: Session, ticket: Ticket, who: Staff, action: str) -
     if who.role == "supervisor" or ticket.assignee_id == who.id:
         return
     owner = session.get(Staff, ticket.assignee_id) if ticket.assignee_id else None
-    raise Conflict(
-        f"ticket {ticket.id} is assigned to {owner.handle if owner else 'nobody'}; only the assignee "
-        f"or a supervisor may {action} it (reassign with `deskctl ticket assign {ticket.id} HANDLE`)"
-    )
+    raise Conflict(_(
+        "ticket {id} is assigned to {owner}; only the assignee or a supervisor may {action} it "
+        "(reassign with `deskctl ticket assign {id} HANDLE`)"
+    ).format(id=ticket.id, owner=owner.handle if owner else _("nobody"), action=pgettext("action", action)))
 
 
 def wait_ticket(
@@ -320,8 +323,8 @@ def resume_ticket(
 def _move_resolution_deadline(ticket: Ticket, *, now: datetime, config: Config, calendar: sla.Calendar) -> None:
     if ticket.resolution_breached_at is not None:
         return  # a breach is a fact; the deadline that was missed stays as it was
-    _, resolution_target = targets(config, ticket.priority)
-    used, _ = sla.elapsed(calendar, opened_at=ticket.opened_at, end=now,
+    _response, resolution_target = targets(config, ticket.priority)
+    used, _paused = sla.elapsed(calendar, opened_at=ticket.opened_at, end=now,
                           paused_seconds=ticket.paused_seconds, waiting_since=None)
     ticket.resolution_due_at = sla.deadline_after_pause(
         calendar, now=now, target_seconds=resolution_target, elapsed_seconds=used
@@ -345,9 +348,11 @@ def escalate_ticket(
     person working it."""
     who_handle = actor if automatic else require_actor(session, actor).handle
     reason = clean_text(reason, "reason", config, required=True)
-    ticket, _ = _load(session, ticket_id, "escalate")
+    ticket, _target = _load(session, ticket_id, "escalate")
     if automatic and ticket.acknowledged_at is not None:
-        raise Conflict(f"ticket {ticket_id} was acknowledged; it stays with the person working it")
+        raise Conflict(_(
+                "ticket {ticket_id} was acknowledged; it stays with the person working it"
+            ).format(ticket_id=ticket_id))
     tier = next_tier(ticket.tier, pk(ticket))
     now = clock.now()
     target: Staff | None
@@ -355,7 +360,7 @@ def escalate_ticket(
     if to:
         target = get_staff(session, to)
         if not target.active:
-            raise Conflict(f"{quote(to)} is deactivated; escalate to an active member")
+            raise Conflict(_("{to!r} is deactivated; escalate to an active member").format(to=to))
         if target.tier < tier:
             raise InvalidInput(f"{to} works at tier {target.tier}; escalation goes to tier {tier} or above")
     else:
@@ -413,7 +418,7 @@ def confirm_ticket(
     (a user who just says "fixed"); the ticket closes. CSAT counts rated tickets only."""
     who = require_actor(session, actor)
     if rating is not None and (not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5):
-        raise InvalidInput(f"rating {rating} is not 1 to 5")
+        raise InvalidInput(_("rating {rating} is not 1 to 5").format(rating=rating))
     comment = clean_text(comment, "comment", config)
     ticket, target = _load(session, ticket_id, "confirm")
     now = clock.now()
@@ -496,7 +501,7 @@ def cancel_ticket(
     ticket, target = _load(session, ticket_id, "cancel")
     if duplicate_of is not None:
         if duplicate_of == ticket_id:
-            raise InvalidInput("a ticket cannot be a duplicate of itself")
+            raise InvalidInput(_("a ticket cannot be a duplicate of itself"))
         original = get_ticket(session, duplicate_of)
         ticket.duplicate_of_id = original.id
     now = clock.now()

@@ -13,6 +13,7 @@ from deskctl.config import Config
 from deskctl.domain import sla
 from deskctl.domain.ticket_states import OPEN_STATUSES, PRIORITIES, STATUSES, check_priority
 from deskctl.errors import InvalidInput, NotFound, quote
+from deskctl.i18n import _
 from deskctl.services.audit import event_view
 from deskctl.services.people.staff import get_staff, handles_by_id
 from deskctl.services.tickets.sla import calendar_from_config, targets
@@ -23,7 +24,9 @@ from deskctl.timeparse import Clock
 def get_ticket(session: Session, ticket_id: int) -> Ticket:
     ticket = session.get(Ticket, ticket_id)
     if ticket is None:
-        raise NotFound(f"no ticket {ticket_id} (see `deskctl ticket list --status all`)")
+        raise NotFound(_(
+                "no ticket {ticket_id} (see `deskctl ticket list --status all`)"
+            ).format(ticket_id=ticket_id))
     return ticket
 
 
@@ -182,7 +185,7 @@ def iter_tickets(
     if until:
         query = query.where(col(Ticket.opened_at) < until)
     if since and until and until <= since:
-        raise InvalidInput("--until must be after --since")
+        raise InvalidInput(_("--until must be after --since"))
     if breached:
         query = query.where(breached_clause(now))
     if search and search.strip():
