@@ -124,7 +124,7 @@ def test_schema_fixture_upgrades_on_postgresql_keeping_every_row(desk, sql, tmp_
     assert refused.exit_code == 5 and "only a supervisor" in refused.stderr
     upgraded = desk.run("--as", "lead", "db", "upgrade", env=env)
     assert upgraded.exit_code == 0, upgraded.stderr
-    assert "moved 3 desk setting(s)" in upgraded.stderr  # the test config's timezone, clock, auth
+    assert "took 3 desk setting(s)" in upgraded.stderr  # the test config's timezone, clock, auth
     assert desk.json("db", "check", env=env)["ok"] is True
     import psycopg
 
