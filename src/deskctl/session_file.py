@@ -13,6 +13,16 @@ import tempfile
 from pathlib import Path
 
 
+def os_user() -> str:
+    """The OS user this process runs as (events and login sessions record it)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in a bare container
+        return f"uid {os.getuid()}"
+
+
 def path(environ: dict[str, str] | None = None) -> Path:
     env = os.environ if environ is None else environ
     base = env.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")

@@ -8,9 +8,10 @@ from typing import Annotated
 import typer
 
 from deskctl.cli.options import FormatOpt, JsonOpt, output_format
-from deskctl.cli.state import os_user, state
+from deskctl.cli.state import state
 from deskctl.errors import InvalidInput, PermissionDenied
 from deskctl.i18n import _
+from deskctl.session_file import os_user
 
 StdinOpt = Annotated[
     bool, typer.Option("--passphrase-stdin", help="Read the passphrase from standard input (scripts).")

@@ -5,7 +5,6 @@ Everything here is lazy, so `deskctl --help` imports no SQLAlchemy and reads no 
 
 from __future__ import annotations
 
-import getpass
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from deskctl import config as config_mod
 from deskctl.errors import ConfigError, PermissionDenied
 from deskctl.services.context import Unit
+from deskctl.session_file import os_user
 from deskctl.timeparse import Clock, get_zone, system_zone_name
 
 if TYPE_CHECKING:
@@ -222,13 +222,6 @@ class DeskContext:
     desk_id: str = ""
     proven: str | None = None
     exists: bool = False
-
-
-def os_user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in a bare container
-        return f"uid {os.getuid()}"
 
 
 _current: AppState | None = None

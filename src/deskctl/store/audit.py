@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import cache
@@ -90,14 +89,11 @@ def append(
 @cache
 def _origin() -> tuple[str, str]:
     """The OS user and host this process runs as (docs/identity.md)."""
-    import getpass
     import socket
 
-    try:
-        user = getpass.getuser()
-    except Exception:  # no login name in a bare container
-        user = f"uid {os.getuid()}"
-    return user, socket.gethostname()
+    from deskctl.session_file import os_user
+
+    return os_user(), socket.gethostname()
 def _tally(session: Session, entity: str, entity_id: int | None, kind: str) -> None:
     """What this transaction changed, in brief, for the message that names a committed change
     whose output then failed (`changes_of`)."""
