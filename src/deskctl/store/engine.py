@@ -22,7 +22,7 @@ import os
 import sqlite3
 import stat
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -94,9 +94,13 @@ class Database:
     upgraded: bool = False  # this process upgraded the desk's schema (`migrate`)
     removed: list[Path] = field(default_factory=list)  # leftovers of killed runs, swept
 
+    def errors(self, doing: str) -> AbstractContextManager[None]:
+        """Storage failures named for what they are (a server desk names its server instead)."""
+        return storage_errors(self.path, doing=doing)
+
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with storage_errors(self.path, doing="read the desk"), Session(self.engine, expire_on_commit=False) as session:
+        with self.errors("read the desk"), Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session
             finally:
@@ -111,7 +115,7 @@ class Database:
                 "nothing was changed"
             )
         bind = self.engine.execution_options(deskctl_write=True)
-        with storage_errors(self.path, doing="write to the desk"), Session(bind, expire_on_commit=False) as session:
+        with self.errors("write to the desk"), Session(bind, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()

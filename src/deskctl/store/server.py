@@ -17,7 +17,7 @@ Connection failures become one line naming host, port and cause (exit 6), passwo
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -158,25 +158,8 @@ class ServerDatabase(Database):
         assert self.location is not None
         return self.location
 
-    @contextmanager
-    def read(self) -> Iterator[Session]:
-        with server_errors(self.where, doing="read the desk"), Session(self.engine, expire_on_commit=False) as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
-
-    @contextmanager
-    def write(self) -> Iterator[Session]:
-        """One write transaction holding the desk's write lock; commit on success, else roll back."""
-        bind = self.engine.execution_options(deskctl_write=True)
-        with server_errors(self.where, doing="write to the desk"), Session(bind, expire_on_commit=False) as session:
-            try:
-                yield session
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
+    def errors(self, doing: str) -> AbstractContextManager[None]:
+        return server_errors(self.where, doing=doing)
 
 
 def current_revision(conn: Connection) -> str | None:
