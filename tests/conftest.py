@@ -331,6 +331,13 @@ def freeze_desk(root: Path, base: Path | str, build: Callable[[Desk], Any]) -> P
     return desk.db
 
 
+@pytest.fixture(scope="session")
+def _demo_db(tmp_path_factory, _template_db) -> Path | str:
+    """The demo desk (`deskctl demo`), built once per worker around the frozen clock and shared by
+    the modules that read it (a demo build is a few CPU-seconds)."""
+    return freeze_desk(tmp_path_factory.mktemp("demo"), _template_db, lambda d: d.ok("demo"))
+
+
 def _desk(request, tmp_path: Path, template: Path | str, monkeypatch) -> Iterator[Desk]:
     url = None
     if isinstance(template, str):

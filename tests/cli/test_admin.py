@@ -382,6 +382,7 @@ def test_unknown_command_suggests_lazy_groups_too(desk, typo, suggested):
 # --- demo -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_demo_builds_a_desk_in_the_given_database(desk):
     """One demo build (it is the heaviest set-up there is): the command's summary and refusal,
     and what the demo holds, read back through the CLI."""

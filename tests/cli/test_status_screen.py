@@ -7,13 +7,6 @@ from __future__ import annotations
 import pytest
 from rich.cells import cell_len
 
-from tests.conftest import freeze_desk
-
-
-@pytest.fixture(scope="module")
-def _demo_db(tmp_path_factory, _template_db):
-    return freeze_desk(tmp_path_factory.mktemp("demo"), _template_db, lambda d: d.ok("demo"))
-
 
 @pytest.fixture
 def demo(desk, _demo_db):

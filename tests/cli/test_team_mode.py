@@ -113,6 +113,7 @@ def _report(desk, db, *args):
     return _rounded(view)
 
 
+@pytest.mark.slow
 def test_team_db_copy_demo_sqlite_to_pg_to_sqlite_same_reports(desk, server, tmp_path):
     first = tmp_path / "demo.db"
     made = desk.ok("demo", "--db", str(first))

@@ -10,16 +10,8 @@ import re
 import pytest
 from rich.cells import cell_len
 
-from tests.conftest import freeze_desk
-
 RULE = "─"
 TERMINAL = {"TTY_COMPATIBLE": "1", "NO_COLOR": "1"}
-
-
-@pytest.fixture(scope="module")
-def _demo_db(tmp_path_factory, _template_db):
-    """The demo desk (`deskctl demo`), built once for the module around the frozen clock."""
-    return freeze_desk(tmp_path_factory.mktemp("demo"), _template_db, lambda d: d.ok("demo"))
 
 
 @pytest.fixture

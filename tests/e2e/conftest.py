@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -56,6 +57,13 @@ class Proc:
         return json.loads(self.out)
 
 
+def _default_sigint() -> None:
+    """In the child: Ctrl-C acts again. A test run started in the background by a shell (`pytest &`)
+    inherits SIGINT ignored, and Python keeps an ignored SIGINT ignored, so the tests that send
+    it would wait forever."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class ProcDesk:
     """A desk in a temp folder, driven only through `deskctl` processes."""
 
@@ -97,7 +105,7 @@ class ProcDesk:
     def popen(self, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
         return subprocess.Popen(
             [self.exe, *map(str, args)], env=self.environ(env), stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_default_sigint,
         )
 
     def shell(self, script: str, env: dict[str, str] | None = None, timeout: float = 600) -> Proc:

@@ -8,6 +8,8 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+import pytest
+
 
 def _sqlite3(db: Path, statement: str) -> None:
     """The statement as someone with the file runs it: the sqlite3 shell (Python's module where
@@ -24,6 +26,7 @@ def _sqlite3(db: Path, statement: str) -> None:
         con.close()
 
 
+@pytest.mark.slow
 def test_tail_deleted_and_row_forged_are_caught(proc_staffed):
     desk = proc_staffed
     for n in range(4):

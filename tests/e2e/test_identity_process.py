@@ -51,6 +51,7 @@ def test_nobody_becomes_the_supervisor_by_naming_them(team):
     assert team.ok("config", "get", "sla.P1.response").out == "15m\n"
 
 
+@pytest.mark.slow
 def test_a_logged_in_member_acts_only_as_themselves(team):
     team.ok("login", "lead", "--passphrase-stdin", input=PASS + "\n")
     res = team.run("--as", "zhang", "ticket", "open", "t", "--reporter", "r")
@@ -61,6 +62,7 @@ def test_a_logged_in_member_acts_only_as_themselves(team):
     assert os_user and host  # who was at which machine, beside the staff member
 
 
+@pytest.mark.slow
 def test_wrong_passphrases_lock_out_and_are_recorded(team):
     for _ in range(5):
         res = team.run("login", "lead", "--passphrase-stdin", input="guess\n")
@@ -72,6 +74,7 @@ def test_wrong_passphrases_lock_out_and_are_recorded(team):
     assert kinds.count("login_failed") == 5 and kinds.count("locked_out") == 1 and kinds[-1] == "login_refused"
 
 
+@pytest.mark.slow
 def test_a_frozen_clock_is_refused_on_a_real_desk(team):
     """Nobody clocks in or writes history at a chosen time (the issue's DESKCTL_NOW forgery)."""
     res = team.run("--as", "zhang", "ticket", "open", "t", "--reporter", "r",
@@ -80,6 +83,7 @@ def test_a_frozen_clock_is_refused_on_a_real_desk(team):
     assert not [e for e in _events(team) if e[1] == "opened"]
 
 
+@pytest.mark.slow
 def test_auth_require_all_asks_every_writer_to_log_in(team):
     team.ok("login", "lead", "--passphrase-stdin", input=PASS + "\n")
     team.ok("config", "set", "auth.require", "all")
@@ -96,6 +100,7 @@ def test_auth_require_all_asks_every_writer_to_log_in(team):
     assert "zhang's own passphrase" not in sessions.read_text() and json.loads(sessions.read_text())
 
 
+@pytest.mark.slow
 def test_demo_desk_prints_the_passphrase_it_set(proc_blank):
     target = proc_blank.root / "demo.db"
     summary = proc_blank.json("demo", "--db", str(target))

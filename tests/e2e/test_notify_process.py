@@ -31,6 +31,7 @@ def _at(desk, instant: str) -> None:
     desk.env["DESKCTL_NOW"] = instant
 
 
+@pytest.mark.slow
 def test_e2e_p1_assign_and_one_sla_warning_over_five_runs(proc_staffed, vendor):
     from deskctl.services.notify.channels import add_channel
     from deskctl.services.shifts import attendance, rota, types
@@ -57,6 +58,7 @@ def test_e2e_p1_assign_and_one_sla_warning_over_five_runs(proc_staffed, vendor):
     assert events == {"ticket.opened": 1, "ticket.assigned": 1, "ticket.sla_warning": 1}
 
 
+@pytest.mark.slow
 def test_e2e_no_clock_in_one_notice_ten_minutes_after_start(proc_staffed, vendor):
     from deskctl.services.people.staff import add_staff
     from deskctl.services.shifts import rota, types
@@ -76,6 +78,7 @@ def test_e2e_no_clock_in_one_notice_ten_minutes_after_start(proc_staffed, vendor
     assert notice["at"] == "2026-11-23T14:10:00+08:00"  # found by the sweep, delivered by the next run
 
 
+@pytest.mark.slow
 def test_e2e_receiver_down_then_up_same_id(proc_staffed):
     desk = proc_staffed
     port = free_port()

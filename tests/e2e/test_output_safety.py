@@ -72,6 +72,7 @@ def run_on_pty(argv: list[str], env: dict[str, str], timeout: float = 60) -> tup
     return proc.wait(timeout=timeout), b"".join(chunks)
 
 
+@pytest.mark.slow
 def test_output_hostile_titles_shown_escaped_in_show_table(hostile):
     for key, ticket_id in hostile.hostile_ids.items():
         res = hostile.ok("ticket", "show", str(ticket_id))

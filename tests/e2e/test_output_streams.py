@@ -208,6 +208,7 @@ def test_output_sigint_during_import_says_interrupted_and_imports_nothing(proc_s
     assert proc_staffed.ok("audit", "verify").code == 0
 
 
+@pytest.mark.slow
 def test_output_sigint_at_any_moment_says_interrupted(proc_staffed, tmp_path):
     """Ctrl-C while the program loads, parses, reads: the same line, never a traceback. (Before
     Python itself has started, no program can say anything: the first delay leaves it that.)"""

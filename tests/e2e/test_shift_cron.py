@@ -7,10 +7,13 @@ import os
 import subprocess
 from datetime import date
 
+import pytest
+
 from deskctl.services.people.staff import add_staff
 from deskctl.services.shifts import rota, types
 
 
+@pytest.mark.slow
 def test_shift_gaps_cron_is_silent_when_covered_and_exits_1_on_a_gap(proc_staffed):
     desk = proc_staffed  # the rota is set up through the services; cron's processes read it
     for handle, name in (("wang", "王五"), ("zhao", "赵六")):

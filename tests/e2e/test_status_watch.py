@@ -13,7 +13,10 @@ import subprocess
 import termios
 import time
 
+import pytest
 
+
+@pytest.mark.slow
 def test_status_watch_redraws_until_ctrl_c(proc_staffed):
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))

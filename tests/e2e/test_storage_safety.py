@@ -168,6 +168,7 @@ def proc_lead(proc_desk):
 # --- a second restore destroyed the only safety copy ---------------------------------------------
 
 
+@pytest.mark.slow
 def test_restore_twice_keeps_the_original_desk(proc_lead):
     d = proc_lead
     backup = d.root / "monday.db"
@@ -256,6 +257,7 @@ def test_backup_onto_a_full_disk_says_so_and_leaves_nothing(proc_lead):
 # --- targets that were overwritten or destroyed ---------------------------------------------------
 
 
+@pytest.mark.slow
 def test_backup_and_calendar_refuse_an_existing_file(proc_lead):
     d = proc_lead
     backup, calendar = d.root / "bk.db", d.root / "rota.ics"
@@ -269,6 +271,7 @@ def test_backup_and_calendar_refuse_an_existing_file(proc_lead):
     assert calendar.read_text(encoding="utf-8") == "someone's calendar"
 
 
+@pytest.mark.slow
 def test_backup_onto_the_database_files_is_refused(proc_lead):
     d = proc_lead
     d.ok("ticket", "open", "keep me", "--reporter", "r")
@@ -288,6 +291,7 @@ def test_backup_onto_the_database_files_is_refused(proc_lead):
 # --- read-only media and permissions ------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_read_only_mount_reads_backs_up_and_names_writes_read_only(proc_lead):
     d = proc_lead
     d.ok("ticket", "open", "on the shelf", "--reporter", "r")
@@ -333,6 +337,7 @@ def test_read_only_mount_does_not_ignore_changes_in_the_wal(proc_lead):
         assert "read-only" in res.err and "write-ahead log" in res.err
 
 
+@pytest.mark.slow
 def test_restore_from_read_only_media(proc_lead):
     d = proc_lead
     d.ok("ticket", "open", "from the usb stick", "--reporter", "r")
@@ -368,6 +373,7 @@ def _as_nobody(desk) -> tuple[list[str], Path]:
     return prefix, home
 
 
+@pytest.mark.slow
 def test_read_only_by_permissions_reads_backs_up_and_names_writes(proc_lead, request):
     d = proc_lead
     d.ok("ticket", "open", "read by nobody", "--reporter", "r")
