@@ -39,7 +39,7 @@ from dateutil.rrule import rrule, rrulestr
 
 from deskctl.domain.wallclock import wall_to_utc
 from deskctl.errors import InvalidInput
-from deskctl.i18n import _, ngettext
+from deskctl.i18n import _
 
 if TYPE_CHECKING:
 
@@ -254,9 +254,11 @@ def _check_setpos(parts: dict[str, str], raw: str) -> None:
             size *= len(parts[key].split(",")) if key in parts else (24 if key == "BYHOUR" else 60)
     for value in parts["BYSETPOS"].split(","):
         if value.lstrip("+-").isdigit() and abs(int(value)) > size:
-            raise _bad(raw, ngettext("BYSETPOS={value} can never match: each {freq} set has at most {size} occurrence",
-                                     "BYSETPOS={value} can never match: each {freq} set has at most {size} occurrences",
-                                     size).format(value=value, freq=freq, size=size))
+            if size == 1:
+                why = _("BYSETPOS={value} can never match: each {freq} set has at most {size} occurrence")
+            else:
+                why = _("BYSETPOS={value} can never match: each {freq} set has at most {size} occurrences")
+            raise _bad(raw, why.format(value=value, freq=freq, size=size))
 
 
 def _days_per_set(parts: dict[str, str], freq: str) -> int:
