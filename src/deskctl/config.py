@@ -19,7 +19,7 @@ from typing import Any
 
 from deskctl.domain.ticket_states import PRIORITIES, check_priority
 from deskctl.errors import ConfigError, InvalidInput, quote
-from deskctl.i18n import N_, _, by_shape
+from deskctl.i18n import N_, _, by_shape, value_name
 from deskctl.timeparse import get_zone, parse_duration, parse_time_of_day
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -248,14 +248,16 @@ _HELP_SHAPES = [
     (re.compile(r"(?P<priority>P\d): opened → first acknowledgement"), N_(
         "{priority}: opened → first acknowledgement")),
     (re.compile(r"(?P<priority>P\d): opened → resolved"), N_("{priority}: opened → resolved")),
-    (re.compile(r"priority for impact (?P<impact>\w+) × urgency (?P<urgency>\w+)"),
-     N_("priority for impact {impact} × urgency {urgency}")),
 ]
 
 
 def key_help(key: str) -> str:
     """What a key is for, in the current language (`config show`'s table)."""
     text = SCHEMA[key].help
+    if key.startswith("priority_matrix."):  # the levels as tables name them (高, 中, 低)
+        _matrix, impact, urgency = key.split(".")
+        return _("priority for impact {impact} × urgency {urgency}").format(
+            impact=value_name(impact), urgency=value_name(urgency))
     shaped = by_shape(text, _HELP_SHAPES)
     return shaped if shaped != text else _(text)
 
