@@ -72,7 +72,7 @@ def test_audit_verify_lines_in_chinese_json_stays_english(staffed):
         con.execute("UPDATE ticket SET status = 'closed' WHERE id = 1")
     res = staffed.run("--as", "lead", "audit", "verify", env=ZH)
     assert res.exit_code == 1
-    assert "工单 1：status 在行中为 closed，按其事件为 resolved（事件" in res.stdout, res.stdout
+    assert "工单 1：status 在行中为 已关闭，按其事件为 已解决（事件" in res.stdout, res.stdout
     english = staffed.run("--as", "lead", "audit", "verify")
     assert english.exit_code == 1
     assert "ticket 1: status is closed in the row, resolved by its events" in english.stdout

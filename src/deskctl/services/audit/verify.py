@@ -10,7 +10,7 @@ from datetime import tzinfo
 from sqlmodel import Session
 
 from deskctl.errors import InvalidInput
-from deskctl.i18n import N_, _, language
+from deskctl.i18n import N_, _, language, value_name
 from deskctl.store import audit
 
 # the head of an empty trail: no event, the chain's genesis hash
@@ -172,6 +172,9 @@ def problem_text(text: str) -> str:
             parts = found.groupdict()
             if "entity" in parts:
                 parts["entity"] = _(parts["entity"])
+            for side in ("row", "events"):  # a state or level as tables name it (closed → 已关闭)
+                if side in parts:
+                    parts[side] = value_name(parts[side])
             return _(msgid).format(**parts)
     return audit.reason_text(text)
 
