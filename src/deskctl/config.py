@@ -19,6 +19,7 @@ from typing import Any
 
 from deskctl.domain.ticket_states import PRIORITIES, check_priority
 from deskctl.errors import ConfigError, InvalidInput, quote
+from deskctl.i18n import N_, _, by_shape, value_name
 from deskctl.timeparse import get_zone, parse_duration, parse_time_of_day
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -40,7 +41,7 @@ def _zone(value: Any) -> str:
 def _text(value: Any) -> str:
     text = str(value).strip()
     if not text:
-        raise InvalidInput("value must not be empty")
+        raise InvalidInput(_("value must not be empty"))
     return text
 
 
@@ -48,9 +49,9 @@ def _positive_int(value: Any) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise InvalidInput(f"{quote(value)} is not a whole number") from None
+        raise InvalidInput(_("{value} is not a whole number").format(value=quote(value))) from None
     if number <= 0 or isinstance(value, bool):
-        raise InvalidInput(f"{quote(value)} must be a positive whole number")
+        raise InvalidInput(_("{value} must be a positive whole number").format(value=quote(value)))
     return number
 
 
@@ -58,23 +59,23 @@ def _weight(value: Any) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise InvalidInput(f"{quote(value)} is not a number") from None
+        raise InvalidInput(_("{value} is not a number").format(value=quote(value))) from None
     if not 0 <= number <= 100:
-        raise InvalidInput(f"{quote(value)} must be between 0 and 100")
+        raise InvalidInput(_("{value} must be between 0 and 100").format(value=quote(value)))
     return number
 
 
 def _ratio(value: Any) -> float:
     number = _weight(value)
     if not 0 < number < 1:
-        raise InvalidInput(f"{quote(value)} must be between 0 and 1 (exclusive)")
+        raise InvalidInput(_("{value} must be between 0 and 1 (exclusive)").format(value=quote(value)))
     return number
 
 
 def _calendar_mode(value: Any) -> str:
     text = str(value).strip().lower()
     if text not in ("24x7", "business"):
-        raise InvalidInput(f"{quote(value)} is not a calendar mode (use 24x7 or business)")
+        raise InvalidInput(_("{value} is not a calendar mode (use 24x7 or business)").format(value=quote(value)))
     return text
 
 
@@ -82,10 +83,12 @@ def _hours_range(value: Any) -> str:
     text = str(value).strip()
     m = re.fullmatch(r"(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})", text)
     if not m:
-        raise InvalidInput(f"{quote(value)} is not an hours range (use HH:MM-HH:MM, e.g. 09:00-18:00)")
+        raise InvalidInput(_("{value} is not an hours range (use HH:MM-HH:MM, e.g. 09:00-18:00)").format(
+            value=quote(value)))
     start, end = parse_time_of_day(m.group(1)), parse_time_of_day(m.group(2))
     if end <= start:
-        raise InvalidInput(f"{quote(value)}: business hours must end after they start on the same day")
+        raise InvalidInput(_("{value}: business hours must end after they start on the same day").format(
+            value=quote(value)))
     return f"{start:%H:%M}-{end:%H:%M}"
 
 
@@ -99,7 +102,7 @@ def _weekdays(value: Any) -> list[str]:
     days = [d.lower()[:3] for d in _as_list(value)]
     bad = [d for d in days if d not in WEEKDAYS]
     if bad or not days:
-        raise InvalidInput(f"{quote(value)}: use weekday names like mon,tue,wed,thu,fri")
+        raise InvalidInput(_("{value}: use weekday names like mon,tue,wed,thu,fri").format(value=quote(value)))
     return days
 
 
@@ -109,7 +112,7 @@ def _holidays(value: Any) -> list[str]:
         try:
             out.append(date.fromisoformat(item).isoformat())
         except ValueError:
-            raise InvalidInput(f"holiday {quote(item)} is not a date (use YYYY-MM-DD)") from None
+            raise InvalidInput(_("holiday {value} is not a date (use YYYY-MM-DD)").format(value=quote(item))) from None
     return sorted(set(out))
 
 
@@ -118,7 +121,8 @@ def _language(value: Any) -> str:
 
     chosen = normalize(str(value)) if isinstance(value, str) else None
     if chosen is None:
-        raise InvalidInput(f"{value!r} is not a language: {' or '.join(LANGUAGES)}")
+        raise InvalidInput(_("{value!r} is not a language: {languages}").format(
+            value=value, languages=_(" or ").join(LANGUAGES)))
     return chosen
 
 
@@ -134,7 +138,7 @@ def _bool(value: Any) -> bool:
         return True
     if text in ("false", "no", "off", "0"):
         return False
-    raise InvalidInput(f"{value!r} is not true or false")
+    raise InvalidInput(_("{value!r} is not true or false").format(value=value))
 
 
 AUTH_POLICIES = ("none", "supervisor", "all")
@@ -143,14 +147,14 @@ AUTH_POLICIES = ("none", "supervisor", "all")
 def _auth_policy(value: Any) -> str:
     text = str(value).strip().lower()
     if text not in AUTH_POLICIES:
-        raise InvalidInput(f"{value!r} is not an auth policy (use none, supervisor or all)")
+        raise InvalidInput(_("{value!r} is not an auth policy (use none, supervisor or all)").format(value=value))
     return text
 
 
 def _session_length(value: Any) -> str:
     text = _duration(value)
     if parse_duration(text) < timedelta(minutes=1):
-        raise InvalidInput(f"{value!r} is shorter than a minute")
+        raise InvalidInput(_("{value!r} is shorter than a minute").format(value=value))
     return text
 
 def quiet_hours(value: Any) -> str:
@@ -160,10 +164,11 @@ def quiet_hours(value: Any) -> str:
         return ""
     m = re.fullmatch(r"(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})", text)
     if not m:
-        raise InvalidInput(f"{value!r} is not a quiet-hours range (use HH:MM-HH:MM, e.g. 22:00-07:00)")
+        raise InvalidInput(_("{value!r} is not a quiet-hours range (use HH:MM-HH:MM, e.g. 22:00-07:00)").format(
+            value=value))
     start, end = parse_time_of_day(m.group(1)), parse_time_of_day(m.group(2))
     if start == end:
-        raise InvalidInput(f"{value!r}: quiet hours must not start and end at the same time")
+        raise InvalidInput(_("{value!r}: quiet hours must not start and end at the same time").format(value=value))
     return f"{start:%H:%M}-{end:%H:%M}"
 
 
@@ -197,38 +202,38 @@ _MATRIX_DEFAULTS = {
 }
 
 SCHEMA: dict[str, Key] = {
-    "timezone": Key("", _zone, "desk time zone (IANA name); empty = the system's"),
-    "user": Key("", _optional_text, "acting user when neither --as nor $DESKCTL_USER is given", local=True),
-    "database": Key("", _optional_text, "database file (or URL) when $DESKCTL_DB is not set", local=True),
-    "database_timeout": Key("5s", _duration, "PostgreSQL (team mode): give up connecting after this", local=True),
-    "language": Key("", lambda v: _language(v) if v else "", "zh-CN or en; empty = from LC_ALL/LC_MESSAGES/LANG",
+    "timezone": Key("", _zone, N_("desk time zone (IANA name); empty = the system's")),
+    "user": Key("", _optional_text, N_("acting user when neither --as nor $DESKCTL_USER is given"), local=True),
+    "database": Key("", _optional_text, N_("database file (or URL) when $DESKCTL_DB is not set"), local=True),
+    "database_timeout": Key("5s", _duration, N_("PostgreSQL (team mode): give up connecting after this"), local=True),
+    "language": Key("", lambda v: _language(v) if v else "", N_("zh-CN or en; empty = from LC_ALL/LC_MESSAGES/LANG"),
                     local=True),
     "auth.require": Key("none", _auth_policy,
-                        "who must log in: none, supervisor (supervisors' actions) or all (every write)"),
-    "auth.session": Key("12h", _session_length, "how long a login lasts"),
-    "clock.override": Key(False, _bool, "honour $DESKCTL_NOW (drill and test desks only)"),
-    "confirm_window": Key("72h", _duration, "resolved tickets close unconfirmed after this"),
-    "sla.at_risk": Key(0.8, _ratio, "share of a target used up that counts as 'at risk'"),
-    "sla.calendar.mode": Key("24x7", _calendar_mode, "24x7, or business (hours, days, holidays)"),
-    "sla.calendar.hours": Key("09:00-18:00", _hours_range, "business hours, HH:MM-HH:MM"),
-    "sla.calendar.days": Key(["mon", "tue", "wed", "thu", "fri"], _weekdays, "business days"),
-    "sla.calendar.holidays": Key([], _holidays, "dates with no business hours, YYYY-MM-DD"),
-    "limits.text_max": Key(65536, _positive_int, "longest accepted title/description/note, in characters"),
-    "shift.rest": Key("11h", _duration, "minimum rest between a person's shifts"),
-    "shift.grace": Key("5m", _duration, "lateness and early leave within this are not recorded"),
-    "shift.clock_window": Key("2h", _duration, "clock-in accepted this long before a shift starts"),
-    "shift.handover_window": Key("1h", _duration, "a handover not taken over within this is flagged"),
-    "training.interval": Key("180d", _duration, "staff are overdue for training after this"),
-    "assessment.weights.efficiency": Key(40.0, _weight, "weight of efficiency in the score"),
-    "assessment.weights.quality": Key(40.0, _weight, "weight of service quality in the score"),
-    "assessment.weights.discipline": Key(20.0, _weight, "weight of discipline in the score"),
-    "assessment.min_tickets": Key(5, _positive_int, "fewer handled tickets = 'insufficient data'"),
-    "recurring.threshold": Key(3, _positive_int, "faults in a period that make a recurring fault"),
-    "notify.max_tries": Key(5, _positive_int, "delivery attempts before a notification is failed"),
-    "notify.timeout": Key("10s", _duration, "how long one delivery may take (connect, send, answer)"),
-    "notify.backoff": Key("30s", _duration, "wait before the first retry; doubled each time, at most 1h"),
-    "notify.quiet_hours": Key("", quiet_hours, "HH:MM-HH:MM when only P1 reaches people (staff may set their own)"),
-    "notify.robot_rate": Key(20, _positive_int, "messages a minute to one chat robot before a digest"),
+                        N_("who must log in: none, supervisor (supervisors' actions) or all (every write)")),
+    "auth.session": Key("12h", _session_length, N_("how long a login lasts")),
+    "clock.override": Key(False, _bool, N_("honour $DESKCTL_NOW (drill and test desks only)")),
+    "confirm_window": Key("72h", _duration, N_("resolved tickets close unconfirmed after this")),
+    "sla.at_risk": Key(0.8, _ratio, N_("share of a target used up that counts as 'at risk'")),
+    "sla.calendar.mode": Key("24x7", _calendar_mode, N_("24x7, or business (hours, days, holidays)")),
+    "sla.calendar.hours": Key("09:00-18:00", _hours_range, N_("business hours, HH:MM-HH:MM")),
+    "sla.calendar.days": Key(["mon", "tue", "wed", "thu", "fri"], _weekdays, N_("business days")),
+    "sla.calendar.holidays": Key([], _holidays, N_("dates with no business hours, YYYY-MM-DD")),
+    "limits.text_max": Key(65536, _positive_int, N_("longest accepted title/description/note, in characters")),
+    "shift.rest": Key("11h", _duration, N_("minimum rest between a person's shifts")),
+    "shift.grace": Key("5m", _duration, N_("lateness and early leave within this are not recorded")),
+    "shift.clock_window": Key("2h", _duration, N_("clock-in accepted this long before a shift starts")),
+    "shift.handover_window": Key("1h", _duration, N_("a handover not taken over within this is flagged")),
+    "training.interval": Key("180d", _duration, N_("staff are overdue for training after this")),
+    "assessment.weights.efficiency": Key(40.0, _weight, N_("weight of efficiency in the score")),
+    "assessment.weights.quality": Key(40.0, _weight, N_("weight of service quality in the score")),
+    "assessment.weights.discipline": Key(20.0, _weight, N_("weight of discipline in the score")),
+    "assessment.min_tickets": Key(5, _positive_int, N_("fewer handled tickets = 'insufficient data'")),
+    "recurring.threshold": Key(3, _positive_int, N_("faults in a period that make a recurring fault")),
+    "notify.max_tries": Key(5, _positive_int, N_("delivery attempts before a notification is failed")),
+    "notify.timeout": Key("10s", _duration, N_("how long one delivery may take (connect, send, answer)")),
+    "notify.backoff": Key("30s", _duration, N_("wait before the first retry; doubled each time, at most 1h")),
+    "notify.quiet_hours": Key("", quiet_hours, N_("HH:MM-HH:MM when only P1 reaches people (staff may set their own)")),
+    "notify.robot_rate": Key(20, _positive_int, N_("messages a minute to one chat robot before a digest")),
 }
 for _p, (_resp, _res) in _SLA_DEFAULTS.items():
     SCHEMA[f"sla.{_p}.response"] = Key(_resp, _duration, f"{_p}: opened → first acknowledgement")
@@ -237,6 +242,24 @@ for (_impact, _urgency), _prio in _MATRIX_DEFAULTS.items():
     SCHEMA[f"priority_matrix.{_impact}.{_urgency}"] = Key(
         _prio, lambda v: check_priority(str(v)), f"priority for impact {_impact} × urgency {_urgency}"
     )
+
+# the help of the keys made in the loops above, translated by their shape
+_HELP_SHAPES = [
+    (re.compile(r"(?P<priority>P\d): opened → first acknowledgement"), N_(
+        "{priority}: opened → first acknowledgement")),
+    (re.compile(r"(?P<priority>P\d): opened → resolved"), N_("{priority}: opened → resolved")),
+]
+
+
+def key_help(key: str) -> str:
+    """What a key is for, in the current language (`config show`'s table)."""
+    text = SCHEMA[key].help
+    if key.startswith("priority_matrix."):  # the levels as tables name them (高, 中, 低)
+        _matrix, impact, urgency = key.split(".")
+        return _("priority for impact {impact} × urgency {urgency}").format(
+            impact=value_name(impact), urgency=value_name(urgency))
+    shaped = by_shape(text, _HELP_SHAPES)
+    return shaped if shaped != text else _(text)
 
 
 def config_path(environ: dict[str, str] | None = None) -> Path:
@@ -291,8 +314,10 @@ def unknown_key(key: str) -> InvalidInput:
 
     close = difflib.get_close_matches(key, SCHEMA, n=3, cutoff=0.6)
     close = close or [k for k in SCHEMA if k.startswith(key + ".")][:3]
-    hint = f"; did you mean {', '.join(close)}?" if close else " (see `deskctl config show`)"
-    return InvalidInput(f"unknown config key {key!r}{hint}")
+    if close:
+        return InvalidInput(_("unknown config key {key!r}; did you mean {names}?").format(
+            key=key, names=", ".join(close)))
+    return InvalidInput(_("unknown config key {key!r} (see `deskctl config show`)").format(key=key))
 
 
 def validate(key: str, raw: Any) -> Any:
@@ -302,7 +327,7 @@ def validate(key: str, raw: Any) -> Any:
     try:
         return SCHEMA[key].validate(raw)
     except InvalidInput as exc:
-        raise InvalidInput(f"config {key}: {exc.message}") from None
+        raise InvalidInput(_("config {key}: {problem}").format(key=key, problem=exc.message)) from None
 
 
 @dataclass
@@ -361,7 +386,7 @@ class Config:
         written atomically. Desk settings are changed through `services.settings`."""
         value = validate(key, raw)
         if not SCHEMA[key].local:
-            raise InvalidInput(f"{key} is a desk setting, kept in the database")
+            raise InvalidInput(_("{key} is a desk setting, kept in the database").format(key=key))
         new = copy.deepcopy(self.data)
         _set_nested(new, key, value)
         save(self.path, new)
@@ -378,25 +403,29 @@ def load(path: Path | None = None) -> Config:
     except FileNotFoundError:
         return Config(path=path)
     except OSError as exc:
-        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from None
+        raise ConfigError(_("cannot read config file {path}: {reason}").format(
+            path=path, reason=exc.strerror)) from None
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        raise ConfigError(f"config file {path} is not UTF-8 text") from None
+        raise ConfigError(_("config file {path} is not UTF-8 text").format(path=path)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+        raise ConfigError(_("config file {path} is not valid TOML: {reason}").format(path=path, reason=exc)) from None
     for key, value in list(_flatten(data)):
         if key not in SCHEMA:
             known_table = any(k.startswith(key + ".") for k in SCHEMA)
             if known_table:
-                raise ConfigError(f"config file {path}: {key} must be a table of keys such as "
-                                  f"{next(k for k in SCHEMA if k.startswith(key + '.'))}, not {value!r}")
-            raise ConfigError(f"config file {path}: {unknown_key(key).message}")
+                raise ConfigError(_(
+                    "config file {path}: {key} must be a table of keys such as {example}, not {value!r}")
+                                  .format(path=path, key=key, value=value,
+                                          example=next(k for k in SCHEMA if k.startswith(key + "."))))
+            raise ConfigError(_("config file {path}: {problem}").format(path=path, problem=unknown_key(key).message))
         try:
             # Readers get the validated form ("100" -> 100, "Business" -> "business").
             _set_nested(data, key, SCHEMA[key].validate(value))
         except InvalidInput as exc:
-            raise ConfigError(f"config file {path}: {key}: {exc.message}") from None
+            raise ConfigError(_("config file {path}: {key}: {problem}").format(
+                path=path, key=key, problem=exc.message)) from None
     return Config(path=path, data=data, exists=True)
 
 

@@ -11,7 +11,9 @@ import sys
 
 
 def interrupted() -> None:
-    sys.stderr.write(("\n" if sys.stderr.isatty() else "") + "deskctl: interrupted\n")
+    from deskctl.i18n import _
+
+    sys.stderr.write(("\n" if sys.stderr.isatty() else "") + "deskctl: " + _("interrupted") + "\n")
     sys.stderr.flush()
 
 

@@ -293,7 +293,7 @@ def _failed(exc: OSError) -> BaseException:
     else (disk full, I/O error) is named."""
     if isinstance(exc, BrokenPipeError) or exc.errno == errno.EPIPE:
         return exc
-    return OutputFailed(f"output failed: {exc.strerror or exc}")
+    return OutputFailed(_("output failed: {reason}").format(reason=exc.strerror or exc))
 
 
 def out(text: str) -> None:
@@ -591,7 +591,7 @@ def emit(
         print_renderables(kv_table(data.items(), title=title))
     else:
         if not data:
-            message("(none)")
+            message(_("(none)"))
             return
         cols = columns or [Col(k) for k in data[0]]
         print_renderables(rows_table(data, cols, title=title))
@@ -658,7 +658,7 @@ def _stream_table(it: Iterator[Mapping], columns: Sequence[Col] | None, title: s
 
     first = list(islice(it, chunk))
     if not first:
-        message("(none)")
+        message(_("(none)"))
         return 0
     cols = list(columns or [Col(k) for k in first[0]])
     following = list(islice(it, 1))

@@ -47,8 +47,8 @@ class Clock:
         except ValueError:
             raise InvalidInput(
                 _(
-                    "DESKCTL_NOW={raw!r} is not an ISO 8601 instant (e.g. 2026-11-23T09:00:00+08:00)"
-                ).format(raw=raw)
+                    "DESKCTL_NOW={raw} is not an ISO 8601 instant (e.g. 2026-11-23T09:00:00+08:00)"
+                ).format(raw=quote(raw))
             ) from None
         if value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
@@ -61,7 +61,7 @@ def get_zone(name: str) -> tzinfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise InvalidInput(
-            _("unknown time zone {name!r} (use an IANA name like Asia/Shanghai)").format(name=name)
+            _("unknown time zone {name} (use an IANA name like Asia/Shanghai)").format(name=quote(name))
         ) from None
 
 
@@ -130,15 +130,15 @@ def parse_duration(text: str) -> timedelta:
     if re.fullmatch(r"\d{1,3}:\d{2}", raw):
         h, m = raw.split(":")
         if int(m) >= 60:
-            raise InvalidInput(_("invalid duration {text!r}: minutes must be below 60").format(text=text))
+            raise InvalidInput(_("invalid duration {text}: minutes must be below 60").format(text=quote(text)))
         return timedelta(hours=int(h), minutes=int(m))
     if not raw or not _DURATION_FULL.match(raw):
-        raise InvalidInput(_("invalid duration {text!r} (use forms like 15m, 2h, 1d, 1h30m)").format(text=text))
+        raise InvalidInput(_("invalid duration {text} (use forms like 15m, 2h, 1d, 1h30m)").format(text=quote(text)))
     seconds = sum(int(n) * _UNIT_SECONDS[u.lower()] for n, u in _DURATION_PART.findall(raw))
     if seconds > MAX_DURATION.total_seconds():
         raise InvalidInput(_(
-                "duration {text!r} is too long (at most {days}d)"
-            ).format(text=text, days=MAX_DURATION.days))
+                "duration {text} is too long (at most {days}d)"
+            ).format(text=quote(text), days=MAX_DURATION.days))
     return timedelta(seconds=seconds)
 
 
@@ -168,10 +168,10 @@ _WORD_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1}
 def parse_time_of_day(text: str) -> time:
     m = re.fullmatch(r"\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*", text or "")
     if not m:
-        raise InvalidInput(_("invalid time of day {text!r} (use HH:MM, 00:00 to 23:59)").format(text=text))
+        raise InvalidInput(_("invalid time of day {text} (use HH:MM, 00:00 to 23:59)").format(text=quote(text)))
     h, mi, s = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
     if h > 23 or mi > 59 or s > 59:
-        raise InvalidInput(_("invalid time of day {text!r} (use HH:MM, 00:00 to 23:59)").format(text=text))
+        raise InvalidInput(_("invalid time of day {text} (use HH:MM, 00:00 to 23:59)").format(text=quote(text)))
     return time(h, mi, s)
 
 
@@ -184,8 +184,8 @@ def parse_date(text: str, *, tz: tzinfo, now: datetime) -> date:
         day = date.fromisoformat(raw)
     except ValueError:
         raise InvalidInput(_(
-                "invalid date {text!r} (use YYYY-MM-DD, today, yesterday or tomorrow)"
-            ).format(text=text)) from None
+                "invalid date {text} (use YYYY-MM-DD, today, yesterday or tomorrow)"
+            ).format(text=quote(text))) from None
     check_year(day, repr(text))
     return day
 
@@ -230,8 +230,8 @@ def _parse_instant(raw: str, text: str, tz: tzinfo, now: datetime) -> datetime:
     except ValueError:
         raise InvalidInput(
             _(
-                "invalid time {text!r} (use an ISO date or time, now, today, yesterday 09:00, +2h, 3d ago)"
-            ).format(text=text)
+                "invalid time {text} (use an ISO date or time, now, today, yesterday 09:00, +2h, 3d ago)"
+            ).format(text=quote(text))
         ) from None
     if value.tzinfo is not None:
         return value.astimezone(UTC)

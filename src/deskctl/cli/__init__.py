@@ -21,7 +21,7 @@ from typer import _click as click
 from deskctl import __version__, i18n
 from deskctl.cli import admin, helpfmt, identity  # noqa: F401  (helpfmt: how --help reads)
 from deskctl.cli.state import AppState, set_state
-from deskctl.errors import DeskError, ExitCode, Interrupted, OutputFailed, Terminated
+from deskctl.errors import DeskError, ExitCode, Interrupted, OutputFailed, Terminated, quote
 
 if TYPE_CHECKING:
     from typer._click.shell_completion import CompletionItem
@@ -195,10 +195,11 @@ class DeskGroup(typer.core.TyperGroup):
 
             interrupted()
             if _committed():  # Ctrl-C while a committed write was showing its result
-                render.note_line(f"{_committed()} (committed before the interrupt)")
+                render.note_line(i18n._("{changes} (committed before the interrupt)").format(changes=_committed()))
             code = ExitCode.INTERRUPTED
         except Terminated as exc:
-            sys.stderr.write(f"deskctl: terminated by {signal.Signals(exc.signum).name}\n")
+            sys.stderr.write("deskctl: " + i18n._("terminated by {signal}").format(
+                signal=signal.Signals(exc.signum).name) + "\n")
             code = 128 + exc.signum
         except BrokenPipeError:
             _silence_stdout()
@@ -225,7 +226,7 @@ class DeskGroup(typer.core.TyperGroup):
                 raise
             elif _committed():  # the output of a committed write failed (click.echo, Rich)
                 _silence_stdout()
-                _output_failed(f"output failed: {exc.strerror or exc}")
+                _output_failed(i18n._("output failed: {reason}").format(reason=exc.strerror or exc))
                 code = ExitCode.STORAGE
             else:
                 render.error_line(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
@@ -235,12 +236,11 @@ class DeskGroup(typer.core.TyperGroup):
                 raise
             if _is_storage_error(exc):
                 detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-                render.error_line(f"storage error: {detail}")
+                render.error_line(i18n._("storage error: {detail}").format(detail=detail))
                 code = ExitCode.STORAGE
             else:
-                render.error_line(
-                    f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)"
-                )
+                render.error_line(i18n._("internal error: {name}: {detail} (run with --debug for details)").format(
+                    name=type(exc).__name__, detail=exc))
                 code = ExitCode.INTERNAL
         finally:
             _close_state()
@@ -255,7 +255,7 @@ class DeskGroup(typer.core.TyperGroup):
                     _closed_pipe_after_commit()
                     code = ExitCode.BROKEN_PIPE
                 elif code == ExitCode.OK:
-                    _output_failed(f"output failed: {exc.strerror or exc}")
+                    _output_failed(i18n._("output failed: {reason}").format(reason=exc.strerror or exc))
                     code = ExitCode.STORAGE
             sys.exit(code)
         return code
@@ -281,7 +281,7 @@ def _output_failed(reason: str) -> None:
 def _closed_pipe_after_commit() -> None:
     """A closed pipe is silent (exit 141) unless a write was committed: then stderr names it."""
     if _committed():
-        _output_failed("output not read (closed pipe)")
+        _output_failed(i18n._("output not read (closed pipe)"))
 
 
 _TERMINATING = (signal.SIGTERM, signal.SIGHUP)
@@ -373,7 +373,7 @@ def root(
     """
     global _debug, _state
     if lang is not None and i18n.normalize(lang) is None:
-        raise typer.BadParameter(i18n._("{value!r} is not a language: zh-CN or en").format(value=lang),
+        raise typer.BadParameter(i18n._("{value} is not a language: zh-CN or en").format(value=quote(lang)),
                                  param_hint="'--lang'")
     _debug = debug
     _state = AppState(db_option=db, as_option=as_, tz_option=tz, debug=debug)

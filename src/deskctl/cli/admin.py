@@ -11,6 +11,7 @@ from deskctl.cli.options import FormatOpt, JsonOpt, LimitOpt, SinceOpt, WideOpt,
 from deskctl.cli.state import state
 from deskctl.cli.status import status
 from deskctl.errors import Conflict, ExitCode, InvalidInput, PermissionDenied
+from deskctl.i18n import N_, _
 
 config_app = command_group("Show and change the configuration.")
 db_app = command_group("Database upkeep: upgrade, backup, restore, check, copy, grant.")
@@ -41,11 +42,12 @@ def _settings_given(items: list[str] | None) -> dict[str, Any]:
     for item in items or []:
         key, sep, raw = item.partition("=")
         if not sep:
-            raise InvalidInput(f"--set {item!r}: use KEY=VALUE, e.g. --set auth.require=all")
+            raise InvalidInput(_("--set {item!r}: use KEY=VALUE, e.g. --set auth.require=all").format(item=item))
         key = key.strip()
         values[key] = config_mod.validate(key, raw.strip())
         if config_mod.SCHEMA[key].local:
-            raise InvalidInput(f"--set {key}: this is your own setting; `deskctl config set {key} VALUE`")
+            raise InvalidInput(_("--set {key}: this is your own setting; `deskctl config set {key} VALUE`").format(
+                key=key))
     return values
 
 
@@ -62,31 +64,32 @@ def init(settings: SetOpt = None) -> None:
     frozen = Clock.from_env()
     drill = first.get("clock.override") is True
     if frozen.fixed is not None and not drill and _no_desk_yet(db_file):
-        raise PermissionDenied(
+        raise PermissionDenied(_(
             "DESKCTL_NOW is refused: a new desk runs on the real clock unless it is a drill desk "
             "(`deskctl init --set clock.override=true`); unset DESKCTL_NOW"
-        )
+        ))
     if not cfg.exists:
         from deskctl.config import save
 
         save(cfg.path, {})
-        render.message(f"wrote config {cfg.path}")
+        render.message(_("wrote config {path}").format(path=cfg.path))
     else:
-        render.message(f"config {cfg.path} exists; kept as it is")
+        render.message(_("config {path} exists; kept as it is").format(path=cfg.path))
     db = st.database(create=True, migrate=True)
-    _tell_storage(db.removed, db.safety_copy, "upgrade")
+    _tell_storage(db.removed, db.safety_copy, N_("upgrade"))
     if db.created:
         start = {"timezone": st.tz_option or _system_zone(), "auth.require": "supervisor"}
         _write_initial({**start, **first}, why="new desk", now=frozen.now() if drill else None)
-        render.message(f"created database {st.db_shown}")
-        render.message("next: `deskctl staff add HANDLE --name N --role supervisor`, then "
-                       "`deskctl staff passphrase HANDLE` and `deskctl login HANDLE`")
+        render.message(_("created database {path}").format(path=st.db_shown))
+        render.message(_("next: `deskctl staff add HANDLE --name N --role supervisor`, then "
+                         "`deskctl staff passphrase HANDLE` and `deskctl login HANDLE`"))
         return
     if given:
-        raise Conflict(f"{st.db_shown} exists; a supervisor changes its settings with `deskctl config set KEY VALUE`")
+        raise Conflict(_("{path} exists; a supervisor changes its settings with `deskctl config set KEY VALUE`").format(
+            path=st.db_shown))
     if db.upgraded:
         _move_file_settings()
-    render.message(f"database {st.db_shown} is ready")
+    render.message(_("database {path} is ready").format(path=st.db_shown))
 
 
 def _no_desk_yet(db_file: Path | None) -> bool:
@@ -122,8 +125,8 @@ def _write_initial(values: dict[str, Any], *, why: str, now: Any = None) -> None
         written = initial_settings(session=session, now=now or datetime.now(UTC), values=values, why=why)
     taken = [k for k in st.local_config.file_settings() if k in written]
     if taken:
-        render.message(f"took {len(taken)} desk setting(s) from {st.local_config.path} into the desk: "
-                       + ", ".join(taken))
+        render.message(_("took {n} desk setting(s) from {path} into the desk: {keys}").format(
+            n=len(taken), path=st.local_config.path, keys=", ".join(taken)))
     for key in ("_desk", "config", "clock", "tz_name", "tz"):
         st.__dict__.pop(key, None)  # read again with the settings just written
 
@@ -140,9 +143,9 @@ def _tell_storage(removed: list[Path], kept: Path | None, kind: str) -> None:
     from deskctl import render
 
     for path in removed:
-        render.message(f"removed {path}, left by an interrupted run")
+        render.message(_("removed {path}, left by an interrupted run").format(path=path))
     if kept is not None:
-        render.message(f"kept the database as it was before the {kind}: {kept}")
+        render.message(_("kept the database as it was before the {kind}: {path}").format(kind=_(kind), path=kept))
 
 
 def demo(
@@ -166,10 +169,9 @@ def demo(
     if st.db_path.exists():
         with st.read() as r:
             if not desk_is_empty(r.session):
-                raise Conflict(
-                    f"{st.db_shown} already holds a desk; build the demo elsewhere with "
-                    "`deskctl demo --db /tmp/demo.db`"
-                )
+                raise Conflict(_(
+                    "{path} already holds a desk; build the demo elsewhere with "
+                    "`deskctl demo --db /tmp/demo.db`").format(path=st.db_shown))
     demo_db = st.database(create=True)
     if demo_db.created:
         # A drill desk: its clock may be frozen (DESKCTL_NOW) and it is built without logins;
@@ -178,17 +180,16 @@ def demo(
         _write_initial({**start, "clock.override": True, "auth.require": "none"}, why="demo desk")
     with st.write() as w:
         if not desk_is_empty(w.session):
-            raise Conflict(f"{st.db_shown} already holds a desk; build the demo elsewhere")
+            raise Conflict(_("{path} already holds a desk; build the demo elsewhere").format(path=st.db_shown))
         counts = w.call(build_demo, seed=seed)
         passphrase = w.call(secure_demo, settings={"auth.require": "supervisor", **given})
     summary = {"database": st.db_shown, "timezone": str(w.tz), **counts, "supervisor": "lead",
                "passphrase": passphrase}
-    render.emit(summary, out, title="demo desk built")
+    render.emit(summary, out, title=N_("demo desk built"))
     if out == "table":
-        render.message(
-            f"try: deskctl --db {st.db_shown} status   |   deskctl --db {st.db_shown} login lead   "
-            f"(passphrase {passphrase})"
-        )
+        render.message(_(
+            "try: deskctl --db {path} status   |   deskctl --db {path} login lead   (passphrase {passphrase})"
+        ).format(path=st.db_shown, passphrase=passphrase))
 
 
 # --- config ------------------------------------------------------------------------------
@@ -198,7 +199,7 @@ def demo(
 def config_show(fmt: FormatOpt = "table", as_json: JsonOpt = False, wide: WideOpt = False) -> None:
     """Every key with its effective value and where it comes from (desk, file or default)."""
     from deskctl import render
-    from deskctl.config import SCHEMA
+    from deskctl.config import SCHEMA, key_help
 
     out = output_format(fmt, as_json)
     cfg = state().config
@@ -208,15 +209,15 @@ def config_show(fmt: FormatOpt = "table", as_json: JsonOpt = False, wide: WideOp
         return
     rows = [
         {"key": k, "value": v, "scope": "yours" if SCHEMA[k].local else "desk", "source": cfg.source(k),
-         "help": SCHEMA[k].help}
+         "help": key_help(k) if out == "table" else SCHEMA[k].help}
         for k, v in values.items()
     ]
     render.emit(rows, out, columns=[render.Col("key", style="bold", priority=0, min_width=40),
                                     render.Col("value", priority=0, flex=True), render.Col("scope", priority=3),
                                     render.Col("source", priority=2), render.Col("help", priority=1, flex=True)])
     if cfg.ignored:
-        render.message(f"ignored in {cfg.path} (desk settings live in the desk; a supervisor changes them "
-                       f"with `deskctl config set`): {', '.join(cfg.ignored)}")
+        render.message(_("ignored in {path} (desk settings live in the desk; a supervisor changes them "
+                         "with `deskctl config set`): {keys}").format(path=cfg.path, keys=", ".join(cfg.ignored)))
 
 
 def _shown(key: str, value: Any) -> Any:
@@ -255,10 +256,12 @@ def config_set(
     config_mod.validate(key, value)  # unknown key or bad value: exit 2 before the desk is opened
     if config_mod.SCHEMA[key].local:
         stored = st.local_config.set_local(key, value)
-        render.message(f"{key} = {_shown(key, stored)} (in {st.local_config.path})")
+        render.message(_("{key} = {value} (in {path})").format(
+            key=key, value=_shown(key, stored), path=st.local_config.path))
         return
     view = st.write_call(set_setting, key=key, value=value)
-    render.message(f"{key} = {_shown(key, view['value'])} (was {_shown(key, view['previous'])})")
+    render.message(_("{key} = {value} (was {previous})").format(
+        key=key, value=_shown(key, view["value"]), previous=_shown(key, view["previous"])))
 
 
 @config_app.command("path")
@@ -284,10 +287,10 @@ def db_upgrade() -> None:
     if not db.upgraded:  # nothing to upgrade: still a supervisor's command, as it says
         with db.engine.connect() as conn:
             st.authorise_supervisor(conn)
-    _tell_storage(db.removed, db.safety_copy, "upgrade")
+    _tell_storage(db.removed, db.safety_copy, N_("upgrade"))
     if db.upgraded:
         _move_file_settings()
-    render.message(f"{st.db_shown} is at schema {HEAD}")
+    render.message(_("{path} is at schema {head}").format(path=st.db_shown, head=HEAD))
 
 
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")]
@@ -305,10 +308,10 @@ def db_backup(
     st = state()
     check_backup_target(file, st.db_path, force=force)  # before the desk is opened
     if not file.parent.is_dir():
-        raise InvalidInput(f"folder {file.parent} does not exist")
+        raise InvalidInput(_("folder {folder} does not exist").format(folder=file.parent))
     done = backup_to(st.database().engine, file, force=force)
-    _tell_storage(done.removed, None, "backup")
-    render.message(f"backed up to {file}")
+    _tell_storage(done.removed, None, N_("backup"))
+    render.message(_("backed up to {path}").format(path=file))
 
 
 @db_app.command("restore")
@@ -328,20 +331,21 @@ def db_restore(
 
     st = state()
     dest = st.db_path
-    refuse_own_files(file, dest, what="the backup to restore")
+    refuse_own_files(file, dest, what=_("the backup to restore"))
     if not file.is_file():
-        raise NotFound(f"no backup file at {file}")
+        raise NotFound(_("no backup file at {path}").format(path=file))
     if not yes:
         if not interactive():
-            raise InvalidInput("restore replaces the database; pass --yes to confirm")
-        typer.confirm(f"replace {dest} with {file}?", abort=True)
+            raise InvalidInput(_("restore replaces the database; pass --yes to confirm"))
+        typer.confirm(_("replace {dest} with {file}?").format(dest=dest, file=file), abort=True)
     _authorise_restore(dest)
     st.close()  # no connection of ours may stay open on the file being replaced
     done = restore_from(file, dest, now=datetime.now(UTC))
-    _tell_storage(done.removed, done.safety_copy, "restore")
-    render.message(f"restored {done.path} from {file}")
+    _tell_storage(done.removed, done.safety_copy, N_("restore"))
+    render.message(_("restored {path} from {file}").format(path=done.path, file=file))
     if done.revision != HEAD:
-        render.message(f"the restored desk is at schema {done.revision}: run `deskctl db upgrade`")
+        render.message(_("the restored desk is at schema {revision}: run `deskctl db upgrade`").format(
+            revision=done.revision))
 
 
 def _authorise_restore(dest: Path) -> None:
@@ -359,7 +363,8 @@ def _authorise_restore(dest: Path) -> None:
             state().authorise_supervisor(conn)
     except DBAPIError as exc:
         # A desk that cannot be read is what a restore repairs: nobody's role can be read from it.
-        render.message(f"the current desk cannot be read ({str(exc.orig).splitlines()[0]}): restoring over it")
+        render.message(_("the current desk cannot be read ({reason}): restoring over it").format(
+            reason=str(exc.orig).splitlines()[0]))
     finally:
         engine.dispose()
 
@@ -375,8 +380,8 @@ def db_check(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
         view = {"integrity": r.call(integrity_check), "audit": r.call(verify_chain)}
     view["ok"] = view["integrity"]["ok"] and view["audit"]["ok"]
     render.emit(view, out, table=lambda v: [
-        render.kv_table(v["integrity"].items(), title="integrity"),
-        render.kv_table(v["audit"].items(), title="audit chain"),
+        render.kv_table(v["integrity"].items(), title=N_("integrity")),
+        render.kv_table(_shown_problems(v["audit"].items()), title=N_("audit chain")),
     ])
     if not view["ok"]:
         raise typer.Exit(ExitCode.CHECK_FOUND)
@@ -406,9 +411,9 @@ def db_copy(
     source_where = parse_any(st.db_target)
     if isinstance(target, Location) and isinstance(source_where, Location):
         if os.path.realpath(target.path) == os.path.realpath(source_where.path):
-            raise InvalidInput(f"{target.shown} is the desk itself; copy to another database")
+            raise InvalidInput(_("{target} is the desk itself; copy to another database").format(target=target.shown))
     elif not isinstance(target, Location) and not isinstance(source_where, Location) and target.url == source_where.url:
-        raise InvalidInput(f"{target.shown} is the desk itself; copy to another database")
+        raise InvalidInput(_("{target} is the desk itself; copy to another database").format(target=target.shown))
     source = st.database()
     timeout = st.config.duration("database_timeout").total_seconds()
     existed = isinstance(target, Location) and target.path.exists()
@@ -424,8 +429,8 @@ def db_copy(
     view = {"from": st.db_shown, "to": target.shown, "rows": sum(result.rows.values()),
             "events_verified": result.events_verified, "tables": result.rows}
     render.emit(view, out, table=lambda v: [
-        render.kv_table([(k, x) for k, x in v.items() if k != "tables"], title="desk copied"),
-        render.kv_table(v["tables"].items(), title="rows per table"),
+        render.kv_table([(k, x) for k, x in v.items() if k != "tables"], title=N_("desk copied")),
+        render.kv_table(v["tables"].items(), title=N_("rows per table")),
     ])
 
 
@@ -440,7 +445,7 @@ def _copy_with_progress(source: Any, dest: Any, shown: str, *, show: bool) -> An
     with source.read() as s:
         total = sum(row_counts(s.connection()).values())
     with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("copying", total=total)
+        task = bar.add_task(_("copying"), total=total)
         return copy_desk(source, dest, target_shown=shown,
                          progress=lambda table, n: bar.update(task, advance=n, description=table))
 
@@ -456,7 +461,23 @@ def db_grant(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
     st = state()
     with st.database().write() as session:
         view = grant(session.connection())
-    render.emit(view, out, title=f"grants on {st.db_shown}")
+    render.emit(view, out, title=_("grants on {path}").format(path=st.db_shown))
+
+
+def _shown_problems(pairs: Any) -> list[tuple[str, Any]]:
+    """A check's card: its `problem` in the person's language (JSON keeps the English)."""
+    from deskctl.services.audit import problem_text
+
+    return [(k, problem_text(v) if k == "problem" and isinstance(v, str) else v) for k, v in pairs]
+
+
+# The keys of the check cards (`db check`, `audit verify`, `db copy`, `db grant`), translated where shown.
+CARD_KEYS = (
+    N_("integrity"), N_("foreign_key_violations"), N_("events_checked"), N_("first_broken_event"),
+    N_("problem"), N_("head"), N_("anchor"), N_("anchor_ok"), N_("rows_replayed"), N_("rows_differing"),
+    N_("from"), N_("to"), N_("rows"), N_("events_verified"), N_("database"), N_("roles"),
+    N_("supervisor_only"), N_("append_only"), N_("tables"),
+)
 
 
 # --- audit --------------------------------------------------------------------------------
@@ -499,7 +520,8 @@ def audit_anchor(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
     with state().read() as r:
         view = r.call(anchor)
     if view["id"] == 0:
-        render.message("the audit trail is empty: its anchor is event 0 and the genesis hash (it proves nothing yet)")
+        render.message(_(
+            "the audit trail is empty: its anchor is event 0 and the genesis hash (it proves nothing yet)"))
     if out == "table":
         render.line(f"{view['id']}:{view['hash']}")
     else:
@@ -516,7 +538,7 @@ def audit_verify(
 ) -> None:
     """Check the hash chain, an anchor and every ticket, shift and run against its events; exit 1 on a fault."""
     from deskctl import render
-    from deskctl.services.audit import parse_anchor, verify_audit
+    from deskctl.services.audit import parse_anchor, problem_text, verify_audit
 
     out = output_format(fmt, as_json)
     given = parse_anchor(anchor) if anchor is not None else None
@@ -524,8 +546,9 @@ def audit_verify(
         view = r.call(verify_audit, anchor=given)
     shown = {k: v for k, v in view.items() if k not in ("first_difference", "problems")}
     render.emit(view, out, table=lambda v: [render.kv_table(
-        [*shown.items(), *(("problem " + str(n), p) for n, p in enumerate(v["problems"][1:], 2))],
-        title="audit trail",
+        [*_shown_problems(shown.items()),
+         *((_("problem {n}").format(n=n), problem_text(p)) for n, p in enumerate(v["problems"][1:], 2))],
+        title=N_("audit trail"),
     )])
     if not view["ok"]:
         raise typer.Exit(ExitCode.CHECK_FOUND)

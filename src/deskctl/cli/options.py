@@ -20,11 +20,12 @@ def id_number(value: str | int) -> int:
         try:
             number = int(str(value).strip())
         except ValueError:
-            raise typer.BadParameter(f"{quote(value)} is not a whole number") from None
+            raise typer.BadParameter(_("{value} is not a whole number").format(value=quote(value))) from None
     if number > ID_MAX:
-        raise typer.BadParameter(f"the number is too large: {quote(value)} (at most {ID_MAX})")
+        raise typer.BadParameter(_("the number is too large: {value} (at most {largest})").format(
+            value=quote(value), largest=ID_MAX))
     if number < 1:
-        raise typer.BadParameter(f"{quote(value)} is below 1")
+        raise typer.BadParameter(_("{value} is below 1").format(value=quote(value)))
     return number
 
 
@@ -85,7 +86,8 @@ def output_format(fmt: str, as_json: bool, *, documents: bool = False) -> str:
     if documents and value == "markdown":
         value = "md"
     if value not in allowed:
-        raise InvalidInput(f"unknown format {quote(fmt)} (use one of {', '.join(allowed)})")
+        raise InvalidInput(_("unknown format {value} (use one of {formats})").format(
+            value=quote(fmt), formats=", ".join(allowed)))
     return value
 
 
@@ -106,7 +108,7 @@ def ask(label: str, value: str | None, *, required: bool = True, option: str | N
             return answer
     if required:
         name = option or "--" + label.lower().replace(" ", "-")
-        where = "pass it as an option" if name.startswith("-") else "give it on the command line"
+        where = _("pass it as an option") if name.startswith("-") else _("give it on the command line")
         raise InvalidInput(_("missing {name}: {where} (no terminal to ask on)").format(name=name, where=where))
     return value
 
@@ -117,4 +119,4 @@ def ask_choice(label: str, choices: tuple[str, ...], default: str) -> str:
         answer = str(typer.prompt(f"{label} ({'/'.join(choices)})", default=default, err=True)).strip().lower()
         if answer in choices:
             return answer
-        typer.echo(f"choose one of {', '.join(choices)}", err=True)
+        typer.echo(_("choose one of {choices}").format(choices=", ".join(choices)), err=True)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from deskctl import config as config_mod
 from deskctl.errors import ConfigError, PermissionDenied
+from deskctl.i18n import _
 from deskctl.services.context import Unit
 from deskctl.session_file import os_user
 from deskctl.timeparse import Clock, get_zone, system_zone_name
@@ -97,10 +98,10 @@ class AppState:
         if clock.fixed is not None and not self._desk.exists:
             self.database()  # no usable desk: its own error says why, before the clock's
         if clock.fixed is not None and not self.config.get("clock.override"):
-            raise PermissionDenied(
+            raise PermissionDenied(_(
                 "DESKCTL_NOW is refused: this desk's clock.override is false (only drill and test desks "
                 "freeze the clock); unset DESKCTL_NOW"
-            )
+            ))
         return clock
 
     @cached_property
@@ -137,7 +138,7 @@ class AppState:
         """The database file (an in-memory or unknown URL is refused here, exit 2)."""
         from deskctl.store.location import parse_target
 
-        return parse_target(self.db_target, doing="back up or restore it as a file").path
+        return parse_target(self.db_target, doing=_("back up or restore it as a file")).path
 
     @property
     def db_file(self) -> Path | None:

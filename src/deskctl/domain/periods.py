@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from deskctl.domain.limits import FIRST_YEAR, LAST_YEAR
 from deskctl.domain.wallclock import wall_to_utc
-from deskctl.errors import InvalidInput
+from deskctl.errors import InvalidInput, quote
 from deskctl.i18n import _
 
 ACCEPTED = "today, yesterday, week, month, quarter, year, YYYY-MM-DD, YYYY-MM, YYYY-Www, YYYY-Qn or YYYY"
@@ -66,7 +66,7 @@ def local_date(instant: datetime, tz: tzinfo) -> date:
 def days_period(first: date, end_day: date, tz: tzinfo, label: str) -> Period:
     """The local days first .. end_day (exclusive) as a period."""
     if end_day <= first:
-        raise InvalidInput(_("empty period {label!r}: it must cover at least one day").format(label=label))
+        raise InvalidInput(_("empty period {label}: it must cover at least one day").format(label=quote(label)))
     return Period(local_midnight(first, tz), local_midnight(end_day, tz), label, first, end_day)
 
 
@@ -101,8 +101,11 @@ def _year(year: int, tz: tzinfo) -> Period:
 
 
 def _bad(text: str, why: str = "") -> InvalidInput:
-    detail = f": {why}" if why else ""
-    return InvalidInput(f"invalid period {text!r}{detail} (use {ACCEPTED}, or --from/--to)")
+    if why:
+        return InvalidInput(_("invalid period {text}: {why} (use {accepted}, or --from/--to)").format(
+            text=quote(text), why=why, accepted=ACCEPTED))
+    return InvalidInput(_("invalid period {text} (use {accepted}, or --from/--to)").format(
+        text=quote(text), accepted=ACCEPTED))
 
 
 def parse_period(text: str, *, tz: tzinfo, now: datetime) -> Period:
@@ -112,9 +115,10 @@ def parse_period(text: str, *, tz: tzinfo, now: datetime) -> Period:
     except InvalidInput:
         raise
     except (ValueError, OverflowError):  # year 0, or a period ending after 9999-12-31
-        raise _bad(text, f"it is out of range (years {FIRST_YEAR} to {LAST_YEAR})") from None
+        raise _bad(text, _("it is out of range (years {first} to {last})").format(
+            first=FIRST_YEAR, last=LAST_YEAR)) from None
     if not (FIRST_YEAR <= period.first_day.year and period.end_day.year <= LAST_YEAR + 1):
-        raise _bad(text, f"it is out of range (years {FIRST_YEAR} to {LAST_YEAR})")
+        raise _bad(text, _("it is out of range (years {first} to {last})").format(first=FIRST_YEAR, last=LAST_YEAR))
     return period
 
 
@@ -143,12 +147,12 @@ def _parse_period(text: str, *, tz: tzinfo, now: datetime) -> Period:
     if m := re.fullmatch(r"(\d{4})-(\d{2})", raw):
         year, month = int(m[1]), int(m[2])
         if not 1 <= month <= 12:
-            raise _bad(text, f"there is no month {month}")
+            raise _bad(text, _("there is no month {month}").format(month=month))
         return _month(year, month, tz)
     if m := re.fullmatch(r"(\d{4})-[Ww](\d{2})", raw):
         year, week = int(m[1]), int(m[2])
         if week < 1:
-            raise _bad(text, "weeks are numbered from 01")
+            raise _bad(text, _("weeks are numbered from 01"))
         try:
             return _iso_week(year, week, tz)
         except InvalidInput as exc:
@@ -156,7 +160,7 @@ def _parse_period(text: str, *, tz: tzinfo, now: datetime) -> Period:
     if m := re.fullmatch(r"(\d{4})-[Qq](\d)", raw):
         year, q = int(m[1]), int(m[2])
         if not 1 <= q <= 4:
-            raise _bad(text, f"there is no quarter {q}")
+            raise _bad(text, _("there is no quarter {q}").format(q=q))
         return _quarter(year, q, tz)
     if m := re.fullmatch(r"(\d{4})", raw):
         return _year(int(m[1]), tz)

@@ -39,6 +39,7 @@ from dateutil.rrule import rrule, rrulestr
 
 from deskctl.domain.wallclock import wall_to_utc
 from deskctl.errors import InvalidInput
+from deskctl.i18n import _
 
 if TYPE_CHECKING:
 
@@ -82,8 +83,13 @@ _FIRST: dict[tuple[str, str], datetime | None] = {}
 _PREVIOUS: dict[tuple[str, str, datetime], datetime | None] = {}
 
 
+def _accepted() -> str:
+    return _("accepted forms: {forms}").format(forms="; ".join(ACCEPTED_FORMS))
+
+
 def _bad(text: str, why: str) -> InvalidInput:
-    return InvalidInput(f"invalid schedule {text!r}: {why} ({ACCEPTED})")
+    return InvalidInput(_("invalid schedule {text!r}: {why} ({accepted})").format(
+        text=text, why=why, accepted=_accepted()))
 
 
 # --- parsing ----------------------------------------------------------------------------
@@ -100,7 +106,7 @@ def parse_schedule(text: str, *, start: datetime, tz: tzinfo) -> Recurrence:
     """
     raw = " ".join((text or "").split())
     if not raw:
-        raise _bad(text, "empty")
+        raise _bad(text, _("empty"))
     first_day = start.astimezone(tz).date()
     low = raw.lower()
     if low.startswith(("daily", "weekly", "monthly", "every")):
@@ -108,7 +114,7 @@ def parse_schedule(text: str, *, start: datetime, tz: tzinfo) -> Recurrence:
     elif "FREQ=" in raw.upper():
         parts, absolute = _rrule_parts(raw)
     else:
-        raise _bad(text, "not a short form or an RRULE")
+        raise _bad(text, _("not a short form or an RRULE"))
     if absolute:
         anchor_utc = wall_to_utc(first_day, time(0), tz)
         dtstart = "DTSTART:" + anchor_utc.strftime("%Y%m%dT%H%M%SZ")
@@ -123,17 +129,17 @@ def parse_schedule(text: str, *, start: datetime, tz: tzinfo) -> Recurrence:
     body = ";".join(f"{k}={parts[k]}" for k in _PART_ORDER if k in parts)
     rec = load(f"{dtstart}\nRRULE:{body}")
     if rec.following(start - _TINY, tz, horizon_years=HORIZON_YEARS) is None:
-        raise InvalidInput(
-            f"schedule {text!r} yields no occurrence from {start.astimezone(tz):%Y-%m-%d %H:%M} "
-            f"within {HORIZON_YEARS} years; check BYMONTH/BYMONTHDAY, COUNT and UNTIL ({ACCEPTED})"
-        )
+        raise InvalidInput(_(
+            "schedule {text!r} yields no occurrence from {start} within {years} years; check "
+            "BYMONTH/BYMONTHDAY, COUNT and UNTIL ({accepted})"
+        ).format(text=text, start=f"{start.astimezone(tz):%Y-%m-%d %H:%M}", years=HORIZON_YEARS, accepted=_accepted()))
     return rec
 
 
 def _hhmm(text: str, raw: str) -> tuple[int, int]:
     m = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
     if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
-        raise _bad(raw, f"{text!r} is not a time of day HH:MM (00:00 to 23:59)")
+        raise _bad(raw, _("{text!r} is not a time of day HH:MM (00:00 to 23:59)").format(text=text))
     return int(m.group(1)), int(m.group(2))
 
 
@@ -143,28 +149,28 @@ def _short_form(raw: str, low: str) -> tuple[dict[str, str], bool]:
     if kind == "every":
         m = re.fullmatch(r"every\s*(\d+)\s*(h|m|hours?|min|mins|minutes?)", low)
         if not m:
-            raise _bad(raw, "write `every Nh` or `every Nm`, e.g. every 4h")
+            raise _bad(raw, _("write `every Nh` or `every Nm`, e.g. every 4h"))
         n = int(m.group(1))
         unit = "HOURLY" if m.group(2).startswith("h") else "MINUTELY"
         if n < 1 or (unit == "HOURLY" and n > 24 * 366) or (unit == "MINUTELY" and n > 60 * 24 * 366):
-            raise _bad(raw, "the interval must be at least 1 and at most a year")
+            raise _bad(raw, _("the interval must be at least 1 and at most a year"))
         parts = {"FREQ": unit}
         if n > 1:
             parts["INTERVAL"] = str(n)
         return parts, True
     if kind == "daily":
         if len(words) != 2:
-            raise _bad(raw, "write `daily HH:MM`, e.g. daily 09:00")
+            raise _bad(raw, _("write `daily HH:MM`, e.g. daily 09:00"))
         h, mi = _hhmm(words[1], raw)
         return {"FREQ": "DAILY", "BYHOUR": str(h), "BYMINUTE": str(mi), "BYSECOND": "0"}, False
     if kind == "weekly":
         if len(words) != 3:
-            raise _bad(raw, "write `weekly mon[,thu] HH:MM`, e.g. weekly mon,thu 10:00")
+            raise _bad(raw, _("write `weekly mon[,thu] HH:MM`, e.g. weekly mon,thu 10:00"))
         codes = []
         for name in words[1].split(","):
             code = _DAYS.get(name.strip())
             if code is None:
-                raise _bad(raw, f"{name!r} is not a weekday (mon, tue, wed, thu, fri, sat, sun)")
+                raise _bad(raw, _("{name!r} is not a weekday (mon, tue, wed, thu, fri, sat, sun)").format(name=name))
             if code not in codes:
                 codes.append(code)
         codes.sort(key=_WEEKDAY_CODES.index)
@@ -173,14 +179,14 @@ def _short_form(raw: str, low: str) -> tuple[dict[str, str], bool]:
                 "BYSECOND": "0"}, False
     # monthly N HH:MM
     if len(words) != 3:
-        raise _bad(raw, "write `monthly N HH:MM`, e.g. monthly 1 09:00")
+        raise _bad(raw, _("write `monthly N HH:MM`, e.g. monthly 1 09:00"))
     h, mi = _hhmm(words[2], raw)
     if words[1] == "last":
         n = 31
     elif words[1].isdigit() and 1 <= int(words[1]) <= 31:
         n = int(words[1])
     else:
-        raise _bad(raw, f"{words[1]!r} is not a day of the month (1-31 or last)")
+        raise _bad(raw, _("{word!r} is not a day of the month (1-31 or last)").format(word=words[1]))
     parts = {"FREQ": "MONTHLY", "BYHOUR": str(h), "BYMINUTE": str(mi), "BYSECOND": "0"}
     if n <= 28:
         parts["BYMONTHDAY"] = str(n)
@@ -197,40 +203,40 @@ def _rrule_parts(raw: str) -> tuple[dict[str, str], bool]:
     if body.upper().startswith("RRULE:"):
         body = body[6:]
     if "\n" in body or "DTSTART" in body.upper():
-        raise _bad(raw, "give only the RRULE; the plan's start is set with --start")
+        raise _bad(raw, _("give only the RRULE; the plan's start is set with --start"))
     parts: dict[str, str] = {}
     for chunk in body.replace(" ", "").strip(";").split(";"):
         if "=" not in chunk:
-            raise _bad(raw, f"{chunk!r} is not NAME=VALUE")
+            raise _bad(raw, _("{chunk!r} is not NAME=VALUE").format(chunk=chunk))
         key, value = chunk.split("=", 1)
         key = key.upper()
         if key not in _PART_ORDER:
-            raise _bad(raw, f"{key} is not supported")
+            raise _bad(raw, _("{key} is not supported").format(key=key))
         if key in parts:
-            raise _bad(raw, f"{key} is given twice")
+            raise _bad(raw, _("{key} is given twice").format(key=key))
         if not value:
-            raise _bad(raw, f"{key} has no value")
+            raise _bad(raw, _("{key} has no value").format(key=key))
         parts[key] = value.upper()
     freq = parts.get("FREQ")
     if freq not in _FREQS:
-        raise _bad(raw, f"FREQ must be one of {', '.join(_FREQS)}")
+        raise _bad(raw, _("FREQ must be one of {freqs}").format(freqs=', '.join(_FREQS)))
     if "COUNT" in parts and "UNTIL" in parts:
-        raise _bad(raw, "COUNT and UNTIL cannot both be given")
+        raise _bad(raw, _("COUNT and UNTIL cannot both be given"))
     for key in ("INTERVAL", "COUNT"):
         if key in parts and (not parts[key].isdigit() or int(parts[key]) < 1):
-            raise _bad(raw, f"{key} must be a positive whole number")
+            raise _bad(raw, _("{key} must be a positive whole number").format(key=key))
     if "INTERVAL" in parts and parts["INTERVAL"] == "1":
         del parts["INTERVAL"]
     if "COUNT" in parts and int(parts["COUNT"]) > 100_000:
-        raise _bad(raw, "COUNT is at most 100000")
+        raise _bad(raw, _("COUNT is at most 100000"))
     interval = parts.get("INTERVAL", "1")
     if interval.isdigit() and int(interval) > MAX_INTERVAL:  # beyond that dateutil overflows
-        raise _bad(raw, f"INTERVAL is at most {MAX_INTERVAL}")
+        raise _bad(raw, _("INTERVAL is at most {most}").format(most=MAX_INTERVAL))
     try:  # let dateutil judge the values
         rrulestr("RRULE:" + ";".join(f"{k}={v}" for k, v in parts.items() if k != "UNTIL"),
                  dtstart=datetime(2000, 1, 3))
     except (ValueError, TypeError, KeyError, IndexError, OverflowError) as exc:
-        raise _bad(raw, str(exc) or "a value is out of range") from None
+        raise _bad(raw, str(exc) or _("a value is out of range")) from None
     absolute = freq in _UNIT_SECONDS and not any(k.startswith("BY") for k in parts)
     return parts, absolute
 
@@ -248,8 +254,11 @@ def _check_setpos(parts: dict[str, str], raw: str) -> None:
             size *= len(parts[key].split(",")) if key in parts else (24 if key == "BYHOUR" else 60)
     for value in parts["BYSETPOS"].split(","):
         if value.lstrip("+-").isdigit() and abs(int(value)) > size:
-            raise _bad(raw, f"BYSETPOS={value} can never match: each {freq} set has at most {size} "
-                            f"occurrence{'s' if size != 1 else ''}")
+            if size == 1:
+                why = _("BYSETPOS={value} can never match: each {freq} set has at most {size} occurrence")
+            else:
+                why = _("BYSETPOS={value} can never match: each {freq} set has at most {size} occurrences")
+            raise _bad(raw, why.format(value=value, freq=freq, size=size))
 
 
 def _days_per_set(parts: dict[str, str], freq: str) -> int:
@@ -296,7 +305,7 @@ def _fill_defaults(parts: dict[str, str], first_day: date) -> None:
 def _parse_until(value: str, raw: str) -> tuple[datetime, bool]:
     m = re.fullmatch(r"(\d{8})(?:T(\d{6})(Z?))?", value)
     if not m:
-        raise _bad(raw, f"UNTIL={value} is not YYYYMMDD or YYYYMMDDTHHMMSS[Z]")
+        raise _bad(raw, _("UNTIL={value} is not YYYYMMDD or YYYYMMDDTHHMMSS[Z]").format(value=value))
     try:
         day = datetime.strptime(m.group(1), "%Y%m%d")
         if m.group(2):
@@ -304,7 +313,7 @@ def _parse_until(value: str, raw: str) -> tuple[datetime, bool]:
         else:  # a date: through the end of that day
             moment = day + timedelta(days=1) - timedelta(seconds=1)
     except ValueError:
-        raise _bad(raw, f"UNTIL={value} is not a valid date") from None
+        raise _bad(raw, _("UNTIL={value} is not a valid date").format(value=value)) from None
     return moment, bool(m.group(3))
 
 
@@ -332,9 +341,10 @@ def load(text: str) -> Recurrence:
             warnings.simplefilter("ignore")
             rule = rrulestr(text)
     except (ValueError, TypeError, OverflowError) as exc:
-        raise InvalidInput(f"stored recurrence {text!r} cannot be read: {exc}") from None
+        raise InvalidInput(_("stored recurrence {text!r} cannot be read: {reason}").format(
+            text=text, reason=exc)) from None
     if not isinstance(rule, rrule):
-        raise InvalidInput(f"stored recurrence {text!r} is not a single RRULE")
+        raise InvalidInput(_("stored recurrence {text!r} is not a single RRULE").format(text=text))
     return Recurrence(text=text, rule=cast("_Rule", rule))
 
 

@@ -6,7 +6,7 @@ cancelled from any open state. Every refused transition says what to do instead.
 
 from __future__ import annotations
 
-from deskctl.errors import Conflict, InvalidInput
+from deskctl.errors import Conflict, InvalidInput, quote
 from deskctl.i18n import P_, _, pgettext
 
 STATUSES = ("new", "assigned", "in_progress", "waiting", "resolved", "closed", "cancelled")
@@ -97,8 +97,8 @@ def check_priority(value: str | None) -> str:
     """P1..P4, case-insensitive; anything else is bad input naming the accepted values."""
     text = (value or "").strip().upper()
     if text not in PRIORITIES:
-        raise InvalidInput(_("invalid priority {value!r} (use one of {allowed})").format(
-            value=value, allowed=", ".join(PRIORITIES)))
+        raise InvalidInput(_("invalid priority {value} (use one of {allowed})").format(
+            value=repr(value) if value is None else quote(value), allowed=", ".join(PRIORITIES)))
     return text
 
 
@@ -108,8 +108,8 @@ def check_level(value: str | None, name: str) -> str | None:
         return None
     text = value.strip().lower()
     if text not in LEVELS:
-        raise InvalidInput(_("invalid {name} {value!r} (use one of {allowed})").format(
-            name=name, value=value, allowed=", ".join(LEVELS)))
+        raise InvalidInput(_("invalid {name} {value} (use one of {allowed})").format(
+            name=name, value=quote(value), allowed=", ".join(LEVELS)))
     return text
 
 

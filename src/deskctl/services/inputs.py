@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from deskctl.config import Config
-from deskctl.errors import InvalidInput
+from deskctl.errors import InvalidInput, quote
 from deskctl.i18n import _
 
 SHORT_TEXT = 200  # names, phone numbers, contacts: one line a person reads at a glance
@@ -46,8 +46,8 @@ def choice(value: str | None, allowed: tuple[str, ...], option: str) -> str:
     """One of `allowed` (case-insensitive), else a usage error naming the accepted values."""
     text = (value or "").strip().lower()
     if text not in allowed:
-        raise InvalidInput(_("unknown {option} {value!r} (use one of {allowed})").format(
-            option=option, value=value, allowed=", ".join(allowed)))
+        raise InvalidInput(_("unknown {option} {value} (use one of {allowed})").format(
+            option=option, value=repr(value) if value is None else quote(value), allowed=", ".join(allowed)))
     return text
 
 
@@ -62,7 +62,8 @@ def parse_json(text: str, source: str) -> Any:
     except RecursionError:
         raise InvalidInput(_("{source}: JSON nested too deeply").format(source=source)) from None
     except ValueError as exc:  # e.g. an integer of thousands of digits
-        raise InvalidInput(f"{source}: invalid JSON: {exc}".split("; use sys.")[0]) from None
+        raise InvalidInput(_("{source}: invalid JSON: {detail}").format(
+            source=source, detail=str(exc).split("; use sys.")[0])) from None
     try:  # "\ud800" escapes decode to lone surrogates, which no UTF-8 text (nor SQLite) can hold
         json.dumps(data, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:

@@ -17,6 +17,7 @@ from sqlmodel import Session, col
 from deskctl import config as config_mod
 from deskctl.config import SCHEMA, Config
 from deskctl.errors import InvalidInput
+from deskctl.i18n import _
 from deskctl.services.people.staff import require_supervisor
 from deskctl.store import audit
 from deskctl.store.tables import DeskSetting
@@ -50,7 +51,7 @@ def set_setting(*, session: Session, now: datetime, actor: str, config: Config, 
     value it replaces."""
     stored = config_mod.validate(key, value)
     if SCHEMA[key].local:
-        raise InvalidInput(f"{key} is your own setting, kept in your config file, not the desk's")
+        raise InvalidInput(_("{key} is your own setting, kept in your config file, not the desk's").format(key=key))
     by = require_supervisor(session, actor).handle
     previous = config.get(key)
     _store(session, key, stored, now, by)
@@ -69,7 +70,8 @@ def initial_settings(*, session: Session, now: datetime, values: dict[str, Any],
     for key, raw in values.items():
         stored = config_mod.validate(key, raw)
         if SCHEMA[key].local:
-            raise InvalidInput(f"{key} is a person's own setting, not the desk's; `deskctl config set {key}` it")
+            raise InvalidInput(_(
+                "{key} is a person's own setting, not the desk's; `deskctl config set {key}` it").format(key=key))
         _store(session, key, stored, now, SYSTEM)
         audit.append(
             session, at=now, actor=SYSTEM, entity="config", entity_id=None, kind="initial",

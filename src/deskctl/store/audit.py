@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import cache
@@ -12,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from deskctl.i18n import N_, by_shape
 from deskctl.store.tables import Event
 
 GENESIS = "0" * 64
@@ -166,6 +168,24 @@ def verify(session: Session, batch: int = 5000) -> tuple[int, Event | None, str]
         expected_id += 1
         checked += 1
     return checked, None, ""
+
+
+# What `verify` says is wrong, kept English (JSON, `db check`), shown in the person's language.
+_REASONS = [
+    (re.compile(r"event (?P<n>\d+) is missing \(deleted\?\)"), N_("event {n} is missing (deleted?)")),
+    (re.compile(r"link to the previous event is broken \(an event was deleted or edited\)"),
+     N_("link to the previous event is broken (an event was deleted or edited)")),
+    (re.compile(r"contents do not match the hash \(edited behind deskctl's back\)"),
+     N_("contents do not match the hash (edited behind deskctl's back)")),
+    (re.compile(r"recorded at (?P<at>\S+), before the event before it \((?P<before>\S+)\): "
+                r"written with a clock set back"),
+     N_("recorded at {at}, before the event before it ({before}): written with a clock set back")),
+]
+
+
+def reason_text(reason: str) -> str:
+    """A reason of `verify` in the current language (English unchanged)."""
+    return by_shape(reason, _REASONS)
 
 
 def _iter_events(session: Session, batch: int) -> Iterator[Event]:

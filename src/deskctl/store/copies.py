@@ -24,6 +24,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from deskctl.errors import Conflict, InvalidInput, StorageError
+from deskctl.i18n import N_, _
 from deskctl.store import schema
 from deskctl.store.diagnose import (
     CANTOPEN,
@@ -81,14 +82,18 @@ def _writing(dest: Path, database: Path, *, doing: str) -> Iterator[PartFile]:
             yield part
 
 
+# what a safety copy is kept before (shown in messages)
+KINDS = (N_("upgrade"), N_("restore"), N_("backup"))
+
+
 def check_backup_target(dest: Path, database: Path, *, force: bool) -> None:
     """Refuse a backup target that is the database (or its side files), a folder, or (without
     `force`) an existing file."""
-    refuse_own_files(dest, database, what="the backup")
+    refuse_own_files(dest, database, what=_("the backup"))
     if dest.is_dir():
-        raise InvalidInput(f"{dest} is a folder; give a file name")
+        raise InvalidInput(_("{path} is a folder; give a file name").format(path=dest))
     if os.path.lexists(dest) and not force:
-        raise Conflict(f"{dest} exists; pass --force to replace it")
+        raise Conflict(_("{path} exists; pass --force to replace it").format(path=dest))
 
 
 def backup_to(engine: Engine, dest: Path, *, force: bool = False) -> Outcome:
@@ -99,11 +104,12 @@ def backup_to(engine: Engine, dest: Path, *, force: bool = False) -> Outcome:
     try:
         dest.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
     except OSError as exc:
-        raise (explain(exc, dest, doing=f"create the folder {dest.parent}") or StorageError(str(exc))) from None
+        raise (explain(exc, dest, doing=_("create the folder {folder}").format(folder=dest.parent))
+               or StorageError(str(exc))) from None
     removed = sweep(dest)
     raw = engine.raw_connection()
     try:
-        with _writing(dest, database, doing=f"write the backup {dest}") as part:
+        with _writing(dest, database, doing=_("write the backup {path}").format(path=dest)) as part:
             assert raw.driver_connection is not None  # a live checkout, not a detached one
             copy_into(raw.driver_connection, part.path)
             part.publish_or_refuse(dest, force=force)
@@ -114,7 +120,7 @@ def backup_to(engine: Engine, dest: Path, *, force: bool = False) -> Outcome:
 
 def _source_connection(source: Path) -> sqlite3.Connection:
     """Open a backup read-only (it may sit on read-only media), with its errors named."""
-    doing = f"read the backup {source}"
+    doing = _("read the backup {path}").format(path=source)
     try:
         con = connect(source, "ro")
         try:
@@ -128,8 +134,10 @@ def _source_connection(source: Path) -> sqlite3.Connection:
         if code is not None and code & 0xFF in (CANTOPEN, READONLY) and immutable_is_safe(source):
             return connect(source, "immutable")
         if code is not None and code & 0xFF == NOTADB:
-            raise StorageError(f"{source} is not an SQLite database ({reason_of(exc)})") from None
-        raise (explain(exc, source, doing=doing) or StorageError(f"cannot {doing}: {reason_of(exc)}")) from None
+            raise StorageError(_("{path} is not an SQLite database ({reason})").format(
+                path=source, reason=reason_of(exc))) from None
+        raise (explain(exc, source, doing=doing) or StorageError(_("cannot {doing}: {reason}").format(
+            doing=doing, reason=reason_of(exc)))) from None
 
 
 def _check_staged(part: Path, source: Path) -> str:
@@ -144,15 +152,18 @@ def _check_staged(part: Path, source: Path) -> str:
             ok = [r[0] for r in con.execute("PRAGMA integrity_check").fetchall()]
         except sqlite3.DatabaseError as exc:
             if (sqlite_code(exc) or 0) & 0xFF in (NOTADB, CORRUPT):  # not a database, corrupt
-                raise StorageError(f"{source} is not a usable deskctl backup ({reason_of(exc)})") from None
+                raise StorageError(_("{path} is not a usable deskctl backup ({reason})").format(
+                    path=source, reason=reason_of(exc))) from None
             raise
         revision = str(row[0]) if row else None
         if revision is None:
-            raise StorageError(f"{source} is not a deskctl database")
+            raise StorageError(_("{path} is not a deskctl database").format(path=source))
         if revision not in schema.KNOWN_REVISIONS:
-            raise StorageError(f"{source} was written by a newer deskctl (schema {revision})")
+            raise StorageError(_("{path} was written by a newer deskctl (schema {revision})").format(
+                path=source, revision=revision))
         if ok != ["ok"]:
-            raise StorageError(f"{source} fails the integrity check: {'; '.join(ok[:3])}")
+            raise StorageError(_("{path} fails the integrity check: {problems}").format(
+                path=source, problems="; ".join(ok[:3])))
         con.execute("PRAGMA journal_mode=WAL")
         return revision
     finally:
@@ -165,7 +176,8 @@ def safety_copy(database: Path, *, kind: str, now: datetime | None = None) -> Pa
     Taken through the backup API (WAL content included); a file SQLite cannot read is kept byte
     for byte, with its WAL and journal, exactly as it was.
     """
-    with _writing(database, database, doing=f"keep a copy of {database} before the {kind}") as part:
+    with _writing(database, database, doing=_("keep a copy of {path} before the {kind}").format(
+            path=database, kind=_(kind))) as part:
         try:
             source = connect(database, "ro" if not_writable(database) else "rw")
             try:
@@ -218,10 +230,9 @@ def _quiesce(database: Path, *, kept: bool) -> None:
                 side.unlink(missing_ok=True)
         return
     if wal.exists() or journal.exists():
-        raise Conflict(
-            f"{database} is open in another program (a deskctl command still running?); "
-            "nothing was replaced: try again when it has finished"
-        )
+        raise Conflict(_(
+            "{path} is open in another program (a deskctl command still running?); "
+            "nothing was replaced: try again when it has finished").format(path=database))
     shm.unlink(missing_ok=True)
 
 
@@ -233,14 +244,16 @@ def restore_from(source: Path, dest: Path, *, now: datetime | None = None) -> Ou
     """
     source = Path(source)
     dest = Path(os.path.realpath(dest))
-    refuse_own_files(source, dest, what="the backup to restore")
+    refuse_own_files(source, dest, what=_("the backup to restore"))
     try:
         dest.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
     except OSError as exc:
-        raise (explain(exc, dest, doing=f"create the folder {dest.parent}") or StorageError(str(exc))) from None
-    with storage_errors(dest, doing=f"restore {dest}"):
+        raise (explain(exc, dest, doing=_("create the folder {folder}").format(folder=dest.parent))
+               or StorageError(str(exc))) from None
+    restoring = _("restore {path}").format(path=dest)
+    with storage_errors(dest, doing=restoring):
         removed = sweep(dest)
-    with _writing(dest, dest, doing=f"restore {dest}") as staged:
+    with _writing(dest, dest, doing=restoring) as staged:
         src = _source_connection(source)
         try:
             copy_into(src, staged.path)

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from deskctl.errors import DeskError, StorageError
+from deskctl.i18n import _
 
 # SQLite primary result codes (the low byte of an extended code).
 PERM, BUSY, LOCKED, READONLY, IOERR, CORRUPT, FULL, CANTOPEN, AUTH, NOTADB = 3, 5, 6, 8, 10, 11, 13, 14, 23, 26
@@ -63,20 +64,19 @@ def not_writable(path: Path) -> str | None:
     """Why this process cannot write the database file `path`, or None when it can."""
     path = Path(path)
     if fs_readonly(path):
-        return "read-only filesystem"
+        return _("read-only filesystem")
     if path.exists() and not os.access(path, os.W_OK):
-        return "no write permission on the file"
+        return _("no write permission on the file")
     folder = path.parent
     if folder.exists() and not os.access(folder, os.W_OK | os.X_OK):
-        return "no write permission on its folder"
+        return _("no write permission on its folder")
     return None
 
 
 def _full(path: Path, doing: str) -> StorageError:
-    return StorageError(
-        f"disk full: no space left on the filesystem holding {Path(path).parent} "
-        f"(needed to {doing}); free some space and try again"
-    )
+    return StorageError(_(
+        "disk full: no space left on the filesystem holding {folder} (needed to {doing}); free some space "
+        "and try again").format(folder=Path(path).parent, doing=doing))
 
 
 def explain(exc: BaseException, path: Path, *, doing: str, target: Path | None = None) -> StorageError | None:
@@ -99,27 +99,32 @@ def explain(exc: BaseException, path: Path, *, doing: str, target: Path | None =
         return _full(path if fs_full(path) and not fs_full(written) else written, doing)
     if primary in (READONLY, IOERR, CANTOPEN) and (fs_readonly(written) or fs_readonly(path)):
         where = (written if fs_readonly(written) else path).parent
-        return StorageError(f"read-only filesystem: cannot {doing} ({where} is on a read-only mount)")
+        return StorageError(_("read-only filesystem: cannot {doing} ({where} is on a read-only mount)").format(
+            doing=doing, where=where))
     if primary in (READONLY, CANTOPEN, PERM, AUTH):
         if path.exists() and not os.access(path, os.R_OK):
-            return StorageError(f"permission denied: cannot read {path}")
+            return StorageError(_("permission denied: cannot read {path}").format(path=path))
         why = not_writable(written) or not_writable(path)
         if why:
-            return StorageError(f"permission denied: cannot {doing} ({why}: {_named(written)})")
+            return StorageError(_("permission denied: cannot {doing} ({why}: {path})").format(
+                doing=doing, why=why, path=_named(written)))
         if primary == CANTOPEN:
-            return StorageError(f"cannot open {path} to {doing} ({reason})")
-        return StorageError(f"{path} is read-only ({reason}): cannot {doing}")
+            return StorageError(_("cannot open {path} to {doing} ({reason})").format(
+                path=path, doing=doing, reason=reason))
+        return StorageError(_("{path} is read-only ({reason}): cannot {doing}").format(
+            path=path, reason=reason, doing=doing))
     if primary == CORRUPT:
-        return StorageError(
-            f"{path} is corrupt ({reason}); check it with `deskctl db check` and restore the last "
-            "good backup with `deskctl db restore FILE`"
-        )
+        return StorageError(_(
+            "{path} is corrupt ({reason}); check it with `deskctl db check` and restore the last "
+            "good backup with `deskctl db restore FILE`").format(path=path, reason=reason))
     if primary == NOTADB:
-        return StorageError(f"{path} is not a usable deskctl database ({reason})")
+        return StorageError(_("{path} is not a usable deskctl database ({reason})").format(path=path, reason=reason))
     if primary in (BUSY, LOCKED):
-        return StorageError(f"{path} stayed locked by another program ({reason}); try again")
+        return StorageError(_("{path} stayed locked by another program ({reason}); try again").format(
+            path=path, reason=reason))
     if primary == IOERR:
-        return StorageError(f"I/O error on {path} while trying to {doing} ({name or reason}); check the disk")
+        return StorageError(_("I/O error on {path} while trying to {doing} ({reason}); check the disk").format(
+            path=path, doing=doing, reason=name or reason))
     return None
 
 
@@ -134,11 +139,13 @@ def _explain_os(exc: OSError, path: Path, *, doing: str) -> StorageError | None:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return _full(where, doing)
     if exc.errno == errno.EROFS:
-        return StorageError(f"read-only filesystem: cannot {doing} ({where} is on a read-only mount)")
+        return StorageError(_("read-only filesystem: cannot {doing} ({where} is on a read-only mount)").format(
+            doing=doing, where=where))
     if exc.errno in (errno.EACCES, errno.EPERM):
-        return StorageError(f"permission denied: cannot {doing} ({where})")
+        return StorageError(_("permission denied: cannot {doing} ({where})").format(doing=doing, where=where))
     if exc.errno == errno.EIO:
-        return StorageError(f"I/O error on {where} while trying to {doing}; check the disk")
+        return StorageError(_("I/O error on {where} while trying to {doing}; check the disk").format(
+            where=where, doing=doing))
     return None
 
 

@@ -34,6 +34,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from deskctl.errors import StorageError
+from deskctl.i18n import _
 from deskctl.store import schema
 from deskctl.store.diagnose import (
     CANTOPEN,
@@ -100,7 +101,7 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self.errors("read the desk"), Session(self.engine, expire_on_commit=False) as session:
+        with self.errors(_("read the desk")), Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session
             finally:
@@ -110,12 +111,11 @@ class Database:
     def write(self) -> Iterator[Session]:
         """One write transaction: BEGIN IMMEDIATE, commit on success, roll back on any error."""
         if self.readonly:
-            raise StorageError(
-                f"{self.path} is read-only ({self.readonly}): this command changes the desk; "
-                "nothing was changed"
-            )
+            raise StorageError(_(
+                "{path} is read-only ({why}): this command changes the desk; nothing was changed"
+            ).format(path=self.path, why=self.readonly))
         bind = self.engine.execution_options(deskctl_write=True)
-        with self.errors("write to the desk"), Session(bind, expire_on_commit=False) as session:
+        with self.errors(_("write to the desk")), Session(bind, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()
@@ -148,20 +148,20 @@ def _check_file(path: Path) -> None:
     try:
         info = path.stat()
     except PermissionError:
-        raise StorageError(f"permission denied: cannot reach {path}") from None
+        raise StorageError(_("permission denied: cannot reach {path}").format(path=path)) from None
     except FileNotFoundError:
-        raise StorageError(f"{path} is a broken symbolic link; nothing was created") from None
+        raise StorageError(_("{path} is a broken symbolic link; nothing was created").format(path=path)) from None
     if stat.S_ISDIR(info.st_mode):
-        raise StorageError(f"{path} is a folder, not a database file")
+        raise StorageError(_("{path} is a folder, not a database file").format(path=path))
     if not stat.S_ISREG(info.st_mode):
-        raise StorageError(f"{path} is not a regular file, so not a deskctl database; not touched")
+        raise StorageError(_("{path} is not a regular file, so not a deskctl database; not touched").format(
+            path=path))
     if not os.access(path, os.R_OK):
-        raise StorageError(f"permission denied: cannot read database {path}")
+        raise StorageError(_("permission denied: cannot read database {path}").format(path=path))
     if info.st_size == 0:
-        raise StorageError(
-            f"{path} is an empty file (0 bytes), not a deskctl database; not touched "
-            "(remove it, or give `deskctl init` a new path)"
-        )
+        raise StorageError(_(
+            "{path} is an empty file (0 bytes), not a deskctl database; not touched "
+            "(remove it, or give `deskctl init` a new path)").format(path=path))
 
 
 def immutable_is_safe(path: Path) -> bool:
@@ -194,13 +194,14 @@ def _open(path: Path, why_readonly: str | None) -> tuple[Engine, str | None, str
                     engine.dispose()
                     exc = again
             else:
-                raise StorageError(
-                    f"{path} is read-only ({why_readonly}) and SQLite cannot read it that way here "
-                    f"({reason_of(exc)}): its write-ahead log holds changes or someone may be "
+                raise StorageError(_(
+                    "{path} is read-only ({why}) and SQLite cannot read it that way here "
+                    "({reason}): its write-ahead log holds changes or someone may be "
                     "writing it; open it where it is writable"
-                ) from None
-        error = explain(exc, path, doing="read the desk")
-        raise (error or StorageError(f"{path} is not a usable deskctl database ({reason_of(exc)})")) from None
+                ).format(path=path, why=why_readonly, reason=reason_of(exc))) from None
+        error = explain(exc, path, doing=_("read the desk"))
+        raise (error or StorageError(_("{path} is not a usable deskctl database ({reason})").format(
+            path=path, reason=reason_of(exc)))) from None
 
 
 def _create(path: Path) -> tuple[bool, list[Path]]:
@@ -209,11 +210,13 @@ def _create(path: Path) -> tuple[bool, list[Path]]:
     try:
         path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
     except OSError as exc:
-        raise (explain(exc, path, doing=f"create the folder {path.parent}")
-               or StorageError(f"cannot create database {path}: {exc.strerror}")) from None
-    with storage_errors(path, doing=f"create the database {path}"):
+        raise (explain(exc, path, doing=_("create the folder {folder}").format(folder=path.parent))
+               or StorageError(_("cannot create database {path}: {reason}").format(path=path, reason=exc.strerror))
+               ) from None
+    creating = _("create the database {path}").format(path=path)
+    with storage_errors(path, doing=creating):
         removed = sweep(path)
-        with PartFile(path) as part, storage_errors(path, doing=f"create the database {path}", target=part.path):
+        with PartFile(path) as part, storage_errors(path, doing=creating, target=part.path):
             engine = make_engine(part.path)
             try:
                 _upgrade_in_transaction(engine)
@@ -255,7 +258,7 @@ def open_database(
     removed: list[Path] = []
     if not path.exists() and not os.path.islink(path):
         if not create:
-            raise StorageError(f"no database at {path}; run `deskctl init` first")
+            raise StorageError(_("no database at {path}; run `deskctl init` first").format(path=path))
         created, removed = _create(path)
     _check_file(path)
     why_readonly = not_writable(path)
@@ -264,7 +267,7 @@ def open_database(
     try:
         _check_revision(db, revision, migrate=migrate, now=now, approve=approve)
         if (create or migrate) and not why_readonly:
-            with storage_errors(path, doing="switch the database to WAL mode"):
+            with storage_errors(path, doing=_("switch the database to WAL mode")):
                 _ensure_wal(engine)
     except BaseException:
         engine.dispose()
@@ -280,24 +283,25 @@ def _check_revision(
     if revision == schema.HEAD:
         return
     if revision is not None and revision not in schema.KNOWN_REVISIONS:
-        raise StorageError(
-            f"{path} was written by a newer deskctl (schema {revision}); upgrade deskctl, "
-            "the database was not touched"
-        )
+        raise StorageError(_(
+            "{path} was written by a newer deskctl (schema {revision}); upgrade deskctl, "
+            "the database was not touched").format(path=path, revision=revision))
     if revision is None:
-        with storage_errors(path, doing="read the desk"):
+        with storage_errors(path, doing=_("read the desk")):
             empty = _is_empty(db.engine)
         if empty:
-            raise StorageError(f"{path} is an empty SQLite database, not a deskctl desk; not touched")
-        raise StorageError(f"{path} is an SQLite database, but not a deskctl one; not touched")
+            raise StorageError(_("{path} is an empty SQLite database, not a deskctl desk; not touched").format(
+                path=path))
+        raise StorageError(_("{path} is an SQLite database, but not a deskctl one; not touched").format(path=path))
     if not migrate:
-        raise StorageError(
-            f"{path} is at schema {revision} and this deskctl needs {schema.HEAD}: run "
+        raise StorageError(_(
+            "{path} is at schema {revision} and this deskctl needs {head}: run "
             "`deskctl db upgrade` (it keeps a copy first); nothing was changed"
-        )
+        ).format(path=path, revision=revision, head=schema.HEAD))
     if db.readonly:
-        raise StorageError(f"{path} is read-only ({db.readonly}): it cannot be upgraded here")
-    with storage_errors(path, doing="upgrade the database"):
+        raise StorageError(_("{path} is read-only ({why}): it cannot be upgraded here").format(
+            path=path, why=db.readonly))
+    with storage_errors(path, doing=_("upgrade the database")):
         db.removed += sweep(path)  # what a killed upgrade or restore left beside it
     db.safety_copy = _migrate(db.engine, path, now=now, approve=approve)
     db.upgraded = True
@@ -312,7 +316,7 @@ def _migrate(
     """
     from deskctl.store.copies import safety_copy
 
-    with storage_errors(path, doing="upgrade the database"):
+    with storage_errors(path, doing=_("upgrade the database")):
         with engine.execution_options(deskctl_write=True).connect() as conn:
             conn.begin()
             if approve is not None:

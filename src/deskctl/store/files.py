@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from deskctl.errors import Conflict
+from deskctl.i18n import _
 from deskctl.store.location import SIDE_SUFFIXES
 
 _PART = r"\.[0-9a-f]{12}\.part"
@@ -126,14 +127,15 @@ class PartFile:
             except FileExistsError:
                 continue
             return name
-        raise Conflict(f"no free name for a copy of {self.dest} (too many copies with the same time)")
+        raise Conflict(_("no free name for a copy of {path} (too many copies with the same time)").format(
+            path=self.dest))
 
     def publish_or_refuse(self, target: Path, *, force: bool) -> None:
         """Publish as `target`; an existing `target` is refused (exit 4) unless `force`."""
         try:
             self.publish(target, replace=force)
         except FileExistsError:
-            raise Conflict(f"{target} exists; pass --force to replace it") from None
+            raise Conflict(_("{path} exists; pass --force to replace it").format(path=target)) from None
 
 
 def _remove(path: Path) -> None:

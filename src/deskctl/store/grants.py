@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import text
 
 from deskctl.errors import InvalidInput
+from deskctl.i18n import _
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -79,7 +80,7 @@ def grant_statements(tables: list[str], database: str) -> list[str]:
 def grant(conn: Connection) -> dict:
     """Create the group roles and grants on the desk at `conn` (PostgreSQL only)."""
     if conn.dialect.name != "postgresql":
-        raise InvalidInput("db grant is for a desk on PostgreSQL (team mode); an SQLite file has no roles")
+        raise InvalidInput(_("db grant is for a desk on PostgreSQL (team mode); an SQLite file has no roles"))
     from deskctl.store.transfer import desk_tables
 
     tables = [t.name for t in desk_tables()]

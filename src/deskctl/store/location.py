@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from deskctl.errors import InvalidInput, StorageError
+from deskctl.i18n import _
 
 # The files SQLite keeps beside a database file: writing any of them destroys the desk.
 SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
@@ -70,35 +71,34 @@ def parse_any(target: str) -> Location | ServerLocation:
     """
     shown = mask(target)
     if target.strip() in ("", ":memory:"):
-        raise InvalidInput(
-            f"database {shown!r} is not a file: an in-memory database loses every change when the "
-            "command ends; give a file path"
-        )
+        raise InvalidInput(_(
+            "database {shown!r} is not a file: an in-memory database loses every change when the "
+            "command ends; give a file path").format(shown=shown))
     if not is_url(target):
         return Location(path=Path(target).expanduser(), shown=str(Path(target).expanduser()))
     scheme = target.split("://", 1)[0].lower()
     if scheme in PG_SCHEMES:
         return _server(target, shown)
     if scheme.split("+", 1)[0] in ("postgresql", "postgres"):
-        raise InvalidInput(f"unknown PostgreSQL driver {scheme!r} in {shown}; deskctl uses postgresql://")
+        raise InvalidInput(_("unknown PostgreSQL driver {scheme!r} in {shown}; deskctl uses postgresql://").format(
+            scheme=scheme, shown=shown))
     if scheme != "sqlite":
-        raise InvalidInput(
-            f"unknown database URL scheme {scheme!r} in {shown}; give a file path, sqlite:///PATH "
-            "or postgresql://HOST/DBNAME"
-        )
+        raise InvalidInput(_(
+            "unknown database URL scheme {scheme!r} in {shown}; give a file path, sqlite:///PATH "
+            "or postgresql://HOST/DBNAME").format(scheme=scheme, shown=shown))
     parts = urlsplit(target)
     raw = target.split("://", 1)[1]
     if raw and not raw.startswith("/"):
-        raise InvalidInput(f"{shown}: a sqlite URL names a file as sqlite:///PATH (no host)")
+        raise InvalidInput(_("{shown}: a sqlite URL names a file as sqlite:///PATH (no host)").format(shown=shown))
     path = unquote(raw[1:]).split("?", 1)[0]
     memory = "mode=memory" in (parts.query or "").lower()
     if not path or path == ":memory:" or memory or path.startswith("file::memory:"):
-        raise InvalidInput(
-            f"database {shown!r} is not a file: an in-memory database loses every change when the "
-            "command ends; give sqlite:///PATH"
-        )
+        raise InvalidInput(_(
+            "database {shown!r} is not a file: an in-memory database loses every change when the "
+            "command ends; give sqlite:///PATH").format(shown=shown))
     if parts.query:
-        raise InvalidInput(f"{shown}: options in a sqlite URL are not supported; give sqlite:///PATH")
+        raise InvalidInput(_("{shown}: options in a sqlite URL are not supported; give sqlite:///PATH").format(
+            shown=shown))
     file = Path(path).expanduser()
     return Location(path=file, shown=str(file))
 
@@ -108,10 +108,10 @@ def _server(target: str, shown: str) -> ServerLocation:
     try:
         port = parts.port or 5432
     except ValueError:
-        raise InvalidInput(f"{shown}: the port is not a number between 1 and 65535") from None
+        raise InvalidInput(_("{shown}: the port is not a number between 1 and 65535").format(shown=shown)) from None
     dbname = unquote(parts.path.lstrip("/"))
     if not dbname or "/" in dbname:
-        raise InvalidInput(f"{shown}: name the database, as postgresql://HOST[:PORT]/DBNAME")
+        raise InvalidInput(_("{shown}: name the database, as postgresql://HOST[:PORT]/DBNAME").format(shown=shown))
     rest = target.split("://", 1)[1]
     return ServerLocation(
         url=f"postgresql+psycopg://{rest}", shown=shown, host=parts.hostname or "", port=port,
@@ -119,15 +119,14 @@ def _server(target: str, shown: str) -> ServerLocation:
     )
 
 
-def parse_target(target: str, *, doing: str = "use this") -> Location:
+def parse_target(target: str, *, doing: str | None = None) -> Location:
     """The SQLite file named by `target`; a PostgreSQL desk is refused (exit 6): only file
     operations (`doing`) call this (backups, restores, the database's own files)."""
     where = parse_any(target)
     if isinstance(where, ServerLocation):
-        raise StorageError(
-            f"{where.shown} is a PostgreSQL desk (team mode): deskctl cannot {doing} there; "
-            "see docs/team.md (backups with pg_dump)"
-        )
+        raise StorageError(_(
+            "{shown} is a PostgreSQL desk (team mode): deskctl cannot {doing} there; "
+            "see docs/team.md (backups with pg_dump)").format(shown=where.shown, doing=doing or _("use this")))
     return where
 
 
@@ -154,6 +153,10 @@ def refuse_own_files(target: Path, database: Path, *, what: str) -> None:
     """Refuse (exit 2) to use the database or one of its side files as `what` (through links too)."""
     for own in own_files(database):
         if _same(target, own):
-            kind = "the database itself" if own == database else f"the database's {own.name[len(database.name):]} file"
+            if own == database:
+                kind = _("the database itself")
+            else:
+                kind = _("the database's {suffix} file").format(suffix=own.name[len(database.name):])
             also = "" if os.path.abspath(target) == os.path.abspath(own) else f" ({own})"
-            raise InvalidInput(f"{target} is {kind}{also}; choose another file as {what}")
+            raise InvalidInput(_("{target} is {kind}{also}; choose another file as {what}").format(
+                target=target, kind=kind, also=also, what=what))

@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 from deskctl.errors import StorageError
+from deskctl.i18n import _
 
 NETWORK_FS = frozenset({"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "afs", "ceph", "glusterfs",
                         "fuse.glusterfs", "lustre", "ncpfs", "fuse.rclone"})
@@ -62,8 +63,7 @@ def refuse_network_fs(path: Path, mountinfo: str | None = None) -> None:
             return
     kind = fs_type(path, mountinfo)
     if kind in NETWORK_FS:
-        raise StorageError(
-            f"{path} is on a network filesystem ({kind}): SQLite's locking is not safe there and a desk shared "
+        raise StorageError(_(
+            "{path} is on a network filesystem ({kind}): SQLite's locking is not safe there and a desk shared "
             "that way gets corrupted; keep the file on a local disk, or share the desk in team mode "
-            "(--db postgresql://HOST/DBNAME, docs/team.md)"
-        )
+            "(--db postgresql://HOST/DBNAME, docs/team.md)").format(path=path, kind=kind))

@@ -27,6 +27,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from deskctl.errors import DeskError, PermissionDenied, StorageError
+from deskctl.i18n import _
 from deskctl.store import schema
 from deskctl.store.engine import Database
 from deskctl.store.location import ServerLocation
@@ -85,27 +86,29 @@ def connect_cause(exc: BaseException, where: ServerLocation) -> str:
     msg = str(_orig(exc))
     low = msg.lower()
     if "timeout expired" in low or "timed out" in low:
-        return "timed out (config database_timeout)"
+        return _("timed out (config database_timeout)")
     if "connection refused" in low:
-        return "connection refused: is the PostgreSQL server running and listening there?"
+        return _("connection refused: is the PostgreSQL server running and listening there?")
     if "password authentication failed" in low or "no password supplied" in low:
-        return f"login refused: wrong or missing password for {where.user or 'the login'} (~/.pgpass, docs/team.md)"
+        return _("login refused: wrong or missing password for {login} (~/.pgpass, docs/team.md)").format(
+            login=where.user or _("the login"))
     if "no pg_hba.conf entry" in low:
-        return "login refused: the server's pg_hba.conf admits no such login from here"
+        return _("login refused: the server's pg_hba.conf admits no such login from here")
     if "role" in low and "does not exist" in low:
-        return f"login refused: no database login named {where.user or '(your login name)'}"
+        return _("login refused: no database login named {login}").format(login=where.user or _("(your login name)"))
     if "database" in low and "does not exist" in low:
-        return f"database {where.dbname!r} does not exist (create it: createdb {where.dbname})"
+        return _("database {name!r} does not exist (create it: createdb {name})").format(name=where.dbname)
     if "could not translate host name" in low or "name or service not known" in low:
-        return f"unknown host {where.host!r}"
+        return _("unknown host {host!r}").format(host=where.host)
     if "no route to host" in low or "network is unreachable" in low:
-        return "no route to the server"
+        return _("no route to the server")
     return _first_line(exc)
 
 
 def unreachable(exc: BaseException, where: ServerLocation) -> StorageError:
     cause = connect_cause(exc, where)
-    return StorageError(f"cannot reach the desk database {where.shown} at {where.where}: {cause}")
+    return StorageError(_("cannot reach the desk database {shown} at {where}: {cause}").format(
+        shown=where.shown, where=where.where, cause=cause))
 
 
 def explain(exc: BaseException, where: ServerLocation, *, doing: str) -> DeskError | None:
@@ -115,19 +118,22 @@ def explain(exc: BaseException, where: ServerLocation, *, doing: str) -> DeskErr
     orig = _orig(exc)
     sqlstate = getattr(orig, "sqlstate", None) or ""
     if sqlstate == "42501":  # insufficient_privilege: the database itself refused (db grant)
-        return PermissionDenied(
-            f"the database refused to {doing} for login {where.user or 'this login'}: {_first_line(exc)}"
-        )
+        return PermissionDenied(_("the database refused to {doing} for login {login}: {reason}").format(
+            doing=doing, login=where.user or _("this login"), reason=_first_line(exc)))
     if sqlstate.startswith("08") or exc.connection_invalidated or sqlstate == "57P01":
         return unreachable(exc, where)
     if sqlstate == "25006":  # a read-only server (a standby, or default_transaction_read_only)
-        return StorageError(f"the server at {where.where} is read-only: cannot {doing}; nothing was changed")
+        return StorageError(_("the server at {where} is read-only: cannot {doing}; nothing was changed").format(
+            where=where.where, doing=doing))
     if sqlstate == "53100":
-        return StorageError(f"the server at {where.where} has no disk space left to {doing}: {_first_line(exc)}")
+        return StorageError(_("the server at {where} has no disk space left to {doing}: {reason}").format(
+            where=where.where, doing=doing, reason=_first_line(exc)))
     if sqlstate in ("57014", "55P03"):
-        return StorageError(f"the server at {where.where} cancelled the work to {doing}: {_first_line(exc)}; try again")
+        return StorageError(_("the server at {where} cancelled the work to {doing}: {reason}; try again").format(
+            where=where.where, doing=doing, reason=_first_line(exc)))
     if sqlstate in ("P0001",):  # raised by a deskctl trigger (events are append-only)
-        return PermissionDenied(f"the database refused to {doing}: {_first_line(exc)}")
+        return PermissionDenied(_("the database refused to {doing}: {reason}").format(
+            doing=doing, reason=_first_line(exc)))
     if sqlstate == "" and "connection" in str(orig).lower():
         return unreachable(exc, where)
     return None
@@ -183,7 +189,7 @@ def desk_revision(where: ServerLocation, *, timeout: float = DEFAULT_TIMEOUT) ->
     nothing is created or changed."""
     engine = make_server_engine(where, timeout=timeout)
     try:
-        with server_errors(where, doing="open the desk"):
+        with server_errors(where, doing=_("open the desk")):
             try:
                 with engine.connect() as conn:
                     return current_revision(conn)
@@ -202,7 +208,7 @@ def open_server(
     engine = make_server_engine(where, timeout=timeout)
     db = ServerDatabase(engine=engine, path=Path(where.dbname), location=where)
     try:
-        with server_errors(where, doing="open the desk"):
+        with server_errors(where, doing=_("open the desk")):
             try:
                 with engine.connect() as conn:
                     revision = current_revision(conn)
@@ -216,7 +222,8 @@ def open_server(
                 # Under the write lock: another init may have built it meanwhile.
                 again = current_revision(conn)
                 if again is None and table_count(conn) and not empty:
-                    raise StorageError(f"{where.shown} holds tables but no deskctl desk; not touched")
+                    raise StorageError(_("{shown} holds tables but no deskctl desk; not touched").format(
+                        shown=where.shown))
                 if again != schema.HEAD:
                     from deskctl.store.migrate import run_upgrade
 
@@ -235,20 +242,20 @@ def open_server(
 def _check(where: ServerLocation, revision: str | None, *, empty: bool, create: bool, migrate: bool) -> None:
     shown = where.shown
     if revision is not None and revision not in schema.KNOWN_REVISIONS:
-        raise StorageError(
-            f"{shown} was written by a newer deskctl (schema {revision}); upgrade deskctl, the database was not touched"
-        )
+        raise StorageError(_(
+            "{path} was written by a newer deskctl (schema {revision}); upgrade deskctl, "
+            "the database was not touched").format(path=shown, revision=revision))
     if revision is None:
         if not empty:
-            raise StorageError(f"{shown} holds tables but is not a deskctl desk; not touched")
+            raise StorageError(_("{shown} holds tables but is not a deskctl desk; not touched").format(shown=shown))
         if not create:
-            raise StorageError(f"{shown} is an empty database; run `deskctl init` to make it a desk")
+            raise StorageError(_("{shown} is an empty database; run `deskctl init` to make it a desk").format(
+                shown=shown))
         return
     if not migrate:
-        raise StorageError(
-            f"{shown} is at schema {revision} and this deskctl needs {schema.HEAD}: run `deskctl db upgrade` "
-            "(keep a pg_dump first); nothing was changed"
-        )
+        raise StorageError(_(
+            "{shown} is at schema {revision} and this deskctl needs {head}: run `deskctl db upgrade` "
+            "(keep a pg_dump first); nothing was changed").format(shown=shown, revision=revision, head=schema.HEAD))
 
 
 def connection_login(session: Session) -> str | None:

@@ -20,6 +20,7 @@ from sqlalchemy import Table, func, insert, select, text, update
 from sqlmodel import SQLModel
 
 from deskctl.errors import Conflict, StorageError
+from deskctl.i18n import _
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -128,24 +129,24 @@ def copy_desk(source: Database, target: Database, *, target_shown: str, progress
         present = {name: n for name, n in row_counts(dst_conn).items() if n}
         if present:
             what = ", ".join(f"{n} {name}" for name, n in sorted(present.items())[:4])
-            raise Conflict(
-                f"{target_shown} already holds a desk ({what}…); copy into an empty database "
-                "(a copy never merges two desks); nothing was copied"
-            )
+            raise Conflict(_(
+                "{target} already holds a desk ({what}…); copy into an empty database "
+                "(a copy never merges two desks); nothing was copied").format(target=target_shown, what=what))
         expected = row_counts(src_conn)
         copied = copy_rows(src_conn, dst_conn, progress)
         dst.flush()
         after = row_counts(dst_conn)
         if after != expected or copied != expected:
-            raise StorageError(f"the copy to {target_shown} is incomplete ({after} rows, expected {expected}); "
-                               "nothing was kept")
+            raise StorageError(_(
+                "the copy to {target} is incomplete ({after} rows, expected {expected}); nothing was kept"
+            ).format(target=target_shown, after=after, expected=expected))
         from deskctl.store.search import rebuild_index
 
         rebuild_index(dst_conn)
         checked, broken, reason = audit.verify(dst)
         if broken is not None or checked != expected.get("event", 0):
-            raise StorageError(
-                f"the audit chain does not verify on {target_shown} after the copy "
-                f"({reason or f'{checked} events checked'}); nothing was kept"
-            )
+            why = audit.reason_text(reason) if reason else _("{n} events checked").format(n=checked)
+            raise StorageError(_(
+                "the audit chain does not verify on {target} after the copy ({reason}); nothing was kept"
+            ).format(target=target_shown, reason=why))
     return CopyResult(rows=copied, events_verified=checked)

@@ -15,6 +15,7 @@ from deskctl.services.audit.verify import (
     head_anchor,
     integrity_check,
     parse_anchor,
+    problem_text,
     verify_audit,
     verify_chain,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "instants",
     "integrity_check",
     "parse_anchor",
+    "problem_text",
     "verify_audit",
     "verify_chain",
 ]
