@@ -229,6 +229,7 @@ SCHEMA: dict[str, Key] = {
     "notify.backoff": Key("30s", _duration, "wait before the first retry; doubled each time, at most 1h"),
     "notify.quiet_hours": Key("", quiet_hours, "HH:MM-HH:MM when only P1 reaches people (staff may set their own)"),
     "notify.robot_rate": Key(20, _positive_int, "messages a minute to one chat robot before a digest"),
+    "notify.language": Key("en", _language, "language of notification texts: zh-CN or en"),
 }
 for _p, (_resp, _res) in _SLA_DEFAULTS.items():
     SCHEMA[f"sla.{_p}.response"] = Key(_resp, _duration, f"{_p}: opened → first acknowledgement")
