@@ -88,7 +88,7 @@ def add_improvement(
 ) -> dict:
     """Propose an improvement: the problem, the action, who owns it and by when."""
     by = require_actor(session, actor)
-    title = clean_text(title, "title", config, required=True)
+    title = clean_text(title, _("title"), config, required=True)
     problem = clean_text(problem, "--problem", config, required=True)
     action = clean_text(action, "--action", config, required=True)
     member = _owner(session, owner)
@@ -197,7 +197,7 @@ def update_improvement(
                 raise PermissionDenied(_("only the supervisor may drop an improvement"))
             changes["status"] = [row.status, "dropped"]
             changes["outcome"] = [row.outcome,
-                                  clean_text(outcome, "--outcome (why it is dropped)", config, required=True)]
+                                  clean_text(outcome, _("--outcome (why it is dropped)"), config, required=True)]
             changes["closed_at"] = [None, now]
     elif outcome is not None:
         changes["outcome"] = [row.outcome, clean_text(outcome, "--outcome", config)]
