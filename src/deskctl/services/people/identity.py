@@ -264,7 +264,8 @@ def authorise_supervisor_at_any_schema(
             msg = _("only a supervisor may do this; {actor} is deactivated (act as one with --as HANDLE)")
         else:
             msg = _("only a supervisor may do this; {actor} is a {role} (act as one with --as HANDLE)")
-        raise PermissionDenied(msg.format(actor=quote(actor), role=pgettext("value", str(member[0]) if member else "")))
+        role = pgettext("value", str(member[0])) if member is not None else ""
+        raise PermissionDenied(msg.format(actor=quote(actor), role=role))
     if policy != "none" and proven != actor:
         raise PermissionDenied(_(
             "{handle} must log in first (auth.require = {policy}): `deskctl login {handle}`"
