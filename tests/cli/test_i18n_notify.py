@@ -188,3 +188,15 @@ def test_a_handover_not_taken_over_is_announced_in_the_desk_language(rota, vendo
     rota.ok("notify", "run", env=EN)
     [text] = [n["text"] for n in notes(rota) if n["event"] == "handover.not_taken"]
     assert text == ("zhang 于 2026-11-23 19:50 的交接班 1，wang 尚未接班。接班：deskctl shift takeover")
+
+
+def test_an_email_subject_is_the_first_sentence_in_either_language():
+    from deskctl.services.notify.senders import Message
+
+    def subject(text: str) -> str:
+        return Message(uid="u", event="e", kind="email", target="", secret="", text=text, payload={}).subject
+
+    assert subject("Ticket 1 (P1) assigned to li. Acknowledge: deskctl ticket ack 1") == (
+        "[deskctl] Ticket 1 (P1) assigned to li")
+    assert subject("工单 1（P1）于 09:05 派给 li：核心交换机宕机。接单确认：deskctl ticket ack 1") == (
+        "[deskctl] 工单 1（P1）于 09:05 派给 li：核心交换机宕机")
