@@ -121,8 +121,8 @@ def _language(value: Any) -> str:
 
     chosen = normalize(str(value)) if isinstance(value, str) else None
     if chosen is None:
-        raise InvalidInput(_("{value!r} is not a language: {languages}").format(
-            value=value, languages=_(" or ").join(LANGUAGES)))
+        raise InvalidInput(_("{value} is not a language: {languages}").format(
+            value=quote(value), languages=_(" or ").join(LANGUAGES)))
     return chosen
 
 
@@ -234,6 +234,7 @@ SCHEMA: dict[str, Key] = {
     "notify.backoff": Key("30s", _duration, N_("wait before the first retry; doubled each time, at most 1h")),
     "notify.quiet_hours": Key("", quiet_hours, N_("HH:MM-HH:MM when only P1 reaches people (staff may set their own)")),
     "notify.robot_rate": Key(20, _positive_int, N_("messages a minute to one chat robot before a digest")),
+    "notify.language": Key("en", _language, N_("language of notification texts: zh-CN or en")),
 }
 for _p, (_resp, _res) in _SLA_DEFAULTS.items():
     SCHEMA[f"sla.{_p}.response"] = Key(_resp, _duration, f"{_p}: opened → first acknowledgement")

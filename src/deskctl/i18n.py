@@ -15,7 +15,8 @@ from __future__ import annotations
 import gettext
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 DOMAIN = "deskctl"
@@ -107,6 +108,19 @@ def set_language(language: str) -> None:
 
 def language() -> str:
     return _language
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Translate in `language` for the duration of the block, then return to the language bound
+    before: texts composed for somebody else (notifications, in the desk's `notify.language`)
+    do not follow the composing process's language."""
+    before = _language
+    set_language(language)
+    try:
+        yield
+    finally:
+        set_language(before)
 
 
 def is_chinese() -> bool:

@@ -10,7 +10,7 @@ import typer
 from deskctl.cli.options import FormatOpt, JsonOpt, output_format
 from deskctl.cli.state import state
 from deskctl.errors import InvalidInput, PermissionDenied
-from deskctl.i18n import _
+from deskctl.i18n import N_, _
 from deskctl.session_file import os_user
 
 StdinOpt = Annotated[
@@ -38,8 +38,8 @@ def read_passphrase(label: str, *, from_stdin: bool, confirm: bool = False) -> s
         raise InvalidInput(_("no terminal to ask for the passphrase; pipe it in with --passphrase-stdin"))
     import getpass
 
-    passphrase = getpass.getpass(f"{label}: ")
-    if confirm and getpass.getpass(f"{label} (again): ") != passphrase:
+    passphrase = getpass.getpass(_("{label}: ").format(label=label))
+    if confirm and getpass.getpass(_("{label} (again): ").format(label=label)) != passphrase:
         raise InvalidInput(_("the two passphrases differ; nothing was changed"))
     return passphrase
 
@@ -56,7 +56,7 @@ def login(
 
     st = state()
     st.database()  # no desk: say so before asking for a passphrase
-    passphrase = read_passphrase(f"passphrase for {handle}", from_stdin=from_stdin)
+    passphrase = read_passphrase(_("passphrase for {handle}").format(handle=handle), from_stdin=from_stdin)
     term = session_file.terminal()
     with st.write() as w:
         result = w.call(do_login, handle=handle, passphrase=passphrase, os_user=os_user(),
@@ -66,7 +66,8 @@ def login(
         raise PermissionDenied(result.refusal)
     session_file.keep(st.desk_id, term, result.token)
     until = result.expires_at.astimezone(st.tz).strftime("%Y-%m-%d %H:%M") if result.expires_at else "?"
-    render.message(f"logged in as {handle} at {term} until {until}")
+    render.message(_("logged in as {handle} at {terminal} until {until}").format(
+        handle=handle, terminal=term, until=until))
 
 
 def logout() -> None:
@@ -79,12 +80,13 @@ def logout() -> None:
     term = session_file.terminal()
     token = session_file.token(st.desk_id, term)
     if not token:
-        render.message("not logged in at this terminal")
+        render.message(_("not logged in at this terminal"))
         return
     with st.write() as w:
         who = w.call(do_logout, token=token)
     session_file.forget(st.desk_id, term)
-    render.message(f"logged out {who}" if who else "the session had already ended; forgotten here")
+    render.message(_("logged out {handle}").format(handle=who) if who
+                   else _("the session had already ended; forgotten here"))
 
 
 def whoami(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
@@ -117,4 +119,4 @@ def whoami(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
         "terminal": session_file.terminal(),
         "database": st.db_shown,
     }
-    render.emit(view, out, title="who am I")
+    render.emit(view, out, title=N_("who am I"))

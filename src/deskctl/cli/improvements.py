@@ -8,6 +8,7 @@ import typer
 
 from deskctl.cli.options import FormatOpt, JsonOpt, WideOpt, command_group, id_number, output_format
 from deskctl.cli.state import state
+from deskctl.i18n import N_, _
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -29,7 +30,7 @@ def _columns() -> list[Col]:
 
 
 def _ids(values: list[str] | None) -> list[int]:
-    from deskctl.errors import InvalidInput
+    from deskctl.errors import InvalidInput, quote
 
     out = []
     for value in values or []:
@@ -37,7 +38,7 @@ def _ids(values: list[str] | None) -> list[int]:
             try:
                 out.append(int(part.lstrip("#")))
             except ValueError:
-                raise InvalidInput(f"--ticket {part!r} is not a ticket id") from None
+                raise InvalidInput(_("--ticket {part} is not a ticket id").format(part=quote(part))) from None
     return out
 
 
@@ -68,7 +69,7 @@ def improve_add(
     with st.write() as w:
         view = w.call(svc.add_improvement, title=title, problem=problem, action=action, owner=owner, due=day,
                       ticket_ids=_ids(ticket))
-    render.emit(view, out, title=f"improvement {view['id']} added")
+    render.emit(view, out, title=_("improvement {id} added").format(id=view["id"]))
 
 
 @app.command("list")
@@ -106,10 +107,10 @@ def improve_show(
 
     def tables(v: dict) -> Iterator[Table]:
         yield render.kv_table([(k, val) for k, val in v.items() if k != "linked_tickets"],
-                              title=f"improvement {v['id']}")
+                              title=_("improvement {id}").format(id=v["id"]))
         if v["linked_tickets"]:
             yield render.rows_table(v["linked_tickets"], [render.Col("id", justify="right"), render.Col("status"),
-                                                          render.Col("title")], title="linked tickets")
+                                                          render.Col("title")], title=N_("linked tickets"))
 
     render.emit(view, out, table=tables)
 
@@ -142,7 +143,7 @@ def improve_update(
         view = w.call(svc.update_improvement, improvement_id=improvement_id, title=title, problem=problem,
                       action=action, owner=owner, due=day, add_tickets=_ids(ticket), remove_tickets=_ids(untick),
                       status=status, outcome=outcome)
-    render.emit(view, out, title=f"improvement {view['id']} updated")
+    render.emit(view, out, title=_("improvement {id} updated").format(id=view["id"]))
 
 
 @app.command("done")
@@ -159,4 +160,4 @@ def improve_done(
     out = output_format(fmt, as_json)
     with state().write() as w:
         view = w.call(svc.complete_improvement, improvement_id=improvement_id, outcome=outcome)
-    render.emit(view, out, title=f"improvement {view['id']} done")
+    render.emit(view, out, title=_("improvement {id} done").format(id=view["id"]))

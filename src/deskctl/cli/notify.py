@@ -11,6 +11,7 @@ import typer
 from deskctl.cli.options import FormatOpt, JsonOpt, LimitOpt, command_group, id_number, output_format
 from deskctl.cli.state import state
 from deskctl.errors import InvalidInput
+from deskctl.i18n import _
 
 if TYPE_CHECKING:
     from deskctl.render import Col
@@ -50,7 +51,7 @@ def run(
     out = output_format(fmt, as_json)
     pause = parse_duration(interval).total_seconds()
     if pause <= 0:
-        raise InvalidInput("--interval must be longer than 0s")
+        raise InvalidInput(_("--interval must be longer than 0s"))
     app_state = state()
     config = app_state.config
     worker = worker_id()
@@ -59,7 +60,7 @@ def run(
     if watch and threading.current_thread() is threading.main_thread():
         # A stop request finishes the delivery under way and records it, then exits 0.
         for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-            previous[signum] = signal.signal(signum, lambda *_: stopping.set())
+            previous[signum] = signal.signal(signum, lambda *_args: stopping.set())
     total = Summary()
     try:
         while True:
@@ -68,8 +69,11 @@ def run(
             for line in done.errors:
                 render.warn(line)
             if out == "table" and (done.sent or done.retrying or done.failed):
-                render.message(f"notify: {done.sent} sent, {done.retrying} to retry, {done.failed} failed"
-                               + (f" ({done.digests} digests)" if done.digests else ""))
+                line = _("notify: {sent} sent, {retrying} to retry, {failed} failed").format(
+                    sent=done.sent, retrying=done.retrying, failed=done.failed)
+                if done.digests:
+                    line += " " + _("({digests} digests)").format(digests=done.digests)
+                render.message(line)
             if not watch or stopping.wait(pause):
                 break
     finally:
@@ -95,7 +99,7 @@ def list_(
     out = output_format(fmt, as_json)
     chosen = [name for name, on in (("pending", pending), ("failed", failed), ("sent", sent)) if on]
     if len(chosen) > 1:
-        raise InvalidInput("give at most one of --pending, --failed, --sent")
+        raise InvalidInput(_("give at most one of --pending, --failed, --sent"))
     rows = state().read_call(list_notifications, status=chosen[0] if chosen else None, limit=limit)
     render.emit(rows, out, columns=_columns())
 
@@ -109,7 +113,7 @@ def show(notification_id: IdArg, fmt: FormatOpt = "table", as_json: JsonOpt = Fa
     out = output_format(fmt, as_json)
     view = state().read_call(show_notification, notification_id=notification_id)
     if out == "table":  # the payload is for programs: its keys here, all of it with --json
-        view = {**view, "payload": ", ".join(view["payload"]) + " (see --json)"}
+        view = {**view, "payload": ", ".join(view["payload"]) + " " + _("(see --json)")}
     render.emit(view, out)
 
 
@@ -121,7 +125,7 @@ def retry(notification_id: IdArg, fmt: FormatOpt = "table", as_json: JsonOpt = F
 
     out = output_format(fmt, as_json)
     view = state().write_call(retry_notification, notification_id=notification_id)
-    render.emit(view, out, title=f"notification {notification_id} queued again")
+    render.emit(view, out, title=_("notification {id} queued again").format(id=notification_id))
 
 
 @app.command("test")
@@ -137,7 +141,7 @@ def test(
     out = output_format(fmt, as_json)
     view = state().read_call(test_channel, name=name)
     if out == "table":
-        render.message(f"sent a test message through {name} (id {view['id']})")
+        render.message(_("sent a test message through {name} (id {id})").format(name=name, id=view["id"]))
     else:
         render.emit(view, out)
 
@@ -168,7 +172,7 @@ def channel_add(
 
     out = output_format(fmt, as_json)
     view = state().write_call(add_channel, name=name, kind=kind, target=target, secret=secret)
-    render.emit(view, out, title=f"added channel {view['name']}")
+    render.emit(view, out, title=_("added channel {name}").format(name=view["name"]))
 
 
 @channel_app.command("list")
@@ -193,7 +197,7 @@ def channel_remove(
 
     out = output_format(fmt, as_json)
     view = state().write_call(remove_channel, name=name)
-    render.emit(view, out, title=f"removed channel {name}")
+    render.emit(view, out, title=_("removed channel {name}").format(name=name))
 
 
 # --- rules --------------------------------------------------------------------------------------
@@ -220,7 +224,7 @@ def rule_add(
 
     out = output_format(fmt, as_json)
     view = state().write_call(add_rule, event=event, to=to, via=via)
-    render.emit(view, out, title=f"added rule {view['id']}")
+    render.emit(view, out, title=_("added rule {id}").format(id=view["id"]))
 
 
 @rule_app.command("list")
@@ -245,4 +249,4 @@ def rule_remove(
 
     out = output_format(fmt, as_json)
     view = state().write_call(remove_rule, rule_id=rule_id)
-    render.emit(view, out, title=f"removed rule {rule_id}")
+    render.emit(view, out, title=_("removed rule {id}").format(id=rule_id))

@@ -11,6 +11,7 @@ import typer
 
 from deskctl.cli.options import FormatOpt, JsonOpt, output_format
 from deskctl.cli.state import state
+from deskctl.i18n import N_, _, pgettext
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -43,7 +44,8 @@ def record(
     when = parse_instant(at, tz=st.tz, now=st.clock.now()) if at else None
     with st.write() as w:
         view = w.call(svc.add_record, handle=handle, kind=kind, note=note, at=when)
-    render.emit(view, out, title=f"{view['kind']} recorded for {view['handle']}")
+    render.emit(view, out, title=_("{kind} recorded for {handle}").format(
+        kind=pgettext("value", view["kind"]), handle=view["handle"]))
 
 
 def records_for(unit: Unit, handle: str) -> list[dict]:
@@ -63,6 +65,6 @@ def show_tables(view: dict[str, Any]) -> Iterator[Table]:
         yield render.rows_table(records, [
             render.Col("id", justify="right"), render.Col("at"), render.Col("kind", style="bold"),
             render.Col("note"), render.Col("recorded_by", "by"),
-        ], title="records")
+        ], title=N_("records"))
     else:
-        yield render.kv_table([("", "(no records)")], title="records")
+        yield render.kv_table([("", _("(no records)"))], title=N_("records"))

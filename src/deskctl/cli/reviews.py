@@ -8,6 +8,7 @@ import typer
 
 from deskctl.cli.options import FormatOpt, JsonOpt, SinceOpt, command_group, output_format
 from deskctl.cli.state import state
+from deskctl.i18n import _
 
 app = command_group("Supervisor reviews.")
 
@@ -30,7 +31,7 @@ def review_add(
     out = output_format(fmt, as_json)
     with state().write() as w:
         view = w.call(svc.add_review, area=area, score=score, finding=finding, handle=staff)
-    render.emit(view, out, title=f"review {view['id']} recorded")
+    render.emit(view, out, title=_("review {id} recorded").format(id=view["id"]))
 
 
 @app.command("list")

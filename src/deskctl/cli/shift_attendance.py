@@ -12,6 +12,7 @@ import typer
 from deskctl.cli.options import FormatOpt, JsonOpt, id_number, output_format
 from deskctl.cli.state import state
 from deskctl.errors import InvalidInput
+from deskctl.i18n import N_, P_, _, pgettext
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -75,33 +76,46 @@ def clock_out(
 # --- handover -------------------------------------------------------------------------------
 
 
+# The handover is stored as data (docs/shifts.md): its labels are translated here, when shown.
+_HANDOVER_LABELS = (P_("handover", "id"), P_("handover", "from"), P_("handover", "to"),
+                    P_("handover", "created_at"), P_("handover", "taken_over_at"),
+                    P_("handover", "taken_over_by"), P_("handover", "note"))
+_DEADLINES = {"response": N_("response"), "resolution": N_("resolution")}
+
+
 def _handover_tables(view: dict[str, Any]) -> Iterator[Table | Text]:
     from deskctl import render
 
+    def deadline(rows: list[dict]) -> list[dict]:
+        return [{**r, "deadline": _(_DEADLINES.get(r["deadline"], r["deadline"]))} for r in rows]
+
     nxt = view.get("next_shift") or {}
-    head = [(k, view[k]) for k in ("id", "from", "to", "created_at", "taken_over_at", "taken_over_by", "note")]
-    head.append(("next shift", f"{', '.join(nxt.get('who') or []) or 'nobody planned'}"))
-    yield render.kv_table(head, title="handover")
+    head = [(pgettext("handover", k), view[k]) for k in _HANDOVER_LABELS]
+    head.append((_("next shift"), f"{', '.join(nxt.get('who') or []) or _('nobody planned')}"))
+    yield render.kv_table(head, title=N_("handover"))
     breached = view.get("breached") or []
     if breached:
-        rows = [{**b, "recorded": "yes" if b["recorded"] else "not yet"} for b in breached]
-        yield render.rows_table(rows, [render.Col(k, style=("bold red" if k == "deadline" else None)) for k in
-                                       ("ticket", "priority", "deadline", "due_at", "recorded", "assignee", "title")],
-                                title="SLA BREACHED")
+        rows = [{**b, "recorded": _("yes") if b["recorded"] else _("not yet")} for b in deadline(breached)]
+        yield render.rows_table(rows, [
+            render.Col("ticket"), render.Col("priority"), render.Col("deadline", style="bold red"),
+            render.Col("due_at"), render.Col("recorded"), render.Col("assignee"), render.Col("title"),
+        ], title=N_("SLA BREACHED"))
     if view["open_tickets"]:
-        rows = [{**t, "breached": "BREACHED" if t.get("breached") else ""} for t in view["open_tickets"]]
+        rows = [{**t, "breached": _("BREACHED") if t.get("breached") else ""} for t in view["open_tickets"]]
         yield render.rows_table(rows, [render.Col(k, "due" if k == "due_at" else "") for k in
                                        ("id", "priority", "status", "due_at", "breached", "title", "assignee")],
-                                title="open tickets")
+                                title=N_("open tickets"))
     else:
-        yield render.safe("open tickets: none")
+        yield render.safe(_("open tickets: none"))
     if view["sla_deadlines"]:
-        yield render.rows_table(view["sla_deadlines"],
-                                [render.Col(k) for k in ("ticket", "priority", "deadline", "due_at", "title")],
-                                title="SLA deadlines in the next shift")
+        yield render.rows_table(deadline(view["sla_deadlines"]), [
+            render.Col("ticket"), render.Col("priority"), render.Col("deadline"), render.Col("due_at"),
+            render.Col("title"),
+        ], title=N_("SLA deadlines in the next shift"))
     if view["inspections_due"]:
-        yield render.rows_table(view["inspections_due"], [render.Col(k) for k in view["inspections_due"][0]],
-                                title="inspections overdue, due, or due in the next shift")
+        yield render.rows_table(view["inspections_due"], [
+            render.Col("plan"), render.Col("target"), render.Col("due_at"), render.Col("state"), render.Col("owner"),
+        ], title=N_("inspections overdue, due, or due in the next shift"))
 
 
 def handover(
@@ -117,7 +131,7 @@ def handover(
     out = output_format(fmt, as_json)
     if show:
         if note is not None:
-            raise InvalidInput("--show prints the last handover; leave out --note")
+            raise InvalidInput(_("--show prints the last handover; leave out --note"))
         with state().read() as r:
             view = r.call(svc.last_handover)
     else:

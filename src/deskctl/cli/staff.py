@@ -9,6 +9,7 @@ import typer
 from deskctl.cli import complete, records
 from deskctl.cli.options import FormatOpt, JsonOpt, WideOpt, command_group, output_format
 from deskctl.cli.state import state
+from deskctl.i18n import _
 
 if TYPE_CHECKING:
     from deskctl.render import Col
@@ -62,7 +63,7 @@ def add(
         view = w.call(svc.add_staff, handle=handle, name=name, role=role, tier=tier, phone=phone,
                       contacts=_contacts(email, mobile, wecom_id, dingtalk_id, feishu_id, quiet_hours),
                       db_login=db_login)
-    render.emit(view, out, title=f"added {view['handle']}")
+    render.emit(view, out, title=_("added {handle}").format(handle=view["handle"]))
 
 
 @app.command("list")
@@ -128,7 +129,7 @@ def edit(
         view = w.call(svc.edit_staff, handle=handle, name=name, role=role, tier=tier, phone=phone,
                       contacts=_contacts(email, mobile, wecom_id, dingtalk_id, feishu_id, quiet_hours),
                       db_login=db_login)
-    render.emit(view, out, title=f"edited {handle}")
+    render.emit(view, out, title=_("edited {handle}").format(handle=handle))
 
 
 @app.command("deactivate")
@@ -144,7 +145,7 @@ def deactivate(
     out = output_format(fmt, as_json)
     with state().write() as w:
         view = w.call(svc.deactivate_staff, handle=handle)
-    render.emit(view, out, title=f"deactivated {handle}")
+    render.emit(view, out, title=_("deactivated {handle}").format(handle=handle))
 
 
 @app.command("passphrase")
@@ -164,11 +165,18 @@ def passphrase(
     st = state()
     with st.read() as r:
         needs = r.call(svc.passphrase_needs, handle=handle, proven=st.proven)
-    current = read_passphrase(f"current passphrase for {handle}", from_stdin=from_stdin) if needs == "current" else None
-    new = read_passphrase(f"new passphrase for {handle}", from_stdin=from_stdin, confirm=True)
+    current = None
+    if needs == "current":
+        current = read_passphrase(_("current passphrase for {handle}").format(handle=handle), from_stdin=from_stdin)
+    new = read_passphrase(_("new passphrase for {handle}").format(handle=handle), from_stdin=from_stdin, confirm=True)
     view = st.write_call(svc.set_passphrase, handle=handle, passphrase=new, proven=st.proven, current=current)
-    ended = f"; {view['sessions_ended']} login session(s) ended" if view["sessions_ended"] else ""
-    render.message(f"passphrase {'set' if view['first'] else 'changed'} for {handle}{ended}")
+    if view["first"]:
+        line = _("passphrase set for {handle}").format(handle=handle)
+    else:
+        line = _("passphrase changed for {handle}").format(handle=handle)
+    if view["sessions_ended"]:
+        line += _("; {n} login session(s) ended").format(n=view["sessions_ended"])
+    render.message(line)
 
 
 records.register(app)

@@ -9,6 +9,7 @@ import typer
 from deskctl.cli.options import FormatOpt, JsonOpt, WideOpt, command_group, output_format
 from deskctl.cli.state import state
 from deskctl.errors import ExitCode
+from deskctl.i18n import _
 
 if TYPE_CHECKING:
     from deskctl.render import Col
@@ -43,7 +44,7 @@ def add(
     day = parse_date(on, tz=st.tz, now=st.clock.now())
     with st.write() as w:
         view = w.call(svc.add_training, handle=handle, topic=topic, on=day, hours=hours, result=result)
-    render.emit(view, out, title=f"training {view['id']} recorded for {view['handle']}")
+    render.emit(view, out, title=_("training {id} recorded for {handle}").format(id=view["id"], handle=view["handle"]))
 
 
 @app.command("list")

@@ -13,7 +13,8 @@ from sqlalchemy import delete, func, select
 from sqlmodel import Session, col
 
 from deskctl.config import Config
-from deskctl.errors import Conflict, InvalidInput, NotFound
+from deskctl.errors import Conflict, InvalidInput, NotFound, quote
+from deskctl.i18n import _
 from deskctl.services.inputs import choice, clean_text
 from deskctl.services.notify.catalogue import EVENTS, KINDS, RECIPIENTS
 from deskctl.services.notify.outbox import forget_setup
@@ -36,14 +37,15 @@ def resolve_secret(secret: str) -> str:
         name = secret[4:]
         value = os.environ.get(name)
         if not value:
-            raise SecretMissing(f"secret env:{name} is not set")
+            raise SecretMissing(_("secret env:{name} is not set").format(name=name))
         return value
     if secret.startswith("file:"):
         path = Path(secret[5:]).expanduser()
         try:
             return path.read_text(encoding="utf-8").strip()
         except OSError as exc:
-            raise SecretMissing(f"secret file:{path} cannot be read: {exc.strerror or exc}") from None
+            raise SecretMissing(_("secret file:{path} cannot be read: {reason}").format(
+                path=path, reason=exc.strerror or exc)) from None
     return secret
 
 
@@ -62,34 +64,37 @@ def check_target(kind: str, target: str) -> str:
         try:
             argv = shlex.split(target)
         except ValueError as exc:
-            raise InvalidInput(f"--target {target!r} is not a command line: {exc}") from None
+            raise InvalidInput(_("--target {target} is not a command line: {reason}").format(
+                target=quote(target), reason=exc)) from None
         if not argv:
-            raise InvalidInput("--target must name a program for an exec channel")
+            raise InvalidInput(_("--target must name a program for an exec channel"))
         if shutil.which(argv[0]) is None:
-            raise InvalidInput(f"--target: program {argv[0]!r} is not found or not executable")
+            raise InvalidInput(_("--target: program {program} is not found or not executable").format(
+                program=quote(argv[0])))
         return target
     parts = urlsplit(target)
     if kind == "email":
         if parts.scheme not in EMAIL_SCHEMES or not parts.hostname:
-            raise InvalidInput(
-                f"--target {target!r} is not an SMTP URL (use smtp://USER@HOST:587 for STARTTLS, "
+            raise InvalidInput(_(
+                "--target {target} is not an SMTP URL (use smtp://USER@HOST:587 for STARTTLS, "
                 "smtps://USER@HOST:465 for TLS, smtp+plain://HOST:25 for a local relay; ?from=ADDRESS)"
-            )
+            ).format(target=quote(target)))
         try:
             parts.port  # noqa: B018  (a bad port raises)
         except ValueError:
-            raise InvalidInput(f"--target {target!r} has an invalid port") from None
+            raise InvalidInput(_("--target {target} has an invalid port").format(target=quote(target))) from None
         query = parse_qs(parts.query)
         sender = (query.get("from") or [parts.username or ""])[0]
         if "@" not in (sender or "").replace("%40", "@"):
-            raise InvalidInput(f"--target {target!r}: give the sender address as ?from=ADDRESS")
+            raise InvalidInput(_("--target {target}: give the sender address as ?from=ADDRESS").format(
+                target=quote(target)))
         return target
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InvalidInput(f"--target {target!r} is not an http(s) URL")
+        raise InvalidInput(_("--target {target} is not an http(s) URL").format(target=quote(target)))
     try:
         parts.port  # noqa: B018
     except ValueError:
-        raise InvalidInput(f"--target {target!r} has an invalid port") from None
+        raise InvalidInput(_("--target {target} has an invalid port").format(target=quote(target))) from None
     return target
 
 
@@ -97,7 +102,8 @@ def get_channel(session: Session, name: str) -> NotifyChannel:
     row: NotifyChannel | None = session.execute(
         select(NotifyChannel).where(col(NotifyChannel.name) == name)).scalar_one_or_none()
     if row is None:
-        raise NotFound(f"no notification channel {name!r} (see `deskctl notify channel list`)")
+        raise NotFound(_("no notification channel {name} (see `deskctl notify channel list`)").format(
+            name=quote(name)))
     return row
 
 
@@ -123,12 +129,14 @@ def add_channel(*, session: Session, clock: Clock, actor: str, config: Config, n
     who = require_supervisor(session, actor)
     name = (name or "").strip()
     if not NAME_RE.match(name):
-        raise InvalidInput(f"invalid channel name {name!r}: letters, digits, '.', '_' or '-', at most 64")
+        raise InvalidInput(_("invalid channel name {name}: letters, digits, '.', '_' or '-', at most 64").format(
+            name=quote(name)))
     kind = choice(kind, KINDS, "--kind")
     target = check_target(kind, clean_text(target, "--target", config, required=True, one_line=True, limit=2000))
     secret = clean_text(secret, "--secret", config, one_line=True, limit=2000)
     if session.execute(select(col(NotifyChannel.id)).where(col(NotifyChannel.name) == name)).first():
-        raise Conflict(f"a channel named {name!r} exists; remove it first or pick another name")
+        raise Conflict(_("a channel named {name} exists; remove it first or pick another name").format(
+            name=quote(name)))
     now = clock.now()
     row = NotifyChannel(name=name, kind=kind, target=target, secret=secret, created_at=now)
     session.add(row)
@@ -176,12 +184,14 @@ def add_rule(*, session: Session, clock: Clock, actor: str, event: str, to: str,
     if to not in RECIPIENTS:
         exists = session.execute(select(col(Staff.id)).where(col(Staff.handle) == to)).first()
         if not exists:
-            raise NotFound(f"--to {to!r} is neither a staff handle nor one of {', '.join(RECIPIENTS)}")
+            raise NotFound(_("--to {to} is neither a staff handle nor one of {words}").format(
+                to=quote(to), words=", ".join(RECIPIENTS)))
     channel = get_channel(session, via)
     duplicate = session.execute(select(col(NotifyRule.id)).where(
         col(NotifyRule.event) == event, col(NotifyRule.to) == to, col(NotifyRule.channel_id) == channel.id)).first()
     if duplicate:
-        raise Conflict(f"rule {duplicate[0]} already sends {event} to {to} via {via}")
+        raise Conflict(_("rule {id} already sends {event} to {to} via {via}").format(
+            id=duplicate[0], event=event, to=to, via=via))
     now = clock.now()
     row = NotifyRule(event=event, to=to, channel_id=pk(channel), created_at=now)
     session.add(row)
@@ -198,7 +208,7 @@ def list_rules(*, session: Session) -> list[dict]:
     rows = list(session.execute(select(NotifyRule).order_by(col(NotifyRule.id))).scalars())
     out = [rule_view(r, channels.get(r.channel_id, "?")) | {"default": False} for r in rows]
     explicit = {r.event for r in rows}
-    for event, (words, _) in EVENTS.items():
+    for event, (words, _about) in EVENTS.items():
         if event in explicit:
             continue
         for word in words:
@@ -211,7 +221,7 @@ def remove_rule(*, session: Session, clock: Clock, actor: str, rule_id: int) -> 
     who = require_supervisor(session, actor)
     row = session.get(NotifyRule, rule_id)
     if row is None:
-        raise NotFound(f"no notification rule {rule_id} (see `deskctl notify rule list`)")
+        raise NotFound(_("no notification rule {id} (see `deskctl notify rule list`)").format(id=rule_id))
     channel = session.get(NotifyChannel, row.channel_id)
     view = rule_view(row, channel.name if channel else "?")
     session.delete(row)

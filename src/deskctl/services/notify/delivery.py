@@ -22,6 +22,7 @@ from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.errors import Conflict, NotFound
+from deskctl.i18n import _, pgettext, speaking
 from deskctl.services.notify.catalogue import ROBOTS
 from deskctl.services.notify.run import Summary
 from deskctl.services.people.staff import require_actor
@@ -76,7 +77,9 @@ def _message(row: Notification, channel: NotifyChannel, contacts: dict[str, dict
                    recipients=[contacts[h] for h in to if h in contacts])
 
 
-def _digest(rows: list[Notification], channel: NotifyChannel, contacts: dict[str, dict], now: datetime) -> Message:
+def _digest(rows: list[Notification], channel: NotifyChannel, contacts: dict[str, dict], now: datetime,
+            language: str = "en") -> Message:
+    """One message carrying several; its heading in the desk's `notify.language`."""
     from deskctl.services.notify.senders import Message
 
     payloads = [json.loads(r.payload) for r in rows]
@@ -84,7 +87,9 @@ def _digest(rows: list[Notification], channel: NotifyChannel, contacts: dict[str
     for r in rows:
         handles.extend(h for h in json.loads(r.to) if h not in handles)
     uid = f"digest-{rows[0].uid}"
-    text = f"{len(rows)} deskctl notifications:\n" + "\n".join(f"- {p.get('text', '')}" for p in payloads)
+    with speaking(language):
+        heading = _("{n} deskctl notifications:").format(n=len(rows))
+    text = heading + "\n" + "\n".join(f"- {p.get('text', '')}" for p in payloads)
     payload = {"id": uid, "event": "digest", "at": now.isoformat(), "to": handles, "text": text,
                "items": [p.get("id") for p in payloads]}
     return Message(uid=uid, event="digest", kind=channel.kind, target=channel.target, secret=channel.secret,
@@ -130,7 +135,7 @@ def claim(*, session: Session, clock: Clock, config: Config, worker: str, limit:
             jobs.append(Job(ids=[pk(row)], uid=row.uid, channel=channel.name,
                             message=_message(row, channel, contacts)))
         if digest:
-            message = _digest(digest, channel, contacts, now)
+            message = _digest(digest, channel, contacts, now, str(config.get("notify.language")))
             jobs.append(Job(ids=[pk(r) for r in digest], uid=message.uid, channel=channel.name, message=message))
         taken.extend(singles)
         taken.extend(digest)
@@ -227,7 +232,7 @@ def _get(session: Session, notification_id: int) -> tuple[Notification, str]:
         NotifyChannel, col(NotifyChannel.id) == col(Notification.channel_id)).where(
         col(Notification.id) == notification_id)).first()
     if found is None:
-        raise NotFound(f"no notification {notification_id} (see `deskctl notify list`)")
+        raise NotFound(_("no notification {id} (see `deskctl notify list`)").format(id=notification_id))
     return found[0], found[1]
 
 
@@ -244,7 +249,8 @@ def retry_notification(*, session: Session, clock: Clock, actor: str, notificati
     who = require_actor(session, actor)
     row, channel = _get(session, notification_id)
     if row.status != "failed":
-        raise Conflict(f"notification {notification_id} is {row.status}; only a failed one can be retried")
+        raise Conflict(_("notification {id} is {status}; only a failed one can be retried").format(
+            id=notification_id, status=pgettext("value", row.status)))
     now = clock.now()
     row.status, row.tries, row.next_try_at = "pending", 0, now
     row.claimed_until, row.claimed_by = None, ""
@@ -281,13 +287,14 @@ def test_channel(*, session: Session, clock: Clock, actor: str, config: Config, 
     channel = get_channel(session, name)
     now = clock.now()
     uid = f"test-{uuid.uuid4()}"
-    text = f"deskctl test message from {who.handle} through channel {name}."
+    with speaking(str(config.get("notify.language"))):
+        text = _("deskctl test message from {handle} through channel {name}.").format(handle=who.handle, name=name)
     payload: dict[str, Any] = {"id": uid, "event": "test", "at": now.isoformat(), "to": [who.handle], "text": text}
     message = Message(uid=uid, event="test", kind=channel.kind, target=channel.target, secret=channel.secret,
                       text=text, payload=payload, recipients=list(_contacts(session, {who.handle}).values()))
     try:
         send(message, timeout=config.duration("notify.timeout").total_seconds())
     except DeliveryFailed as exc:
-        raise ConfigError(f"channel {name}: {exc}") from None
+        raise ConfigError(_("channel {name}: {reason}").format(name=name, reason=exc)) from None
     return {"channel": name, "kind": channel.kind, "id": uid, "sent": True}
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from deskctl.config import Config
+from deskctl.i18n import N_, _, speaking
 from deskctl.services.notify import quick
 from deskctl.services.notify.catalogue import EVENTS
 from deskctl.timeparse import local_text, parse_time_of_day
@@ -215,33 +217,59 @@ def ticket_object(session: Session, ticket: Ticket, now: datetime) -> dict:
     return view
 
 
+def composing(session: Session) -> AbstractContextManager[None]:
+    """Compose notification texts in the desk's `notify.language` (not the language of the
+    process that happens to write them): `with composing(session): text = …`."""
+    config, _tz = context(session)
+    return speaking(str(config.get("notify.language")))
+
+
+_BREACHED = {
+    "response": N_("Ticket {n} ({p}) missed its response target (due {due}): {title}. Assignee: {who}. "
+                   "See: deskctl ticket show {n}"),
+    "resolution": N_("Ticket {n} ({p}) missed its resolution target (due {due}): {title}. Assignee: {who}. "
+                     "See: deskctl ticket show {n}"),
+}
+_WARNING = {
+    "response": N_("Ticket {n} ({p}) has used 75% of its response target, due {due}: {title}. {act}"),
+    "resolution": N_("Ticket {n} ({p}) has used 75% of its resolution target, due {due}: {title}. {act}"),
+}
+
+
 def ticket_text(event: str, view: dict, when: str, *, clock: str = "", due: str = "") -> str:
-    n, p, title = view["id"], view["priority"], view["title"]
-    who = view["assignee"]
+    """The text of a ticket's notification, in the language bound now (see `composing`)."""
+    values = {"n": view["id"], "p": view["priority"], "title": view["title"], "who": view["assignee"],
+              "when": when, "due": due, "tier": view.get("tier")}
     if event == "ticket.opened":
-        where = f", system {view['system']}" if view["system"] else ""
-        return (f"{p} ticket {n} opened at {when}: {title}{where}, reported by {view['reporter']}. "
-                f"Dispatch it: deskctl ticket assign {n} HANDLE")
-    if event in ("ticket.assigned", "inspection.finding"):
-        lead = "Inspection finding: ticket" if event == "inspection.finding" else "Ticket"
-        return f"{lead} {n} ({p}) assigned to {who} at {when}: {title}. Acknowledge: deskctl ticket ack {n}"
+        if view["system"]:
+            msg = _("{p} ticket {n} opened at {when}: {title}, system {system}, reported by {reporter}. "
+                    "Dispatch it: deskctl ticket assign {n} HANDLE")
+        else:
+            msg = _("{p} ticket {n} opened at {when}: {title}, reported by {reporter}. "
+                    "Dispatch it: deskctl ticket assign {n} HANDLE")
+        return msg.format(system=view["system"], reporter=view["reporter"], **values)
+    if event == "inspection.finding":
+        return _("Inspection finding: ticket {n} ({p}) assigned to {who} at {when}: {title}. "
+                 "Acknowledge: deskctl ticket ack {n}").format(**values)
+    if event == "ticket.assigned":
+        return _("Ticket {n} ({p}) assigned to {who} at {when}: {title}. "
+                 "Acknowledge: deskctl ticket ack {n}").format(**values)
     if event == "ticket.escalated":
-        if who:
-            return (f"Ticket {n} ({p}) escalated to tier {view['tier']} and assigned to {who} at {when}: "
-                    f"{title}. Acknowledge: deskctl ticket ack {n}")
-        return (f"Ticket {n} ({p}) escalated to tier {view['tier']} at {when}, nobody to take it: {title}. "
-                f"Dispatch it: deskctl ticket assign {n} HANDLE")
+        if values["who"]:
+            return _("Ticket {n} ({p}) escalated to tier {tier} and assigned to {who} at {when}: {title}. "
+                     "Acknowledge: deskctl ticket ack {n}").format(**values)
+        return _("Ticket {n} ({p}) escalated to tier {tier} at {when}, nobody to take it: {title}. "
+                 "Dispatch it: deskctl ticket assign {n} HANDLE").format(**values)
     if event == "ticket.breached":
-        return (f"Ticket {n} ({p}) missed its {clock} target (due {due}): {title}. "
-                f"Assignee: {who or 'nobody'}. See: deskctl ticket show {n}")
+        return _(_BREACHED[clock]).format(**{**values, "who": values["who"] or _("nobody")})
     # ticket.sla_warning
-    if not who:
-        act = f"Dispatch it: deskctl ticket assign {n} HANDLE"
+    if not values["who"]:
+        act = _("Dispatch it: deskctl ticket assign {n} HANDLE").format(**values)
     elif clock == "response":
-        act = f"Acknowledge: deskctl ticket ack {n}"
+        act = _("Acknowledge: deskctl ticket ack {n}").format(**values)
     else:
-        act = f"Resolve: deskctl ticket resolve {n} --resolution TEXT"
-    return f"Ticket {n} ({p}) has used 75% of its {clock} target, due {due}: {title}. {act}"
+        act = _("Resolve: deskctl ticket resolve {n} --resolution TEXT").format(**values)
+    return _(_WARNING[clock]).format(act=act, **values)
 
 
 def on_ticket_event(session: Session, ticket: Ticket, *, kind: str, at: datetime, details: dict,
@@ -265,11 +293,12 @@ def on_ticket_event(session: Session, ticket: Ticket, *, kind: str, at: datetime
         return
     if key is None and not has_channels(session):
         return
-    _, tz = context(session)
+    _config, tz = context(session)
     view = ticket_object(session, ticket, at)
     if clock:
         due = local_text(getattr(ticket, f"{clock}_due_at"), tz)
-    text = ticket_text(event, view, local_text(at, tz), clock=clock, due=due)
+    with composing(session):
+        text = ticket_text(event, view, local_text(at, tz), clock=clock, due=due)
     emit(session, now=at, event=event, text=text, obj=("ticket", view), priority=ticket.priority, key=key,
          audience={"assignee": [view["assignee"]] if view["assignee"] else [],
                    "owner": [view["assignee"]] if view["assignee"] else []})

@@ -15,7 +15,8 @@ from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.domain.ticket_states import OPEN_STATUSES
-from deskctl.services.notify.outbox import already_fired, emit, has_channels, ticket_object, ticket_text
+from deskctl.i18n import _
+from deskctl.services.notify.outbox import already_fired, composing, emit, has_channels, ticket_object, ticket_text
 from deskctl.store.tables import Ticket, pk
 from deskctl.store.types import UTCDateTime
 from deskctl.timeparse import Clock, local_text
@@ -41,13 +42,15 @@ def _any(session: Session, rows: object, *conditions: object) -> bool:
 
 
 def scan_time_events(*, session: Session, clock: Clock, config: Config, tz: tzinfo) -> int:
-    """Write the notifications that time has made due; returns how many events fired."""
+    """Write the notifications that time has made due; returns how many events fired. Their
+    texts are in the desk's `notify.language`."""
     if not has_channels(session):
         return 0
     now = clock.now()
     fired = 0
-    for scan in (_tickets, _shifts, _handovers, _inspections, _improvements):
-        fired += scan(session, now, config, tz)
+    with composing(session):
+        for scan in (_tickets, _shifts, _handovers, _inspections, _improvements):
+            fired += scan(session, now, config, tz)
     return fired
 
 
@@ -103,16 +106,16 @@ def _shifts(session: Session, now: datetime, config: Config, tz: tzinfo) -> int:
                col(Shift.start_at) > now - SHIFT_LOOKBACK, col(Staff.active).is_(True))
         .order_by(col(Shift.start_at), col(Shift.id))
     ).all())
-    keys = {pk(s): f"shift:{s.id}:no_clock_in" for s, _ in rows}
+    keys = {pk(s): f"shift:{s.id}:no_clock_in" for s, _handle in rows}
     done = already_fired(session, list(keys.values()))
     count = 0
     for shift, handle in rows:
         if keys[pk(shift)] in done:
             continue
         view = view_of(session, shift, now=now, tz=tz, config=config)
-        text = (f"{handle} has not clocked in for the {view.get('type', '')} shift that started at "
-                f"{local_text(shift.start_at, tz)}. Clock in: deskctl shift clock-in "
-                f"(or cover it: deskctl shift cover {shift.id} --by HANDLE)")
+        text = _("{handle} has not clocked in for the {type} shift that started at {start}. Clock in: deskctl "
+                 "shift clock-in (or cover it: deskctl shift cover {id} --by HANDLE)").format(
+            handle=handle, type=view.get("type", ""), start=local_text(shift.start_at, tz), id=shift.id)
         emit(session, now=now, event="shift.no_clock_in", text=text, obj=("shift", view),
              key=keys[pk(shift)], audience={"person": [handle]})
         count += 1
@@ -142,8 +145,13 @@ def _handovers(session: Session, now: datetime, config: Config, tz: tzinfo) -> i
             continue
         outgoing = handles.get(row.from_staff_id, "?")
         incoming = handles.get(row.to_staff_id) if row.to_staff_id else None
-        text = (f"Handover {row.id} from {outgoing} at {local_text(row.created_at, tz)} has not been taken over"
-                + (f" by {incoming}" if incoming else "") + ". Take it over: deskctl shift takeover")
+        if incoming:
+            msg = _("Handover {id} from {outgoing} at {at} has not been taken over by {incoming}. "
+                    "Take it over: deskctl shift takeover")
+        else:
+            msg = _("Handover {id} from {outgoing} at {at} has not been taken over. Take it over: deskctl shift "
+                    "takeover")
+        text = msg.format(id=row.id, outgoing=outgoing, at=local_text(row.created_at, tz), incoming=incoming)
         emit(session, now=now, event="handover.not_taken", text=text, obj=("handover", handover_view(row, handles)),
              key=keys[pk(row)], audience={"officers": [h for h in (outgoing, incoming) if h]})
         count += 1
@@ -162,8 +170,8 @@ def _inspections(session: Session, now: datetime, config: Config, tz: tzinfo) ->
     for i, row in enumerate(rows):
         if keys[i] in done:
             continue
-        text = (f"Inspection {row['plan']} ({row['target']}) due at {local_text(row['due_at'], tz)} is overdue. "
-                f"Run it: deskctl inspect run {row['plan']}")
+        text = _("Inspection {plan} ({target}) due at {due} is overdue. Run it: deskctl inspect run {plan}").format(
+            plan=row["plan"], target=row["target"], due=local_text(row["due_at"], tz))
         emit(session, now=now, event="inspection.overdue", text=text, obj=("inspection", row), key=keys[i],
              priority=row.get("priority") or "", audience={"owner": [row["owner"]] if row.get("owner") else []})
         count += 1
@@ -191,8 +199,9 @@ def _improvements(session: Session, now: datetime, config: Config, tz: tzinfo) -
         owner = names.get(row.owner_id)
         view = {"id": row.id, "title": row.title, "problem": row.problem, "action": row.action, "owner": owner,
                 "due": row.due, "status": row.status, "days_overdue": (today - row.due).days}
-        text = (f"Improvement {row.id} \"{row.title}\" (owner {owner}) was due on {row.due.isoformat()}. "
-                f"Close it: deskctl improve done {row.id} --outcome TEXT")
+        text = _('Improvement {id} "{title}" (owner {owner}) was due on {due}. '
+                 "Close it: deskctl improve done {id} --outcome TEXT").format(
+            id=row.id, title=row.title, owner=owner, due=row.due.isoformat())
         emit(session, now=now, event="improvement.overdue", text=text, obj=("improvement", view), key=keys[pk(row)],
              audience={"owner": [owner] if owner else []})
         count += 1

@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import parse_qs, quote_plus, unquote, urlsplit
 
 from deskctl import __version__
+from deskctl.i18n import _
 from deskctl.services.notify.channels import SecretMissing, resolve_secret
 
 # What each robot accepts in one message, in UTF-8 bytes (longer text is cut with "…").
@@ -46,7 +47,7 @@ class Message:
 
     @property
     def subject(self) -> str:
-        first = self.text.split(". ")[0].split("\n")[0]
+        first = self.text.split(". ")[0].split("。")[0].split("\n")[0]
         return cut_chars(f"[deskctl] {first}", 150)
 
 
@@ -89,25 +90,32 @@ def _post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> tup
             return response.status, response.read(65536)
     except urllib.error.HTTPError as exc:
         detail = exc.read(300).decode("utf-8", errors="replace").strip().replace("\n", " ")
-        raise DeliveryFailed(f"{host} answered HTTP {exc.code}" + (f": {detail}" if detail else "")) from None
+        if detail:
+            raise DeliveryFailed(_("{host} answered HTTP {code}: {detail}").format(
+                host=host, code=exc.code, detail=detail)) from None
+        raise DeliveryFailed(_("{host} answered HTTP {code}").format(host=host, code=exc.code)) from None
     except TimeoutError:
-        raise DeliveryFailed(f"{host} did not answer within {timeout:g}s") from None
+        raise DeliveryFailed(_("{host} did not answer within {seconds}s").format(
+            host=host, seconds=f"{timeout:g}")) from None
     except urllib.error.URLError as exc:
         reason = exc.reason
         if isinstance(reason, TimeoutError):
-            raise DeliveryFailed(f"{host} did not answer within {timeout:g}s") from None
-        raise DeliveryFailed(f"cannot reach {host}: {getattr(reason, 'strerror', None) or reason}") from None
+            raise DeliveryFailed(_("{host} did not answer within {seconds}s").format(
+            host=host, seconds=f"{timeout:g}")) from None
+        raise DeliveryFailed(_("cannot reach {host}: {reason}").format(
+            host=host, reason=getattr(reason, "strerror", None) or reason)) from None
     except OSError as exc:
-        raise DeliveryFailed(f"cannot reach {host}: {exc.strerror or exc}") from None
+        raise DeliveryFailed(_("cannot reach {host}: {reason}").format(host=host, reason=exc.strerror or exc)) from None
 
 
 def _json_answer(status: int, raw: bytes, host: str) -> dict[str, Any]:
     try:
         answer = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        raise DeliveryFailed(f"{host} answered HTTP {status} with something that is not JSON") from None
+        raise DeliveryFailed(_("{host} answered HTTP {code} with something that is not JSON").format(
+            host=host, code=status)) from None
     if not isinstance(answer, dict):
-        raise DeliveryFailed(f"{host} answered HTTP {status} with unexpected JSON")
+        raise DeliveryFailed(_("{host} answered HTTP {code} with unexpected JSON").format(host=host, code=status))
     return answer
 
 
@@ -123,9 +131,9 @@ def _webhook(message: Message, timeout: float) -> None:
     if secret:
         t = int(time.time())
         headers["X-Deskctl-Signature"] = f"t={t},v1={signature(secret, t, body)}"
-    status, _ = _post(message.target, body, headers, timeout)
+    status, _answer = _post(message.target, body, headers, timeout)
     if not 200 <= status < 300:
-        raise DeliveryFailed(f"webhook answered HTTP {status}")
+        raise DeliveryFailed(_("webhook answered HTTP {code}").format(code=status))
 
 
 def _robot(message: Message, url: str, document: dict, timeout: float, code_key: str) -> None:
@@ -136,7 +144,8 @@ def _robot(message: Message, url: str, document: dict, timeout: float, code_key:
     code = answer.get(code_key, answer.get("StatusCode", 0))
     if code not in (0, "0"):
         reason = answer.get("errmsg") or answer.get("msg") or answer.get("StatusMessage") or ""
-        raise DeliveryFailed(f"{message.kind} refused the message: {code_key} {code} {reason}".rstrip())
+        raise DeliveryFailed(_("{kind} refused the message: {answer}").format(
+            kind=message.kind, answer=f"{code_key} {code} {reason}".rstrip()))
 
 
 def _wecom(message: Message, timeout: float) -> None:
@@ -204,8 +213,8 @@ def _email(message: Message, timeout: float) -> None:
     extra = [a.strip() for v in query.get("to", []) for a in v.split(",") if a.strip()]
     to = [r["email"] for r in message.recipients if r.get("email")] + extra
     if not to:
-        names = ", ".join(r["handle"] for r in message.recipients) or "nobody"
-        raise DeliveryFailed(f"no e-mail address for {names} (staff edit HANDLE --email ADDRESS)")
+        names = ", ".join(r["handle"] for r in message.recipients) or _("nobody")
+        raise DeliveryFailed(_("no e-mail address for {names} (staff edit HANDLE --email ADDRESS)").format(names=names))
     mail = EmailMessage()
     mail["Subject"] = message.subject
     mail["From"] = sender
@@ -232,23 +241,27 @@ def _email(message: Message, timeout: float) -> None:
                 try:
                     smtp.login(user, password)
                 except UnicodeEncodeError:
-                    raise DeliveryFailed("the SMTP user and password must be ASCII (Python's smtplib)") from None
+                    raise DeliveryFailed(_("the SMTP user and password must be ASCII (Python's smtplib)")) from None
             smtp.send_message(mail)
     except smtplib.SMTPAuthenticationError as exc:
-        raise DeliveryFailed(f"{host} refused the login of {user}: {exc.smtp_code}") from None
+        raise DeliveryFailed(_("{host} refused the login of {user}: {code}").format(
+            host=host, user=user, code=exc.smtp_code)) from None
     except smtplib.SMTPNotSupportedError as exc:
-        raise DeliveryFailed(f"{host}: {exc}") from None
+        raise DeliveryFailed(_("{host}: {reason}").format(host=host, reason=exc)) from None
     except smtplib.SMTPResponseException as exc:
         detail = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
-        raise DeliveryFailed(f"{host} answered {exc.smtp_code}: {detail}") from None
+        raise DeliveryFailed(_("{host} answered {code}: {detail}").format(
+            host=host, code=exc.smtp_code, detail=detail)) from None
     except smtplib.SMTPException as exc:
-        raise DeliveryFailed(f"{host}: {exc}") from None
+        raise DeliveryFailed(_("{host}: {reason}").format(host=host, reason=exc)) from None
     except ssl.SSLError as exc:
-        raise DeliveryFailed(f"TLS with {host} failed: {exc.reason or exc}") from None
+        raise DeliveryFailed(_("TLS with {host} failed: {reason}").format(
+            host=host, reason=exc.reason or exc)) from None
     except TimeoutError:
-        raise DeliveryFailed(f"{host} did not answer within {timeout:g}s") from None
+        raise DeliveryFailed(_("{host} did not answer within {seconds}s").format(
+            host=host, seconds=f"{timeout:g}")) from None
     except OSError as exc:
-        raise DeliveryFailed(f"cannot reach {host}: {exc.strerror or exc}") from None
+        raise DeliveryFailed(_("cannot reach {host}: {reason}").format(host=host, reason=exc.strerror or exc)) from None
 
 
 def _exec(message: Message, timeout: float) -> None:
@@ -260,9 +273,14 @@ def _exec(message: Message, timeout: float) -> None:
         done = subprocess.run(argv, input=body, capture_output=True, timeout=timeout,  # noqa: S603
                               env={**os.environ, **env_extra}, check=False)
     except subprocess.TimeoutExpired:
-        raise DeliveryFailed(f"{argv[0]} did not finish within {timeout:g}s") from None
+        raise DeliveryFailed(_("{program} did not finish within {seconds}s").format(
+            program=argv[0], seconds=f"{timeout:g}")) from None
     except OSError as exc:
-        raise DeliveryFailed(f"cannot run {argv[0]}: {exc.strerror or exc}") from None
+        raise DeliveryFailed(_("cannot run {program}: {reason}").format(
+            program=argv[0], reason=exc.strerror or exc)) from None
     if done.returncode != 0:
         lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise DeliveryFailed(f"{argv[0]} exited with {done.returncode}" + (f": {lines[-1][:200]}" if lines else ""))
+        if lines:
+            raise DeliveryFailed(_("{program} exited with {code}: {detail}").format(
+                program=argv[0], code=done.returncode, detail=lines[-1][:200]))
+        raise DeliveryFailed(_("{program} exited with {code}").format(program=argv[0], code=done.returncode))

@@ -21,7 +21,8 @@ from sqlalchemy import Connection, func, inspect, select, text
 from sqlmodel import Session, col
 
 from deskctl.config import Config
-from deskctl.errors import InvalidInput, PermissionDenied
+from deskctl.errors import InvalidInput, PermissionDenied, quote
+from deskctl.i18n import _, pgettext
 from deskctl.services.people.staff import get_staff
 from deskctl.store import audit
 from deskctl.store.tables import LoginSession, Staff, pk
@@ -61,11 +62,12 @@ def passphrase_matches(passphrase: str, stored: str | None) -> bool:
 
 def check_new_passphrase(passphrase: str) -> str:
     if "\x00" in passphrase:
-        raise InvalidInput("a passphrase cannot contain a NUL character")
+        raise InvalidInput(_("a passphrase cannot contain a NUL character"))
     if len(passphrase) < MIN_LENGTH:
-        raise InvalidInput(f"a passphrase needs at least {MIN_LENGTH} characters")
+        raise InvalidInput(_("a passphrase needs at least {n} characters").format(n=MIN_LENGTH))
     if len(passphrase) > MAX_LENGTH:
-        raise InvalidInput(f"a passphrase has at most {MAX_LENGTH} characters ({len(passphrase)} given)")
+        raise InvalidInput(_("a passphrase has at most {n} characters ({given} given)").format(
+            n=MAX_LENGTH, given=len(passphrase)))
     return passphrase
 
 
@@ -95,10 +97,10 @@ def passphrase_needs(*, session: Session, handle: str, proven: str | None) -> st
         return "nothing"
     if member.passphrase_hash:
         return "current"
-    raise PermissionDenied(
-        f"{handle} has no passphrase yet: a supervisor sets the first one "
-        f"(`deskctl login SUPERVISOR`, then `deskctl staff passphrase {handle}`)"
-    )
+    raise PermissionDenied(_(
+        "{handle} has no passphrase yet: a supervisor sets the first one "
+        "(`deskctl login SUPERVISOR`, then `deskctl staff passphrase {handle}`)"
+    ).format(handle=handle))
 
 
 def set_passphrase(
@@ -109,10 +111,11 @@ def set_passphrase(
     member's open login sessions everywhere."""
     member = get_staff(session, handle)
     if not member.active:
-        raise PermissionDenied(f"{handle!r} is deactivated")
+        raise PermissionDenied(_("{handle} is deactivated").format(handle=quote(handle)))
     needs = passphrase_needs(session=session, handle=handle, proven=proven)
     if needs == "current" and not passphrase_matches(current or "", member.passphrase_hash):
-        raise PermissionDenied(f"that is not {handle}'s current passphrase; nothing was changed")
+        raise PermissionDenied(_("that is not {handle}'s current passphrase; nothing was changed").format(
+            handle=handle))
     check_new_passphrase(passphrase)
     first = member.passphrase_hash is None
     member.passphrase_hash = hash_passphrase(passphrase)
@@ -149,17 +152,18 @@ def login(
 ) -> LoginResult:
     member = get_staff(session, handle)
     if not member.active:
-        raise PermissionDenied(f"{handle!r} is deactivated and cannot log in")
+        raise PermissionDenied(_("{handle} is deactivated and cannot log in").format(handle=quote(handle)))
     if member.passphrase_hash is None:
-        raise PermissionDenied(
-            f"{handle} has no passphrase yet: `deskctl staff passphrase {handle}` (a supervisor sets the first one)"
-        )
+        raise PermissionDenied(_(
+            "{handle} has no passphrase yet: `deskctl staff passphrase {handle}` (a supervisor sets the first one)"
+        ).format(handle=handle))
     if member.locked_until is not None and member.locked_until > now:
         minutes = max(1, int((member.locked_until - now).total_seconds() + 59) // 60)
         audit.append(session, at=now, actor=handle, entity="staff", entity_id=pk(member), kind="login_refused",
                      details={"reason": "locked", "os_user": os_user, "host": host})
-        return LoginResult(False, handle, refusal=f"{handle} is locked out after {MAX_FAILURES} failed logins; "
-                                                  f"try again in {minutes} min")
+        return LoginResult(False, handle, refusal=_(
+            "{handle} is locked out after {failures} failed logins; try again in {minutes} min"
+        ).format(handle=handle, failures=MAX_FAILURES, minutes=minutes))
     if not passphrase_matches(passphrase, member.passphrase_hash):
         member.failed_logins += 1
         details = {"os_user": os_user, "host": host, "failures": member.failed_logins}
@@ -170,10 +174,13 @@ def login(
             member.failed_logins = 0
             audit.append(session, at=now, actor="system", entity="staff", entity_id=pk(member), kind="locked_out",
                          to_value=member.locked_until.isoformat(), details={"failures": MAX_FAILURES})
-            return LoginResult(False, handle, refusal=f"wrong passphrase; {handle} is now locked out for "
-                                                      f"{int(LOCKOUT.total_seconds() // 60)} min")
+            return LoginResult(False, handle, refusal=_(
+                "wrong passphrase; {handle} is now locked out for {minutes} min"
+            ).format(handle=handle, minutes=int(LOCKOUT.total_seconds() // 60)))
         left = MAX_FAILURES - member.failed_logins
-        return LoginResult(False, handle, refusal=f"wrong passphrase for {handle} ({left} tries left before a lockout)")
+        return LoginResult(False, handle, refusal=_(
+            "wrong passphrase for {handle} ({left} tries left before a lockout)"
+        ).format(handle=handle, left=left))
     member.failed_logins = 0
     member.locked_until = None
     token = secrets.token_urlsafe(32)
@@ -247,13 +254,22 @@ def authorise_supervisor_at_any_schema(
     if staff_count == 0:
         return actor  # a desk nobody works at yet: nothing to protect
     if proven is not None and actor != proven:
-        raise PermissionDenied(f"you are logged in as {proven} at this terminal and cannot act as {actor}")
+        raise PermissionDenied(_("you are logged in as {proven} at this terminal and cannot act as {actor}").format(
+            proven=proven, actor=actor))
     member = conn.execute(text("SELECT role, active FROM staff WHERE handle = :h"), {"h": actor}).first()
     if member is None or not member[1] or member[0] != "supervisor":
-        what = "not a staff member" if member is None else ("deactivated" if not member[1] else f"a {member[0]}")
-        raise PermissionDenied(f"only a supervisor may do this; {actor!r} is {what} (act as one with --as HANDLE)")
+        if member is None:
+            msg = _("only a supervisor may do this; {actor} is not a staff member (act as one with --as HANDLE)")
+        elif not member[1]:
+            msg = _("only a supervisor may do this; {actor} is deactivated (act as one with --as HANDLE)")
+        else:
+            msg = _("only a supervisor may do this; {actor} is a {role} (act as one with --as HANDLE)")
+        role = pgettext("value", str(member[0])) if member is not None else ""
+        raise PermissionDenied(msg.format(actor=quote(actor), role=role))
     if policy != "none" and proven != actor:
-        raise PermissionDenied(f"{actor} must log in first (auth.require = {policy}): `deskctl login {actor}`")
+        raise PermissionDenied(_(
+            "{handle} must log in first (auth.require = {policy}): `deskctl login {handle}`"
+        ).format(handle=actor, policy=policy))
     return actor
 
 

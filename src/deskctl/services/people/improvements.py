@@ -18,8 +18,8 @@ from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from deskctl.config import Config
-from deskctl.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from deskctl.i18n import _
+from deskctl.errors import Conflict, InvalidInput, NotFound, PermissionDenied, quote
+from deskctl.i18n import N_, _, pgettext
 from deskctl.services.inputs import clean_text
 from deskctl.services.people.staff import get_staff, handles_by_id, require_actor
 from deskctl.store import audit
@@ -37,8 +37,8 @@ def _owner(session: Session, handle: str) -> Staff:
     member = get_staff(session, (handle or "").strip())
     if not member.active:
         raise Conflict(_(
-                "{handle!r} is deactivated; give an active member as --owner"
-            ).format(handle=member.handle))
+                "{handle} is deactivated; give an active member as --owner"
+            ).format(handle=quote(member.handle)))
     return member
 
 
@@ -49,7 +49,7 @@ def _tickets(session: Session, ids: list[int]) -> list[int]:
     found = set(session.execute(select(col(Ticket.id)).where(col(Ticket.id).in_(wanted))).scalars())
     missing = [i for i in wanted if i not in found]
     if missing:
-        raise NotFound(f"no ticket {', '.join(map(str, missing))} (see `deskctl ticket list`)")
+        raise NotFound(_("no ticket {ids} (see `deskctl ticket list`)").format(ids=", ".join(map(str, missing))))
     return wanted
 
 
@@ -88,7 +88,7 @@ def add_improvement(
 ) -> dict:
     """Propose an improvement: the problem, the action, who owns it and by when."""
     by = require_actor(session, actor)
-    title = clean_text(title, "title", config, required=True)
+    title = clean_text(title, _("title"), config, required=True)
     problem = clean_text(problem, "--problem", config, required=True)
     action = clean_text(action, "--action", config, required=True)
     member = _owner(session, owner)
@@ -115,7 +115,8 @@ def list_improvements(
     query = select(Improvement).order_by(col(Improvement.due), col(Improvement.id))
     if status and status != "all":
         if status not in STATUSES:
-            raise InvalidInput(f"unknown --status {status!r} (use one of {', '.join(STATUSES)} or all)")
+            raise InvalidInput(_("unknown --status {status} (use one of {allowed} or all)").format(
+                status=quote(status), allowed=", ".join(STATUSES)))
         query = query.where(col(Improvement.status) == status)
     if owner:
         query = query.where(col(Improvement.owner_id) == get_staff(session, owner).id)
@@ -152,7 +153,7 @@ def _require_open(row: Improvement, action: str) -> None:
             _(
                 "improvement {id} is already {status} ({closed_at:%Y-%m-%d}); it cannot be {action}; open a "
                 "new improvement for further work"
-            ).format(id=row.id, status=row.status, closed_at=row.closed_at, action=action)
+            ).format(id=row.id, status=pgettext("value", row.status), closed_at=row.closed_at, action=_(action))
         )
 
 
@@ -165,7 +166,7 @@ def update_improvement(
     """Change an open improvement; `status=dropped` (with an outcome) closes it unrealised."""
     row = _get(session, improvement_id)
     who = _may_change(session, actor, row)
-    _require_open(row, "changed")
+    _require_open(row, N_("changed"))
     changes: dict[str, list] = {}
     if title is not None:
         changes["title"] = [row.title, clean_text(title, "--title", config, required=True)]
@@ -189,14 +190,14 @@ def update_improvement(
         status = status.strip().lower()
         if status not in ("open", "dropped"):
             raise InvalidInput(_(
-                    "--status {status!r}: use dropped (close unrealised) or `improve done ID`"
-                ).format(status=status))
+                    "--status {status}: use dropped (close unrealised) or `improve done ID`"
+                ).format(status=quote(status)))
         if status == "dropped":
             if who.role != "supervisor":
                 raise PermissionDenied(_("only the supervisor may drop an improvement"))
             changes["status"] = [row.status, "dropped"]
             changes["outcome"] = [row.outcome,
-                                  clean_text(outcome, "--outcome (why it is dropped)", config, required=True)]
+                                  clean_text(outcome, _("--outcome (why it is dropped)"), config, required=True)]
             changes["closed_at"] = [None, now]
     elif outcome is not None:
         changes["outcome"] = [row.outcome, clean_text(outcome, "--outcome", config)]
@@ -231,9 +232,9 @@ def complete_improvement(
     who = require_actor(session, actor)
     if who.role != "supervisor":
         raise PermissionDenied(_(
-                "only the supervisor may mark an improvement done; {handle!r} is {role}"
-            ).format(handle=who.handle, role=who.role))
-    _require_open(row, "marked done again")
+                "only the supervisor may mark an improvement done; {handle} is {role}"
+            ).format(handle=quote(who.handle), role=pgettext("value", who.role)))
+    _require_open(row, N_("marked done again"))
     outcome = clean_text(outcome, "--outcome", config, required=True)
     now = clock.now()
     row.status, row.outcome, row.closed_at = "done", outcome, now

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from deskctl.config import Config
-from deskctl.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from deskctl.errors import Conflict, InvalidInput, NotFound, PermissionDenied, quote
 from deskctl.i18n import _, pgettext
 from deskctl.services.inputs import SHORT_TEXT, clean_text
 from deskctl.store import audit
@@ -42,7 +42,8 @@ def staff_view(member: Staff) -> dict:
 def get_staff(session: Session, handle: str) -> Staff:
     member: Staff | None = session.execute(select(Staff).where(col(Staff.handle) == handle)).scalar_one_or_none()
     if member is None:
-        raise NotFound(_("no staff member with handle {handle!r} (see `deskctl staff list`)").format(handle=handle))
+        raise NotFound(_("no staff member with handle {handle} (see `deskctl staff list`)").format(
+            handle=quote(handle)))
     return member
 
 
@@ -53,14 +54,14 @@ def require_actor(session: Session, actor: str, *, roles: tuple[str, ...] | None
     if member is None:
         raise PermissionDenied(
             _(
-                "{actor!r} is not a staff member; act as one with --as HANDLE or $DESKCTL_USER"
-            ).format(actor=actor)
+                "{actor} is not a staff member; act as one with --as HANDLE or $DESKCTL_USER"
+            ).format(actor=quote(actor))
         )
     if not member.active:
-        raise PermissionDenied(_("{actor!r} is deactivated and cannot make changes").format(actor=actor))
+        raise PermissionDenied(_("{actor} is deactivated and cannot make changes").format(actor=quote(actor)))
     if roles and member.role not in roles:
-        raise PermissionDenied(_("only a {roles} may do this; {actor!r} has the role {role}").format(
-            roles=_(" or ").join(pgettext("value", r) for r in roles), actor=actor,
+        raise PermissionDenied(_("only a {roles} may do this; {actor} has the role {role}").format(
+            roles=_(" or ").join(pgettext("value", r) for r in roles), actor=quote(actor),
             role=pgettext("value", member.role)))
     require_proof(session, member)
     require_login_match(session, member)
@@ -122,16 +123,17 @@ def require_login_match(session: Session, member: Staff) -> None:
         session.info["deskctl_login_member"] = (login, mapped)
     login, mapped = session.info["deskctl_login_member"]
     if mapped is not None and mapped != member.handle:
-        raise PermissionDenied(
-            f"this connection logs in to the database as {login}, who is {mapped}; acting as "
-            f"{member.handle!r} is refused (--as / DESKCTL_USER cannot select anybody else in team mode)"
-        )
+        raise PermissionDenied(_(
+            "this connection logs in to the database as {login}, who is {mapped}; acting as "
+            "{handle} is refused (--as / DESKCTL_USER cannot select anybody else in team mode)"
+        ).format(login=login, mapped=mapped, handle=quote(member.handle)))
 
 
 def _check_login(login: str) -> str:
     login = (login or "").strip()
     if not LOGIN_RE.match(login):
-        raise InvalidInput(f"invalid database login {login!r}: letters, digits, '_', '$', '.', '-', at most 63")
+        raise InvalidInput(_("invalid database login {login}: letters, digits, '_', '$', '.', '-', at most 63").format(
+            login=quote(login)))
     return login
 
 
@@ -145,7 +147,8 @@ def _set_login(session: Session, member: Staff, login: str | None) -> str | None
         select(col(Staff.handle)).where(col(Staff.db_login) == login, col(Staff.id) != member.id)
     ).scalar_one_or_none()
     if other is not None:
-        raise Conflict(f"database login {login!r} is already mapped to {other}; edit {other} first")
+        raise Conflict(_("database login {login} is already mapped to {other}; edit {other} first").format(
+            login=quote(login), other=other))
     member.db_login = login
     session.flush()
     from deskctl.store.grants import grant_login
@@ -160,8 +163,8 @@ def require_supervisor(session: Session, actor: str) -> Staff:
 def _check_role(role: str) -> str:
     role = (role or "").strip().lower()
     if role not in ROLES:
-        raise InvalidInput(_("unknown role {role!r} (use one of {allowed})").format(
-            role=role, allowed=", ".join(ROLES)))
+        raise InvalidInput(_("unknown role {role} (use one of {allowed})").format(
+            role=quote(role), allowed=", ".join(ROLES)))
     return role
 
 
@@ -186,17 +189,17 @@ def check_contacts(contacts: dict[str, str | None], config: Config) -> dict[str,
     out: dict[str, str] = {}
     for key, value in contacts.items():
         if key not in CONTACTS:
-            raise InvalidInput(_("unknown contact field {key!r}").format(key=key))
+            raise InvalidInput(_("unknown contact field {key}").format(key=quote(key)))
         if value is None:
             continue
         option = "--" + key.replace("_", "-")
         text = clean_text(value, option, config, one_line=True, limit=SHORT_TEXT)
         if text and key == "email" and not EMAIL_RE.match(text):
-            raise InvalidInput(_("{option} {text!r} is not an e-mail address").format(option=option, text=text))
+            raise InvalidInput(_("{option} {text} is not an e-mail address").format(option=option, text=quote(text)))
         if text and key == "mobile" and not MOBILE_RE.match(text):
             raise InvalidInput(_(
-                    "{option} {text!r} is not a mobile number (digits, optionally +country)"
-                ).format(option=option, text=text))
+                    "{option} {text} is not a mobile number (digits, optionally +country)"
+                ).format(option=option, text=quote(text)))
         if key == "quiet_hours":
             from deskctl.config import quiet_hours
 
@@ -225,9 +228,9 @@ def add_staff(
     if not HANDLE_RE.match(handle):
         raise InvalidInput(
             _(
-                "invalid handle {handle!r}: lower-case letters, digits, '.', '_' or '-', starting with a "
+                "invalid handle {handle}: lower-case letters, digits, '.', '_' or '-', starting with a "
                 "letter, at most 32"
-            ).format(handle=handle)
+            ).format(handle=quote(handle))
         )
     role = _check_role(role)
     tier = _check_tier(tier)
@@ -243,8 +246,8 @@ def add_staff(
         by = require_supervisor(session, actor).handle
     if session.execute(select(col(Staff.id)).where(col(Staff.handle) == handle)).first():
         raise Conflict(_(
-                "handle {handle!r} is taken; pick another or `deskctl staff edit {handle}`"
-            ).format(handle=handle))
+                "handle {quoted} is taken; pick another or `deskctl staff edit {handle}`"
+            ).format(quoted=quote(handle), handle=handle))
     now = clock.now()
     member = Staff(handle=handle, name=name, role=role, tier=tier, phone=phone, created_at=now)
     for key, value in extra.items():
@@ -334,11 +337,11 @@ def deactivate_staff(*, session: Session, clock: Clock, actor: str, handle: str)
     by = require_supervisor(session, actor)
     member = get_staff(session, handle)
     if not member.active:
-        raise Conflict(_("{handle!r} is already deactivated").format(handle=handle))
+        raise Conflict(_("{handle} is already deactivated").format(handle=quote(handle)))
     if member.role == "supervisor" and _supervisor_count(session) == 1:
         raise Conflict(_(
-                "{handle!r} is the last active supervisor; add another supervisor first"
-            ).format(handle=handle))
+                "{handle} is the last active supervisor; add another supervisor first"
+            ).format(handle=quote(handle)))
     member.active = False
     audit.append(
         session, at=clock.now(), actor=by.handle, entity="staff", entity_id=member.id,

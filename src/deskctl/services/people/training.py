@@ -45,7 +45,7 @@ def add_training(
     """Record a training a staff member attended (supervisor only)."""
     by = require_supervisor(session, actor)
     member = get_staff(session, handle)
-    topic = clean_text(topic, "topic", config, required=True)
+    topic = clean_text(topic, _("topic"), config, required=True)
     result = choice(result, RESULTS, "--result")
     if hours is None or not 0 <= hours <= MAX_HOURS:
         raise InvalidInput(_(

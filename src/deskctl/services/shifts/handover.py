@@ -58,7 +58,7 @@ def _breaches(t: Ticket, now: datetime) -> list[tuple[str, datetime, bool]]:
         if recorded is not None:
             out.append((clock, recorded, True))
     for clock, due in _running_deadlines(t):
-        if due < now and not any(c == clock for c, _, _ in out):
+        if due < now and not any(c == clock for c, _due, _recorded in out):
             out.append((clock, due, False))
     return out
 
@@ -84,7 +84,7 @@ def _open_tickets(session: Session, handles: dict[int, str], now: datetime) -> t
             "title": t.title,
             "system": t.system,
             "assignee": assignee,
-            "due_at": _iso(min(d for _, d in deadlines)) if deadlines else None,
+            "due_at": _iso(min(d for _clock, d in deadlines)) if deadlines else None,
             "breached": bool(found),
             "opened_at": _iso(t.opened_at),
         })
@@ -155,11 +155,10 @@ def handover(
     shift = _my_shift(session, me, now, window)
     done = session.execute(select(Handover).where(col(Handover.shift_id) == shift.id)).scalar()
     if done is not None:
-        raise Conflict(
-            f"you handed shift {shift.id} over at {done.created_at.astimezone(tz):%H:%M} already; "
-            "see it with `deskctl shift handover --show`"
-        )
-    note = clean_text(note, "the handover note", config)
+        raise Conflict(_(
+            "you handed shift {id} over at {time} already; see it with `deskctl shift handover --show`"
+        ).format(id=shift.id, time=f"{done.created_at.astimezone(tz):%H:%M}"))
+    note = clean_text(note, _("the handover note"), config)
     candidates = session.execute(
         select(Shift, col(Staff.handle))
         .join(Staff, col(Shift.staff_id) == col(Staff.id))
@@ -175,7 +174,7 @@ def handover(
     incoming = [(s, h) for s, h in candidates if s.start_at == first_start]
     if incoming:
         next_start = max(now, incoming[0][0].start_at)
-        next_end = max(s.end_at for s, _ in incoming)
+        next_end = max(s.end_at for s, _handle in incoming)
     else:
         next_start, next_end = now, max(now, shift.end_at) + (shift.end_at - shift.start_at)
     handles = handles_by_id(session)
@@ -187,7 +186,7 @@ def handover(
         "next_shift": {
             "start_at": _iso(incoming[0][0].start_at) if incoming else None,
             "end_at": _iso(next_end) if incoming else None,
-            "who": [h for _, h in incoming],
+            "who": [h for _shift, h in incoming],
         },
         "breached": breached,
         "open_tickets": open_tickets,
