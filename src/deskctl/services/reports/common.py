@@ -21,7 +21,7 @@ from deskctl.domain import kpi
 from deskctl.domain.periods import Period, between, day_period, parse_period
 from deskctl.domain.ticket_states import OPEN_STATUSES, PRIORITIES
 from deskctl.errors import InvalidInput, quote
-from deskctl.i18n import _
+from deskctl.i18n import _, pgettext
 from deskctl.store.tables import Ticket
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def resolve_period(
     given = [name for name, value in (("--period", period), ("--from/--to", from_ or to), ("--date", date_))
              if value]
     if len(given) > 1:
-        raise InvalidInput(_("give either {options}, not both").format(options=_(" or ").join(given)))
+        raise InvalidInput(_("give either {options}, not both").format(options=pgettext("options", " or ").join(given)))
     if date_:
         from deskctl.timeparse import parse_date
 
