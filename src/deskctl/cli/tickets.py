@@ -68,6 +68,7 @@ def _reason(reason: str | None) -> str | None:
 # fields of a ticket as `ticket open` sums them up and `ticket show` lists them (the others are
 # table headers already)
 FIELD_NAMES = (N_("reporter"), N_("contact"), N_("description"), N_("resolution"))
+CLOCKS = (P_("clock", "response"), P_("clock", "resolution"))  # the SLA clocks, by name
 
 # what a change did, as its summary line says it
 VERBS = (
@@ -335,7 +336,7 @@ def _show_tables(view: dict) -> Iterator[Table | Text]:
         if c.get("breach_recorded") is False:
             yield render.safe(_(
                 "{clock}: past its deadline, breach not yet recorded (the next `deskctl ticket sweep`, "
-                "or any command on the ticket, records it)").format(clock=_(name)), style="yellow")
+                "or any command on the ticket, records it)").format(clock=pgettext("clock", name)), style="yellow")
     timeline = [
         {
             "at": e["at"],
