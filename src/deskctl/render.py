@@ -540,17 +540,20 @@ def markdown(title: str, intro: str, sections: Sequence[Section]) -> str:
     def cell(key: str, value: Any) -> str:
         return visible(plain_text(shown(key, value))).replace("|", "\\|").replace("\n", " ")
 
+    def label(key: str) -> str:  # as a table's header says it (Col.title, kv_table)
+        return visible(_(header_for(key))).replace("|", "\\|")
+
     out = [f"# {visible(title)}", "", visible(intro), ""]
     for heading, data in sections:
         out += [f"## {visible(heading)}", ""]
         if isinstance(data, Mapping):
             out += ["| | |", "|---|---|"]
-            out += [f"| {header_for(k)} | {cell(k, v)} |" for k, v in data.items()]
+            out += [f"| {label(k)} | {cell(k, v)} |" for k, v in data.items()]
         elif not data:
-            out.append("(none)")
+            out.append(_("(none)"))
         else:
             keys = list(data[0].keys())
-            out.append("| " + " | ".join(header_for(k) for k in keys) + " |")
+            out.append("| " + " | ".join(label(k) for k in keys) + " |")
             out.append("|" + "---|" * len(keys))
             out += ["| " + " | ".join(cell(k, row.get(k)) for k in keys) + " |" for row in data]
         out.append("")

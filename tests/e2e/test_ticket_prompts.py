@@ -47,3 +47,32 @@ def test_ticket_open_walks_the_fields_on_a_terminal(proc_staffed):
     assert (view["title"], view["reporter"], view["contact"], view["system"]) == (
         "VPN 无法连接", "财务部 刘女士", "8123", "vpn")
     assert (view["impact"], view["urgency"], view["priority"]) == ("high", "medium", "P2")
+
+
+def test_ticket_open_asks_in_chinese_on_a_terminal_and_takes_shi(proc_staffed):
+    """Under a Chinese locale the walk asks in Chinese, shows the levels by name (高/中/低) and
+    the confirmation takes 是; the ticket is the same as in English (JSON keeps `high`)."""
+    master, slave = pty.openpty()
+    env = proc_staffed.environ({"DESKCTL_USER": "zhang", "NO_COLOR": "1", "TERM": "xterm", "LANG": "zh_CN.UTF-8"})
+    proc = subprocess.Popen([proc_staffed.exe, "ticket", "open", "--json"], env=env, stdin=slave,
+                            stdout=subprocess.PIPE, stderr=slave)
+    os.close(slave)
+    seen = bytearray()
+    try:
+        for prompt, answer in (("标题:", "VPN 无法连接"), ("报障人:", "财务部 刘女士"), ("联系方式:", "8123"),
+                               ("系统:", "vpn"), ("影响 (高/中/低) [中]:", "高"),
+                               ("紧急程度 (高/中/低) [中]:", ""), ("登记这张工单？ [是/否，默认 是]:", "是")):
+            _until(master, prompt.encode(), seen)
+            os.write(master, answer.encode() + b"\r")
+        out, _ = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
+    assert proc.returncode == 0, bytes(seen)[-600:]
+    import json
+
+    view = json.loads(out)
+    assert (view["title"], view["reporter"], view["impact"], view["urgency"], view["priority"]) == (
+        "VPN 无法连接", "财务部 刘女士", "high", "medium", "P2")
+    assert "工单：标题 VPN 无法连接".encode() in seen

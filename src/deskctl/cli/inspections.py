@@ -22,7 +22,7 @@ from deskctl.cli.options import (
 )
 from deskctl.cli.state import state
 from deskctl.errors import ExitCode, InvalidInput
-from deskctl.i18n import _
+from deskctl.i18n import N_, _, pgettext, value_name
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -89,22 +89,23 @@ def _plan_tables(view: dict[str, Any]) -> Iterator[Table]:
 
     head = [(k, v) for k, v in view.items() if k not in ("checklist", "upcoming", "recent_runs", "open")]
     opened = view.get("open")
-    head.append(("open occurrence", f"{_when(opened['due_at'])} ({opened['state']})" if opened else ""))
-    yield render.kv_table(head, title=f"inspection plan {view['name']}")
+    head.append((N_("open occurrence"),
+                 f"{_when(opened['due_at'])} ({value_name(opened['state'])})" if opened else ""))
+    yield render.kv_table(head, title=_("inspection plan {name}").format(name=view["name"]))
     yield render.rows_table(view["checklist"], [render.Col("n", justify="right"), render.Col("text", "item")],
-                            title="checklist")
+                            title=N_("checklist"))
     if view["upcoming"]:
         yield render.rows_table([{"at": t} for t in view["upcoming"]], [render.Col("at", "upcoming")])
     if view["recent_runs"]:
-        yield render.rows_table(view["recent_runs"], _history_columns(), title="recent runs")
+        yield render.rows_table(view["recent_runs"], _history_columns(), title=N_("recent runs"))
 
 
 def _run_tables(view: dict[str, Any]) -> Iterator[Table]:
     from deskctl import render
 
     head = [(k, v) for k, v in view.items() if k not in ("results", "findings")]
-    yield render.kv_table(head, title=f"inspection run {view['id']}")
-    yield render.rows_table(view["results"], _result_columns(), title="results")
+    yield render.kv_table(head, title=_("inspection run {id}").format(id=view["id"]))
+    yield render.rows_table(view["results"], _result_columns(), title=N_("results"))
 
 
 def _when(value: datetime) -> str:
@@ -284,7 +285,8 @@ def _read_results(source: str) -> str:
     except FileNotFoundError:
         raise InvalidInput(_("results file {source} does not exist").format(source=source)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"cannot read results file {source}: {getattr(exc, 'strerror', None) or exc}") from None
+        raise InvalidInput(_("cannot read results file {source}: {reason}").format(
+            source=source, reason=getattr(exc, "strerror", None) or exc)) from None
 
 
 # answers the checklist walk accepts besides the service's words (ok, pass, fail, skip, …): the
@@ -325,7 +327,7 @@ def _ask_results(prep: dict) -> list[dict] | None:
                for e, i in zip(entries, items, strict=True)]
     render.print_renderables(render.rows_table(summary, [render.Col("n"), render.Col("item"),
                                                          render.Col("result"), render.Col("note")]))
-    if not typer.confirm(_("Record this run?"), default=True):
+    if not options.confirm(_("Record this run?"), default=True, err=False):
         render.message(_("nothing recorded"))
         return None
     return entries
@@ -383,7 +385,8 @@ def run(
     render.emit(view, out, table=_run_tables, rows_key="results")
     for finding in view["findings"]:
         if finding["ticket_id"]:
-            render.message(f"item {finding['n']} failed: ticket {finding['ticket_id']} {finding['ticket_action']}")
+            render.message(_("item {n} failed: ticket {ticket} {action}").format(
+                n=finding["n"], ticket=finding["ticket_id"], action=pgettext("done", finding["ticket_action"])))
 
 
 @app.command("show")

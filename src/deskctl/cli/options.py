@@ -114,9 +114,36 @@ def ask(label: str, value: str | None, *, required: bool = True, option: str | N
 
 
 def ask_choice(label: str, choices: tuple[str, ...], default: str) -> str:
-    """One of `choices`, asked on a terminal with the choices and the default shown."""
+    """One of `choices`, asked on a terminal with the choices and the default shown (in Chinese
+    by their names, `高/中/低`); the English value and its name are both accepted."""
+    from deskctl.i18n import value_name
+
+    names = {value_name(c): c for c in choices}
+    accepted = {**{n.lower(): c for n, c in names.items()}, **{c: c for c in choices}}
     while True:
-        answer = str(typer.prompt(f"{label} ({'/'.join(choices)})", default=default, err=True)).strip().lower()
-        if answer in choices:
-            return answer
-        typer.echo(_("choose one of {choices}").format(choices=", ".join(choices)), err=True)
+        answer = str(typer.prompt(f"{label} ({'/'.join(names)})", default=value_name(default), err=True))
+        chosen = accepted.get(answer.strip().lower())
+        if chosen is not None:
+            return chosen
+        typer.echo(_("choose one of {choices}").format(choices=_(", ").join(names)), err=True)
+
+
+# y/n answers, in either language (Click's confirm knows only y/yes/n/no)
+YES = ("y", "yes", "是", "是的", "好", "对")
+NO = ("n", "no", "否", "不", "不是")
+
+
+def confirm(text: str, *, default: bool = True, err: bool = True) -> bool:
+    """A y/n question on a terminal: `Open it? [Y/n]:`, in Chinese `要开单吗？[是/否，默认 是]:`.
+    Accepts y/yes/n/no and 是/否 in either language; Enter takes the default; Ctrl-D aborts
+    (as Click's confirm)."""
+    hint = _("[Y/n]") if default else _("[y/N]")
+    while True:
+        answer = str(typer.prompt(f"{text} {hint}", default="", show_default=False, err=err)).strip().lower()
+        if not answer:
+            return default
+        if answer in YES:
+            return True
+        if answer in NO:
+            return False
+        typer.echo(_("answer y or n"), err=err)

@@ -74,6 +74,8 @@ LABELS = (
     N_("resolution met"), N_("resolution breached"), N_("resolution pending"), N_("resolution compliance %"),
     N_("ttr mean"), N_("shifts"), N_("scheduled"), N_("worked"), N_("early"), N_("no show"), N_("score"),
     N_("efficiency"), N_("quality"), N_("discipline"), N_("anomaly"), N_("due"), N_("on time %"),
+    N_("weights"), N_("finalised"), N_("training"), N_("recurring"), N_("week"), N_("month"), N_("category"),
+    N_("channel"), N_("system"),
 )
 TABLE_LIMIT = 50  # rows of a detail list shown on a terminal; json/csv/md have them all
 
@@ -111,11 +113,13 @@ def _document(view: dict, sections: list[tuple[str, Any]]) -> tuple[str, str, li
     from deskctl.render import plain_text
 
     p = view["period"]
-    intro = (f"From {plain_text(p['from'])} to {plain_text(p['to'])} ({view['timezone']}), "
-             f"generated {plain_text(view['generated_at'])}.")
+    intro = _("From {start} to {end} ({timezone}), generated {generated}.").format(
+        start=plain_text(p["from"]), end=plain_text(p["to"]), timezone=view["timezone"],
+        generated=plain_text(view["generated_at"]))
     if view.get("audit_anchor"):
-        intro += f" Audit anchor: `{plain_text(view['audit_anchor'])}`."
-    return f"{view['report']} report — {p['label']}", intro, sections
+        intro += _(" Audit anchor: `{anchor}`.").format(anchor=plain_text(view["audit_anchor"]))
+    title = _("{report} report — {period}").format(report=_(view["report"]), period=p["label"])
+    return title, intro, [(_(heading), data) for heading, data in sections]
 
 
 def _emit(view: dict, out: str, *, rows_key: str, sections: list[tuple[str, Any]],
@@ -219,13 +223,15 @@ def tickets(
     out = _format(fmt, as_json)
     by = check_dimension(by)
     view = _build(tickets_report.build, period, from_, to, by=by)
-    sections = [(f"tickets by {by}", view["groups"]), ("total", view["total"])]
+    by_title = _("tickets by {by}").format(by=_(by))
+    sections = [(by_title, view["groups"]), ("total", view["total"])]
 
     def tables(v: dict) -> Iterator[Table]:
         yield _head(v)
         if by in ("day", "week", "month"):
-            yield render.bar_chart([(g["key"], g["opened"]) for g in v["groups"]], f"tickets opened per {by}")
-        yield _rows(v["groups"], f"tickets by {by}")
+            yield render.bar_chart([(g["key"], g["opened"]) for g in v["groups"]],
+                                   _("tickets opened per {by}").format(by=_(by)))
+        yield _rows(v["groups"], by_title)
         yield _kv(v["total"], "total")
 
     _emit(view, out, rows_key="groups", sections=sections, table=tables,
@@ -242,7 +248,7 @@ def inspections(period: PeriodOpt = None, from_: FromOpt = None, to: ToOpt = Non
     out = _format(fmt, as_json)
     view = _build(inspections_report.build, period, from_, to)
     if not view["schedule_known"] and out == "table":
-        render.message(view["note"])
+        render.message(_(view["note"]))
     sections = [("plans", view["plans"]), ("total", view["total"]), ("missed or overdue", view["missed"]),
                 ("findings", view["findings"])]
     _emit(view, out, rows_key="plans", sections=sections,
@@ -295,7 +301,7 @@ def recurring(
     groups = view["groups"]
     if out == "table":
         groups = [{**g, "ticket_ids": _short_ids(g["ticket_ids"])} for g in groups]
-    sections = [(f"recurring faults (≥ {view['threshold']} tickets)", groups)]
+    sections = [(_("recurring faults (≥ {n} tickets)").format(n=view["threshold"]), groups)]
     _emit(view, out, rows_key="groups", sections=sections,
           csv_keys=("dimension", "key", "tickets", "first_at", "last_at", "ticket_ids", "improvements"))
 
@@ -319,9 +325,9 @@ def performance(
 
     out = _format(fmt, as_json)
     if (comment or replace) and not finalize:
-        raise InvalidInput("--comment and --replace go with --finalize")
+        raise InvalidInput(_("--comment and --replace go with --finalize"))
     if finalize and live:
-        raise InvalidInput("--live and --finalize do not go together")
+        raise InvalidInput(_("--live and --finalize do not go together"))
     st = state()
     now = st.clock.now()
     span = resolve_period(period=period, from_=from_, to=to, tz=st.tz, now=now)
@@ -329,7 +335,8 @@ def performance(
     if finalize:
         with st.write() as w:
             view = w.call(svc.finalize, period=span, comment=comment, replace=replace)
-        render.message(f"performance for {span.label} finalised by {view['finalized']['by']}")
+        render.message(_("performance for {period} finalised by {who}").format(
+            period=span.label, who=view["finalized"]["by"]))
     else:
         with st.read() as r:
             view = None if live else svc.snapshot(r.session, span.label)
@@ -344,10 +351,10 @@ def performance(
 
     def tables(v: dict) -> Iterator[Table]:
         yield _head(v)
-        yield _rows(rows, "performance (0-100; score = weighted mean of the components)")
+        yield _rows(rows, N_("performance (0-100; score = weighted mean of the components)"))
         yield _kv({**v["weights"], "min_tickets": v["min_tickets"],
                    "team median handled per shift": v["baseline"]["team_median_handled_per_shift"]},
-                  "weights and baseline")
+                  N_("weights and baseline"))
         if fin:
             yield _kv(fin, "finalised")
 

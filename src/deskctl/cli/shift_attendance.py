@@ -50,7 +50,7 @@ def _clock(kind: str, for_: str | None, at: str | None, reason: str | None, shif
         fn = svc.clock_in if kind == "in" else svc.clock_out
         view = w.call(fn, for_handle=for_, at=at_value, reason=reason, shift_id=shift_id)
     note = view.pop("note")
-    render.emit(view, out, title=f"shift {view['id']}")
+    render.emit(view, out, title=_("shift {id}").format(id=view["id"]))
     if view.get("late_seconds") or view.get("early_leave_seconds"):
         render.warn(note)
     else:

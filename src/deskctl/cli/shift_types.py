@@ -8,6 +8,7 @@ import typer
 
 from deskctl.cli.options import FormatOpt, JsonOpt, command_group, output_format
 from deskctl.cli.state import state
+from deskctl.i18n import _
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -71,7 +72,7 @@ def type_add(
     out = output_format(fmt, as_json)
     with state().write() as w:
         view = w.call(svc.add_type, name=name, start=start, end=end, min_staff=min_staff, team=team, tier=tier)
-    render.emit(view, out, title=f"added shift type {view['name']}")
+    render.emit(view, out, title=_("added shift type {name}").format(name=view["name"]))
 
 
 @app.command("list")
@@ -114,7 +115,7 @@ def type_edit(
     with state().write() as w:
         view = w.call(svc.edit_type, name=name, new_name=new_name, start=start, end=end, min_staff=min_staff,
                       active=active, team=team, tier=tier)
-    render.emit(view, out, title=f"edited shift type {view['name']}")
+    render.emit(view, out, title=_("edited shift type {name}").format(name=view["name"]))
 
 
 @app.command("remove")
@@ -125,6 +126,6 @@ def type_remove(name: Annotated[str, typer.Argument(help="Type name.")]) -> None
 
     with state().write() as w:
         w.call(svc.remove_type, name=name)
-    render.message(f"removed shift type {name}")
+    render.message(_("removed shift type {name}").format(name=name))
 
 

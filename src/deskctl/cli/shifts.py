@@ -23,8 +23,8 @@ from deskctl.cli.options import (
     output_format,
 )
 from deskctl.cli.state import state
-from deskctl.errors import ExitCode, InvalidInput
-from deskctl.i18n import _
+from deskctl.errors import ExitCode, InvalidInput, quote
+from deskctl.i18n import N_, _
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -69,24 +69,25 @@ def _plan_tables(view: dict[str, Any]) -> Iterator[Table]:
     from deskctl import render
 
     head = [(k, v) for k, v in view.items() if not isinstance(v, list) or k in ("types", "members")]
-    yield render.kv_table(head, title="rota plan (dry run: nothing written)" if view["dry_run"] else "rota plan")
+    title = N_("rota plan (dry run: nothing written)") if view["dry_run"] else N_("rota plan")
+    yield render.kv_table(head, title=title)
     yield render.rows_table(view["balance"], [
         render.Col("who", style="bold"), render.Col("shifts", justify="right"),
         render.Col("nights", justify="right"), render.Col("weekends", justify="right"),
         render.Col("hours", justify="right"),
-    ], title="balance over the period (shifts already there included)")
+    ], title=N_("balance over the period (shifts already there included)"))
     if view["unfilled"]:
         yield render.rows_table(view["unfilled"], [render.Col(k) for k in ("day", "type", "start_at", "missing")],
-                                title="could not be filled (rest or double-booking)")
+                                title=N_("could not be filled (rest or double-booking)"))
     if view["skipped"]:
         yield render.rows_table(view["skipped"], [render.Col("day"), render.Col("type")],
-                                title="already planned, skipped (use --replace)")
+                                title=N_("already planned, skipped (use --replace)"))
     if view["dry_run"]:
         yield render.rows_table(view["shifts"], [
             render.Col("day"), render.Col("type", style="bold"), render.Col("who"),
             render.Col("start_at", "start"), render.Col("end_at", "end"), render.Col("hours", justify="right"),
             render.Col("night"), render.Col("weekend"),
-        ], title="shifts")
+        ], title=N_("shifts"))
 
 
 @app.command("plan")
@@ -117,8 +118,8 @@ def plan(
     render.emit(view, out, table=_plan_tables, rows_key="shifts")
     missing = sum(u["missing"] for u in view["unfilled"])
     if missing:
-        render.warn(f"{missing} place(s) could not be filled without double-booking or short rest; "
-                    "see `deskctl shift gaps`")
+        render.warn(_("{missing} place(s) could not be filled without double-booking or short rest; "
+                      "see `deskctl shift gaps`").format(missing=missing))
 
 
 @app.command("assign")
@@ -137,7 +138,7 @@ def assign(
     out = output_format(fmt, as_json)
     with state().write() as w:
         view = w.call(svc.assign, day=parse_date(day, tz=w.tz, now=w.clock.now()), type_name=type_name, handle=handle)
-    render.emit(view, out, title=f"shift {view['id']} assigned")
+    render.emit(view, out, title=_("shift {id} assigned").format(id=view["id"]))
 
 
 @app.command("unassign")
@@ -164,7 +165,7 @@ def unassign(
         else:
             raise InvalidInput(_("give a shift ID, or DATE TYPE HANDLE (e.g. 2026-12-01 night zhang)"))
         view = w.call(svc.unassign, shift=shift)
-    render.emit(view, out, title=f"shift {view['id']} unassigned")
+    render.emit(view, out, title=_("shift {id} unassigned").format(id=view["id"]))
 
 
 @app.command("cover")
@@ -181,7 +182,7 @@ def cover(
     out = output_format(fmt, as_json)
     with state().write() as w:
         view = w.call(svc.cover, shift_id=shift_id, handle=by)
-    render.emit(view, out, title=f"shift {shift_id} covered by {by}")
+    render.emit(view, out, title=_("shift {id} covered by {by}").format(id=shift_id, by=by))
 
 
 # --- looking ------------------------------------------------------------------------------
@@ -232,7 +233,8 @@ def mine(
 
 
 def _nobody(view: dict[str, Any]) -> str:
-    return f"NOBODY IS ON CALL NOW ({view['team']})" if "team" in view else "NOBODY IS ON DUTY NOW"
+    return (_("NOBODY IS ON CALL NOW ({team})").format(team=view["team"]) if "team" in view
+            else _("NOBODY IS ON DUTY NOW"))
 
 
 def _now_tables(view: dict[str, Any]) -> Iterator[Table | Text]:
@@ -243,16 +245,16 @@ def _now_tables(view: dict[str, Any]) -> Iterator[Table | Text]:
         yield render.safe(_nobody(view), style="bold red")
     elif team:
         cols = [render.Col(k) for k in ("who", "type", "since", "until")]
-        yield render.rows_table(view["on_duty"], cols, title=f"on call now ({team})")
+        yield render.rows_table(view["on_duty"], cols, title=_("on call now ({team})").format(team=team))
     else:
         cols = [render.Col(k) for k in ("who", "type", "since", "until", "clocked_in_at", "attendance")]
-        yield render.rows_table(view["on_duty"], cols, title="on duty now")
+        yield render.rows_table(view["on_duty"], cols, title=N_("on duty now"))
     yield render.kv_table(
-        [("next handover" if not team else "next change", view["next_handover_at"] or "nothing planned"),
-         ("takes over", ", ".join(r["who"] for r in view["takes_over"]) or "nobody planned")],
+        [(N_("next handover") if not team else N_("next change"), view["next_handover_at"] or _("nothing planned")),
+         (N_("takes over"), _(", ").join(r["who"] for r in view["takes_over"]) or _("nobody planned"))],
     )
     if view.get("on_call"):
-        yield render.rows_table(view["on_call"], [render.Col(k) for k in ("team", "who", "until")], title="on call")
+        yield render.rows_table(view["on_call"], [render.Col(k) for k in ("team", "who", "until")], title=N_("on call"))
 
 
 @app.command("now")
@@ -356,19 +358,23 @@ def swap(
                 view = w.call(svc.accept_swap, request_id=request)
             else:
                 view = w.call(svc.decline_swap, request_id=request)
-        render.emit(view, out, title=f"swap request {request} {view['status']}")
+        done = (_("swap request {id} accepted") if view["status"] == "accepted"
+                else _("swap request {id} declined") if view["status"] == "declined"
+                else "swap request {id} " + view["status"])
+        render.emit(view, out, title=done.format(id=request))
         return
     if not word.isdigit():
-        raise InvalidInput(_("{what!r}: give a shift ID, or accept REQ, decline REQ, list").format(what=what))
+        raise InvalidInput(_("{what}: give a shift ID, or accept REQ, decline REQ, list").format(what=quote(what)))
     if not with_:
         raise InvalidInput(_("who should take it? `deskctl shift swap ID --with HANDLE`"))
     if request is not None:
         raise InvalidInput(_("a swap request takes one shift ID and --with HANDLE"))
     with state().write() as w:
         view = w.call(svc.request_swap, shift_id=int(word), with_handle=with_)
-    render.emit(view, out, title=f"swap request {view['id']} sent to {view['to']}")
+    render.emit(view, out, title=_("swap request {id} sent to {to}").format(id=view["id"], to=view["to"]))
     if out == "table":
-        render.message(f"{view['to']} answers with `deskctl shift swap accept {view['id']}` (or decline)")
+        render.message(_("{to} answers with `deskctl shift swap accept {id}` (or decline)").format(
+            to=view["to"], id=view["id"]))
 
 
 shift_attendance.register(app)  # clock-in, clock-out, handover, takeover: listed here, after swap
@@ -423,4 +429,4 @@ def export(
                 part.write(chunk)
                 count += 1
             part.publish_or_refuse(target, force=force)
-    render.message(f"wrote {count} shift(s) to {target}")
+    render.message(_("wrote {count} shift(s) to {target}").format(count=count, target=target))

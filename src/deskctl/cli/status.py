@@ -68,7 +68,7 @@ def status(
 
     if watch:
         if out != "table" or not render.on_terminal():
-            raise InvalidInput("--watch redraws a table on a terminal; without one, run `deskctl status` from cron")
+            raise InvalidInput(_("--watch redraws a table on a terminal; without one, run `deskctl status` from cron"))
         render.live(lambda: screen(view(), full=full), every=every)
         return
     data = view()

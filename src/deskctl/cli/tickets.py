@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -23,7 +24,7 @@ from deskctl.cli.options import (
 )
 from deskctl.cli.state import state
 from deskctl.errors import InvalidInput
-from deskctl.i18n import P_, _, is_chinese, pgettext, value_name
+from deskctl.i18n import N_, P_, _, by_shape, is_chinese, pgettext, value_name
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -61,8 +62,13 @@ def _list_columns() -> list[Col]:
 
 
 def _reason(reason: str | None) -> str | None:
-    return ask("Reason", reason, option="--reason")
+    return ask(_("Reason"), reason, option="--reason")
 
+
+# fields of a ticket as `ticket open` sums them up and `ticket show` lists them (the others are
+# table headers already)
+FIELD_NAMES = (N_("reporter"), N_("contact"), N_("description"), N_("resolution"))
+CLOCKS = (P_("clock", "response"), P_("clock", "resolution"))  # the SLA clocks, by name
 
 # what a change did, as its summary line says it
 VERBS = (
@@ -160,8 +166,8 @@ def open_(
     fields.update({k: v for k, v in given.items() if v is not None})
     if interactive() and not (fields.get("title") and fields.get("reporter")):
         _walk_fields(fields)
-    fields["title"] = ask("Title", fields.get("title"), option="TITLE")
-    fields["reporter"] = ask("Reporter", fields.get("reporter"), option="--reporter")
+    fields["title"] = ask(_("Title"), fields.get("title"), option="TITLE")
+    fields["reporter"] = ask(_("Reporter"), fields.get("reporter"), option="--reporter")
     with state().write() as w:
         view = w.call(svc.open_ticket, **{k: v for k, v in fields.items() if v is not None})
         similar = w.call(similar_open, ticket_id=view["id"])
@@ -174,31 +180,34 @@ def open_(
     if not render.on_terminal(sys.stderr):
         return  # hints are for the officer at the terminal; scripts read them in the JSON
     for other in similar:
-        who = f"assigned to {other['assignee']}" if other["assignee"] else "not assigned"
-        render.message(f"similar open: #{other['id']} {other['title']} ({who})")
+        who = (_("assigned to {assignee}").format(assignee=other["assignee"]) if other["assignee"]
+               else _("not assigned"))
+        render.message(_("similar open: #{id} {title} ({who})").format(id=other["id"], title=other["title"], who=who))
     for hint in hints:
-        render.message(f"fixed before: #{hint['id']} {' '.join(hint['resolution'].split())[:100]}")
+        render.message(_("fixed before: #{id} {resolution}").format(
+            id=hint["id"], resolution=" ".join(hint["resolution"].split())[:100]))
 
 
 def _walk_fields(fields: dict[str, Any]) -> None:
     """On a terminal: ask for each missing field in order, then confirm the summary."""
     from deskctl import render
-    from deskctl.cli.options import ask_choice
+    from deskctl.cli.options import ask_choice, confirm
     from deskctl.domain.ticket_states import LEVELS
+    from deskctl.render import NAMED_VALUES
 
-    for key, label in (("title", "Title"), ("reporter", "Reporter")):
-        fields[key] = ask(label, fields.get(key))
-    for key, label in (("contact", "Contact"), ("system", "System")):
+    for key, label, option in (("title", N_("Title"), "TITLE"), ("reporter", N_("Reporter"), "--reporter")):
+        fields[key] = ask(_(label), fields.get(key), option=option)
+    for key, label in (("contact", N_("Contact")), ("system", N_("System"))):
         if fields.get(key) is None:
-            fields[key] = typer.prompt(label, default="", show_default=False, err=True).strip() or None
+            fields[key] = typer.prompt(_(label), default="", show_default=False, err=True).strip() or None
     if not fields.get("priority"):
-        for key, label in (("impact", "Impact"), ("urgency", "Urgency")):
+        for key, label in (("impact", N_("Impact")), ("urgency", N_("Urgency"))):
             if not fields.get(key):
-                fields[key] = ask_choice(label, LEVELS, "medium")
-    shown = ", ".join(f"{k} {v}" for k, v in fields.items() if v)
-    render.message(f"ticket: {shown}")
-    if not typer.confirm("Open it?", default=True, err=True):
-        render.message("not opened")
+                fields[key] = ask_choice(_(label), LEVELS, "medium")
+    shown = _(", ").join(f"{_(k)} {value_name(v) if k in NAMED_VALUES else v}" for k, v in fields.items() if v)
+    render.message(_("ticket: {fields}").format(fields=shown))
+    if not confirm(_("Open it?"), default=True):
+        render.message(_("not opened"))
         raise typer.Exit(1)
 
 
@@ -233,14 +242,18 @@ def edit(
         render.emit(view, out)
         return
     for change in view["changes"]:
-        old, new = render.plain_text(change["from"]) or "(empty)", render.plain_text(change["to"]) or "(empty)"
-        typer.echo(render.visible(f"ticket {view['id']} {change['field']}: {old} → {new}"))
+        old = render.plain_text(change["from"]) or _("(empty)")
+        new = render.plain_text(change["to"]) or _("(empty)")
+        typer.echo(render.visible(_("ticket {id} {field}: {old} → {new}").format(
+            id=view["id"], field=_(change["field"]), old=old, new=new)))
     if view["sla_recomputed"]:
         response, resolution = view["response_due_at"], view["resolution_due_at"]
-        render.message(
-            f"SLA recomputed from the opening for {view['priority']}: response "
-            f"{'due ' + render.instant(response) if response else 'clock stopped'}, resolution "
-            f"{'due ' + render.instant(resolution) if resolution else 'clock paused or stopped'}")
+        render.message(_("SLA recomputed from the opening for {priority}: response {response}, resolution "
+                         "{resolution}").format(
+            priority=view["priority"],
+            response=_("due {at}").format(at=render.instant(response)) if response else _("clock stopped"),
+            resolution=(_("due {at}").format(at=render.instant(resolution)) if resolution
+                        else _("clock paused or stopped"))))
 
 
 @app.command("list")
@@ -298,11 +311,11 @@ def _show_tables(view: dict) -> Iterator[Table | Text]:
 
     skip = {"sla", "timeline", "version"}
     fields = [(k, v) for k, v in view.items() if k not in skip and v not in (None, "", False)]
-    yield render.kv_table(fields, title=f"ticket {view['id']}")
+    yield render.kv_table(fields, title=_("ticket {id}").format(id=view["id"]))
     sla_rows = [
         {
             "clock": name,
-            "state": c["state"] if c.get("breach_recorded") is not False else "breached (not recorded)",
+            "state": c["state"] if c.get("breach_recorded") is not False else P_("value", "breached (not recorded)"),
             "target": format_duration(c["target_seconds"]),
             "elapsed": format_duration(c["elapsed_seconds"]),
             "paused": format_duration(c["paused_seconds"]),
@@ -317,13 +330,13 @@ def _show_tables(view: dict) -> Iterator[Table | Text]:
         [render.Col("clock"), render.Col("state", style_of=state_style.get, priority=0),
          render.Col("target", priority=3), render.Col("elapsed", priority=4), render.Col("paused", priority=5),
          render.Col("remaining", priority=2), render.Col("due_at", "due", priority=1)],
-        title="SLA",
+        title=N_("SLA"),
     )
     for name, c in view["sla"].items():
         if c.get("breach_recorded") is False:
-            yield render.safe(
-                f"{name}: past its deadline, breach not yet recorded (the next `deskctl ticket sweep`, "
-                "or any command on the ticket, records it)", style="yellow")
+            yield render.safe(_(
+                "{clock}: past its deadline, breach not yet recorded (the next `deskctl ticket sweep`, "
+                "or any command on the ticket, records it)").format(clock=pgettext("clock", name)), style="yellow")
     timeline = [
         {
             "at": e["at"],
@@ -338,7 +351,7 @@ def _show_tables(view: dict) -> Iterator[Table | Text]:
         timeline,
         [render.Col("at", priority=0), render.Col("actor", priority=2), render.Col("what", priority=0),
          render.Col("change", priority=1, flex=True), render.Col("details", priority=0, flex=True)],
-        title="timeline",
+        title=N_("timeline"),
     )
 
 
@@ -452,7 +465,7 @@ def resolve(
     from deskctl.services.tickets import lifecycle as svc
 
     _act(svc.resolve_ticket, "resolved", fmt, as_json, ticket_id=ticket_id,
-         resolution=ask("Resolution", resolution, option="--resolution"))
+         resolution=ask(_("Resolution"), resolution, option="--resolution"))
 
 
 @app.command("confirm")
@@ -521,6 +534,20 @@ def cancel(
          duplicate_of=duplicate_of)
 
 
+# what `ticket sweep` did (services/tickets/sweep.py: English in JSON), as its lines say it
+SWEEP_ACTIONS = (N_("response breach recorded"), N_("resolution breach recorded"), N_("escalation impossible"),
+                 N_("escalated"), N_("closed unconfirmed"), N_("notified"))
+SWEEP_DETAILS = [
+    (re.compile(r"due (?P<at>.+)"), N_("due {at}")),
+    (re.compile(r"already at tier (?P<tier>\d+)"), N_("already at tier {tier}")),
+    (re.compile(r"tier (?P<tier>\d+), assignee (?P<assignee>.+?); (?P<picked>.*)"),
+     N_("tier {tier}, assignee {assignee}; {picked}")),
+    (re.compile(r"resolved more than (?P<window>.+) ago"), N_("resolved more than {window} ago")),
+    (re.compile(r"(?P<n>\d+) time-based notification\(s\) queued for `deskctl notify run`"),
+     N_("{n} time-based notification(s) queued for `deskctl notify run`")),
+]
+
+
 @app.command("sweep")
 def sweep(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
     """Cron: record SLA breaches, escalate response breaches once, close stale resolved tickets.
@@ -535,7 +562,8 @@ def sweep(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
         actions = w.call(run_sweep)
     if out == "table":
         for a in actions:
-            render.line(f"ticket {a['ticket']}: {a['action'].replace('_', ' ')} ({a['detail']})")
+            render.line(_("ticket {id}: {action} ({detail})").format(
+                id=a["ticket"], action=_(a["action"].replace("_", " ")), detail=by_shape(a["detail"], SWEEP_DETAILS)))
     else:
         render.emit(actions, out)
 
@@ -556,9 +584,10 @@ def import_(
     text = sys.stdin.read() if str(file) == "-" else None
     rows = read_rows(file, text)
     with state().write() as w:
-        result = w.call(import_tickets, rows=rows, progress=lambda items: render.progress(items, "importing"))
+        result = w.call(import_tickets, rows=rows, progress=lambda items: render.progress(items, _("importing")))
     if out == "table":
-        render.line(f"imported {result['imported']} tickets ({result['first_id']}–{result['last_id']})")
+        render.line(_("imported {n} tickets ({first}–{last})").format(
+            n=result["imported"], first=result["first_id"], last=result["last_id"]))
     else:
         render.emit(result, out)
 
@@ -589,7 +618,7 @@ def template_add(
     view = state().write_call(add_template, name=name, title=title, system=system or "", category=category or "",
                               priority=priority, impact=impact, urgency=urgency, channel=channel,
                               description=description or "")
-    render.emit(view, out, title=f"template {view['name']} added")
+    render.emit(view, out, title=_("template {name} added").format(name=view["name"]))
 
 
 @template_app.command("list")
@@ -618,4 +647,4 @@ def template_remove(
     from deskctl.services.tickets.templates import remove_template
 
     view = state().write_call(remove_template, name=name)
-    render.message(f"template {view['name']} removed")
+    render.message(_("template {name} removed").format(name=view["name"]))

@@ -79,7 +79,8 @@ def list_due(*, session: Session, now: datetime, tz: tzinfo, within: timedelta =
     if within < timedelta(0):
         raise InvalidInput(_("--within must not be negative"))
     if within > MAX_WITHIN:  # every occurrence in the window is listed: keep it a look ahead
-        raise InvalidInput(f"--within {format_duration(within)} is too far ahead; at most {MAX_WITHIN.days}d")
+        raise InvalidInput(_("--within {within} is too far ahead; at most {days}d").format(
+            within=format_duration(within), days=MAX_WITHIN.days))
     return open_occurrences(session, _active_plans(session), now=now, tz=tz, within=within)
 
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, tzinfo
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from deskctl.errors import InvalidInput
+from deskctl.errors import InvalidInput, quote
 from deskctl.i18n import _
 from deskctl.services.inspections.runs import on_time_state
 from deskctl.services.inspections.schedule import (
@@ -68,7 +68,8 @@ def history(
 ) -> list[dict]:
     """Runs and missed occurrences in [since, until), newest first."""
     if state is not None and state not in HISTORY_STATES:
-        raise InvalidInput(f"invalid state {state!r} (use {', '.join(HISTORY_STATES)})")
+        raise InvalidInput(_("invalid state {state} (use {states})").format(
+            state=quote(state), states=", ".join(HISTORY_STATES)))
     since = since or now - timedelta(days=30)
     until = until or now + timedelta(microseconds=1)
     if until <= since:

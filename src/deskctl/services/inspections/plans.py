@@ -17,7 +17,7 @@ from sqlmodel import Session, col
 from deskctl.config import Config
 from deskctl.domain.recurrence import parse_schedule
 from deskctl.domain.ticket_states import check_priority
-from deskctl.errors import Conflict, InvalidInput
+from deskctl.errors import Conflict, InvalidInput, quote
 from deskctl.i18n import _
 from deskctl.services.inputs import SHORT_TEXT, clean_text
 from deskctl.services.inspections.due import (  # the contract: importable from here
@@ -58,9 +58,9 @@ def _name(value: str) -> str:
     if not NAME_RE.match(name):
         raise InvalidInput(
             _(
-                "invalid plan name {value!r}: letters, digits, '.', '_' or '-', starting with a letter or "
+                "invalid plan name {value}: letters, digits, '.', '_' or '-', starting with a letter or "
                 "digit, at most 64 (e.g. core-network)"
-            ).format(value=value)
+            ).format(value=quote(value))
         )
     return name
 
@@ -81,14 +81,14 @@ def _items(values: list[str] | None, config: Config) -> list[str]:
         raise InvalidInput(_("a checklist has at most {MAX_ITEMS} items").format(MAX_ITEMS=MAX_ITEMS))
     dupes = sorted({t for t in items if items.count(t) > 1})
     if dupes:
-        raise InvalidInput(f"checklist item {dupes[0]!r} is given twice")
+        raise InvalidInput(_("checklist item {item} is given twice").format(item=quote(dupes[0])))
     return items
 
 
 def _grace(value: str) -> int:
     seconds = int(parse_duration(value).total_seconds())
     if seconds > 366 * 86400:
-        raise InvalidInput(_("grace {value!r} is longer than a year").format(value=value))
+        raise InvalidInput(_("grace {value} is longer than a year").format(value=quote(value)))
     return seconds
 
 
@@ -98,7 +98,7 @@ def _owner(session: Session, value: str) -> str:
         return ON_DUTY
     member = get_staff(session, text)
     if not member.active:
-        raise Conflict(_("{text!r} is deactivated; give an active member or --owner on-duty").format(text=text))
+        raise Conflict(_("{text} is deactivated; give an active member or --owner on-duty").format(text=quote(text)))
     return member.handle
 
 
@@ -186,9 +186,9 @@ def add_plan(
     if session.execute(select(col(InspectionPlan.id)).where(col(InspectionPlan.name) == name)).first():
         raise Conflict(
             _(
-                "an inspection plan named {name!r} exists (retired plans keep their names); choose another "
+                "an inspection plan named {name} exists (retired plans keep their names); choose another "
                 "name or `deskctl inspect plan edit {name}`"
-            ).format(name=name)
+            ).format(name=quote(name))
         )
     plan = InspectionPlan(
         name=name, target=target, schedule=" ".join(every.split()), rrule=rec.text,
@@ -233,8 +233,8 @@ def _live_plan(session: Session, name: str, action: str) -> InspectionPlan:
     plan = get_plan(session, name)
     if plan.status == "retired":
         raise Conflict(_(
-                "plan {name!r} is retired; it cannot be {action} (add a new plan instead)"
-            ).format(name=plan.name, action=action))
+                "plan {name} is retired; it cannot be {action} (add a new plan instead)"
+            ).format(name=quote(plan.name), action=action))
     return plan
 
 
@@ -265,8 +265,8 @@ def edit_plan(
         new_name = _name(new_name)
         if session.execute(select(col(InspectionPlan.id)).where(col(InspectionPlan.name) == new_name)).first():
             raise Conflict(_(
-                    "an inspection plan named {new_name!r} exists; choose another name"
-                ).format(new_name=new_name))
+                    "an inspection plan named {new_name} exists; choose another name"
+                ).format(new_name=quote(new_name)))
         changes["name"] = [plan.name, new_name]
     if target is not None:
         changes["target"] = [plan.target, _target(target, config)]
@@ -338,8 +338,8 @@ def pause_plan(*, session: Session, clock: Clock, actor: str, tz: tzinfo, name: 
     plan = _live_plan(session, name, "paused")
     if plan.status == "paused":
         raise Conflict(_(
-                "plan {name!r} is already paused; `deskctl inspect plan resume {name}`"
-            ).format(name=plan.name))
+                "plan {quoted} is already paused; `deskctl inspect plan resume {name}`"
+            ).format(quoted=quote(plan.name), name=plan.name))
     now = clock.now()
     plan.status = "paused"
     audit.append(session, at=now, actor=who.handle, entity=PLAN_ENTITY, entity_id=plan.id,
@@ -352,7 +352,7 @@ def resume_plan(*, session: Session, clock: Clock, actor: str, tz: tzinfo, name:
     who = require_supervisor(session, actor)
     plan = _live_plan(session, name, "resumed")
     if plan.status == "active":
-        raise Conflict(_("plan {name!r} is not paused; nothing to resume").format(name=plan.name))
+        raise Conflict(_("plan {name} is not paused; nothing to resume").format(name=quote(plan.name)))
     now = clock.now()
     plan.status = "active"
     plan.starts_at = max(plan.starts_at, now)
@@ -366,7 +366,7 @@ def remove_plan(*, session: Session, clock: Clock, actor: str, tz: tzinfo, name:
     who = require_supervisor(session, actor)
     plan = get_plan(session, name)
     if plan.status == "retired":
-        raise Conflict(_("plan {name!r} is already retired").format(name=plan.name))
+        raise Conflict(_("plan {name} is already retired").format(name=quote(plan.name)))
     now = clock.now()
     old = plan.status
     plan.status = "retired"

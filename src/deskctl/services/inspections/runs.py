@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from deskctl.config import Config
-from deskctl.errors import Conflict, InvalidInput, NotFound
+from deskctl.errors import Conflict, InvalidInput, NotFound, quote
 from deskctl.i18n import _
 from deskctl.services.inputs import clean_text, parse_json
 from deskctl.services.inspections.schedule import (
@@ -53,8 +53,8 @@ def _number(token: str, option: str) -> int | str:
         return "all"
     if not text.isdigit() or int(text) < 1:
         raise InvalidInput(_(
-                "{option} {token!r}: not an item number (items are numbered from 1)"
-            ).format(option=option, token=token))
+                "{option} {token}: not an item number (items are numbered from 1)"
+            ).format(option=option, token=quote(token)))
     return int(text)
 
 
@@ -83,7 +83,8 @@ def results_from_document(text: str) -> list[dict]:
     if isinstance(doc, dict):
         unknown = sorted(set(doc) - {"items"})
         if unknown:
-            raise InvalidInput(f"results: unknown key {unknown[0]!r} (expected {{\"items\": [...]}})")
+            raise InvalidInput(_("results: unknown key {key} (expected {{\"items\": [...]}})").format(
+                key=quote(unknown[0])))
         doc = doc.get("items")
     if not isinstance(doc, list) or not doc:
         raise InvalidInput(_(
@@ -98,16 +99,19 @@ def results_from_document(text: str) -> list[dict]:
                 ).format(where=where))
         unknown = sorted(set(entry) - _ENTRY_KEYS)
         if unknown:
-            raise InvalidInput(f"{where}: unknown key {unknown[0]!r} (use n, result, note, value)")
+            raise InvalidInput(_("{where}: unknown key {key} (use n, result, note, value)").format(
+                where=where, key=quote(unknown[0])))
         n = entry.get("n")
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
             raise InvalidInput(_(
-                    "{where}: \"n\" must be an item number from 1 (got {n!r})"
-                ).format(where=where, n=n))
+                    "{where}: \"n\" must be an item number from 1 (got {n})"
+                ).format(where=where, n=quote(n) if isinstance(n, str) else repr(n)))
         result = (RESULTS.get(str(entry.get("result", "")).strip().lower())
                   if isinstance(entry.get("result"), str) else None)
         if result is None:
-            raise InvalidInput(f"{where}: \"result\" must be ok, fail or skip (got {entry.get('result')!r})")
+            got = entry.get("result")
+            raise InvalidInput(_("{where}: \"result\" must be ok, fail or skip (got {got})").format(
+                where=where, got=quote(got) if isinstance(got, str) else repr(got)))
         note, value = entry.get("note", ""), entry.get("value", "")
         if note is None:
             note = ""
@@ -140,8 +144,8 @@ def _resolve(entries: list[dict], items: list[InspectionItem], plan: InspectionP
         if n > count:
             raise InvalidInput(
                 _(
-                    "{where}: item {n} does not exist; plan {name!r} has items 1-{count}"
-                ).format(where=entry['where'], n=n, name=plan.name, count=count)
+                    "{where}: item {n} does not exist; plan {name} has items 1-{count}"
+                ).format(where=entry['where'], n=n, name=quote(plan.name), count=count)
             )
         if n in by_n:
             raise InvalidInput(_("{where}: item {n} is given more than once").format(where=entry['where'], n=n))
@@ -157,10 +161,11 @@ def _resolve(entries: list[dict], items: list[InspectionItem], plan: InspectionP
             continue
         out.append({**found, "item": item})
     if missing:
-        raise InvalidInput(
-            f"no result for item{'s' if len(missing) > 1 else ''} {', '.join(map(str, missing))} "
-            "of plan {0!r}; pass --ok, --fail or --skip for every item (or --ok all)".format(plan.name)
-        )
+        raise InvalidInput((
+            _("no result for item {items} of plan {name}; pass --ok, --fail or --skip for every item (or --ok all)")
+            if len(missing) == 1 else
+            _("no result for items {items} of plan {name}; pass --ok, --fail or --skip for every item (or --ok all)")
+        ).format(items=", ".join(map(str, missing)), name=quote(plan.name)))
     return out
 
 
@@ -176,26 +181,29 @@ def resolve_occurrence(session: Session, plan: InspectionPlan, *, now: datetime,
         current = current_occurrence(plan, now, tz)
         if current is not None and not run_keys(session, [(plan.id, current)]):
             return current
-        when = (f"; the next is at {local_text(nxt, tz)} (record it early with --at '{local_text(nxt, tz)}')"
+        when = (_("; the next is at {at} (record it early with --at '{at}')").format(at=local_text(nxt, tz))
                 if nxt else "")
-        last = f"its latest occurrence at {local_text(current, tz)} is recorded" if current else "nothing is owed yet"
+        last = (_("its latest occurrence at {at} is recorded").format(at=local_text(current, tz)) if current
+                else _("nothing is owed yet"))
         raise Conflict(_(
-                "nothing is open for plan {name!r}: {last}{when}"
-            ).format(name=plan.name, last=last, when=when))
+                "nothing is open for plan {name}: {last}{when}"
+            ).format(name=quote(plan.name), last=last, when=when))
     rec = recurrence(plan)
     if (at < plan.starts_at or not rec.is_occurrence(at, tz) or (nxt is not None and at > nxt)
             or (nxt is None and at > now)):
         before = rec.previous(at, tz)
         after = rec.following(at, tz)
         near = ", ".join(local_text(t, tz) for t in (before, after) if t is not None and t >= plan.starts_at)
-        raise InvalidInput(
-            f"--at {local_text(at, tz)} is not an occurrence of plan {plan.name!r} that can be recorded "
-            f"(from its start to its next occurrence){'; nearest: ' + near if near else ''}"
-        )
+        raise InvalidInput(_(
+            "--at {at} is not an occurrence of plan {name} that can be recorded (from its start to its next "
+            "occurrence){nearest}"
+        ).format(at=local_text(at, tz), name=quote(plan.name),
+                 nearest=_("; nearest: {times}").format(times=near) if near else ""))
     done = run_keys(session, [(plan.id, at)])
     if done:
-        raise Conflict(f"the occurrence at {local_text(at, tz)} of plan {plan.name!r} is already recorded "
-                       f"(run {done[(plan.id, at)]}); see `deskctl inspect show {done[(plan.id, at)]}`")
+        raise Conflict(_(
+            "the occurrence at {at} of plan {name} is already recorded (run {run}); see `deskctl inspect show {run}`"
+        ).format(at=local_text(at, tz), name=quote(plan.name), run=done[(plan.id, at)]))
     return at
 
 
@@ -203,11 +211,11 @@ def _usable_plan(session: Session, name: str) -> InspectionPlan:
     plan = get_plan(session, name)
     if plan.status == "paused":
         raise Conflict(_(
-                "plan {name!r} is paused; a supervisor resumes it with `deskctl inspect plan resume {name}` "
+                "plan {quoted} is paused; a supervisor resumes it with `deskctl inspect plan resume {name}` "
                 "before runs are recorded"
-            ).format(name=plan.name))
+            ).format(quoted=quote(plan.name), name=plan.name))
     if plan.status == "retired":
-        raise Conflict(_("plan {name!r} is retired; no runs can be recorded for it").format(name=plan.name))
+        raise Conflict(_("plan {name} is retired; no runs can be recorded for it").format(name=quote(plan.name)))
     return plan
 
 

@@ -23,7 +23,8 @@ from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from deskctl.domain.recurrence import Recurrence, load
-from deskctl.errors import NotFound
+from deskctl.errors import NotFound, quote
+from deskctl.i18n import _
 from deskctl.store.tables import Event, InspectionItem, InspectionPlan, InspectionRun, Staff
 
 PLAN_ENTITY = "inspection_plan"
@@ -37,7 +38,8 @@ def get_plan(session: Session, name: str) -> InspectionPlan:
         select(InspectionPlan).where(col(InspectionPlan.name) == (name or "").strip())
     ).scalar_one_or_none()
     if plan is None:
-        raise NotFound(f"no inspection plan named {name!r} (see `deskctl inspect plan list`)")
+        raise NotFound(_("no inspection plan named {name} (see `deskctl inspect plan list`)").format(
+            name=quote(name)))
     return plan
 
 

@@ -20,7 +20,8 @@ from deskctl.config import Config
 from deskctl.domain import kpi
 from deskctl.domain.periods import Period, between, day_period, parse_period
 from deskctl.domain.ticket_states import OPEN_STATUSES, PRIORITIES
-from deskctl.errors import InvalidInput
+from deskctl.errors import InvalidInput, quote
+from deskctl.i18n import _, pgettext
 from deskctl.store.tables import Ticket
 
 if TYPE_CHECKING:
@@ -44,7 +45,8 @@ def _date_or_instant(text: str, *, tz: tzinfo, now: datetime, option: str) -> da
     try:
         return parse_instant(text, tz=tz, now=now)
     except InvalidInput as exc:
-        raise InvalidInput(f"{option} {text!r}: {exc.message}") from None
+        raise InvalidInput(_("{option} {text}: {detail}").format(option=option, text=quote(text),
+                                                                 detail=exc.message)) from None
 
 
 def resolve_period(
@@ -61,14 +63,14 @@ def resolve_period(
     given = [name for name, value in (("--period", period), ("--from/--to", from_ or to), ("--date", date_))
              if value]
     if len(given) > 1:
-        raise InvalidInput(f"give either {' or '.join(given)}, not both")
+        raise InvalidInput(_("give either {options}, not both").format(options=pgettext("options", " or ").join(given)))
     if date_:
         from deskctl.timeparse import parse_date
 
         return day_period(parse_date(date_, tz=tz, now=now), tz)
     if from_ or to:
         if not from_:
-            raise InvalidInput("--to needs --from (or use --period)")
+            raise InvalidInput(_("--to needs --from (or use --period)"))
         start = _date_or_instant(from_, tz=tz, now=now, option="--from")
         end = _date_or_instant(to, tz=tz, now=now, option="--to") if to else None
         return between(start, end, tz=tz, now=now)

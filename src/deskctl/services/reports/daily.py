@@ -20,6 +20,7 @@ from deskctl.config import Config
 from deskctl.domain.periods import Period, days_period
 from deskctl.domain.shift_time import handover_flagged
 from deskctl.errors import InvalidInput
+from deskctl.i18n import _
 from deskctl.services.audit.verify import head_anchor
 from deskctl.services.people.staff import handles_by_id
 from deskctl.services.reports import attendance, common
@@ -36,10 +37,10 @@ def check_span(period: Period) -> None:
     """The daily page covers at most `MAX_DAYS` local days; more is refused (exit 2)."""
     n = (period.end_day - period.first_day).days  # local days touched, without listing them
     if n > MAX_DAYS:
-        raise InvalidInput(
-            f"report daily covers at most {MAX_DAYS} days; {period.label} has {n:,} "
-            "(use --date, a shorter --period, or report tickets --by day|week|month for a longer span)"
-        )
+        raise InvalidInput(_(
+            "report daily covers at most {max} days; {period} has {n} (use --date, a shorter --period, or report "
+            "tickets --by day|week|month for a longer span)"
+        ).format(max=MAX_DAYS, period=period.label, n=f"{n:,}"))
 
 
 def _ticket_counts(session: Session, period: Period) -> dict:

@@ -16,6 +16,7 @@ from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.domain.periods import Period
+from deskctl.i18n import N_
 from deskctl.services.reports import common
 from deskctl.services.reports.common import in_period, pct
 from deskctl.store.tables import (
@@ -148,7 +149,7 @@ def build(*, session: Session, now: datetime, config: Config, tz: tzinfo, period
     view = common.envelope("inspections", period=period, now=now, tz=tz)
     view.update({
         "schedule_known": data["known"],
-        "note": "" if data["known"] else "inspection schedule not available: runs counted, missed unknown",
+        "note": "" if data["known"] else N_("inspection schedule not available: runs counted, missed unknown"),
         "plans": rows,
         "total": {
             "due": None if not data["known"] else sum(r["due"] or 0 for r in rows),

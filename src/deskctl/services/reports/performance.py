@@ -18,6 +18,7 @@ from deskctl.config import Config
 from deskctl.domain import kpi
 from deskctl.domain.periods import Period
 from deskctl.errors import Conflict, InvalidInput
+from deskctl.i18n import _
 from deskctl.services.people.staff import handles_by_id, require_supervisor
 from deskctl.services.people.training import training_status
 from deskctl.services.reports import attendance, common
@@ -220,19 +221,18 @@ def finalize(*, session: Session, clock: Clock, actor: str, config: Config, tz: 
     assert by.id is not None  # a row read from the database
     now = clock.now()
     if period.label.endswith("..now"):
-        raise InvalidInput("finalise a period with an end: --period, or --from with --to")
+        raise InvalidInput(_("finalise a period with an end: --period, or --from with --to"))
     if period.end > now:
-        raise Conflict(f"period {period.label} has not ended yet; finalise it after it ends")
+        raise Conflict(_("period {period} has not ended yet; finalise it after it ends").format(period=period.label))
     comment = (comment or "").strip()
     existing = session.execute(
         select(AssessmentSnapshot).where(col(AssessmentSnapshot.period) == period.label)
     ).scalar_one_or_none()
     if existing is not None and not replace:
         who = handles_by_id(session).get(existing.finalized_by_id)
-        raise Conflict(
-            f"period {period.label} was finalised on {existing.finalized_at.astimezone(tz):%Y-%m-%d %H:%M} "
-            f"by {who}; pass --replace to sign it off again"
-        )
+        raise Conflict(_(
+            "period {period} was finalised on {at} by {who}; pass --replace to sign it off again"
+        ).format(period=period.label, at=f"{existing.finalized_at.astimezone(tz):%Y-%m-%d %H:%M}", who=who))
     view = build(session=session, now=now, config=config, tz=tz, period=period)
     view["finalized"] = {"by": by.handle, "at": now, "comment": comment, "replaced": existing is not None}
     data = json.dumps(common.to_plain(view, tz), ensure_ascii=False)

@@ -16,6 +16,7 @@ from sqlmodel import Session, col
 from deskctl.config import Config
 from deskctl.domain.periods import Period
 from deskctl.errors import InvalidInput
+from deskctl.i18n import _
 from deskctl.services.reports import common
 from deskctl.services.reports.common import in_period
 from deskctl.store.tables import Improvement, Ticket
@@ -27,7 +28,7 @@ def build(*, session: Session, now: datetime, config: Config, tz: tzinfo, period
           threshold: int | None = None) -> dict:
     limit = int(threshold if threshold is not None else config.get("recurring.threshold"))
     if limit < 2:
-        raise InvalidInput(f"--threshold {limit}: a fault recurs from 2 tickets on")
+        raise InvalidInput(_("--threshold {limit}: a fault recurs from 2 tickets on").format(limit=limit))
     where = [in_period(col(Ticket.opened_at), period), col(Ticket.status) != "cancelled"]
     links = _improvement_links(session)
     groups = []

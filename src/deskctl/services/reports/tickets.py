@@ -19,7 +19,8 @@ from sqlmodel import Session, col
 from deskctl.config import Config
 from deskctl.domain.periods import Period, bucket_bounds, bucket_count
 from deskctl.domain.ticket_states import OPEN_STATUSES
-from deskctl.errors import InvalidInput
+from deskctl.errors import InvalidInput, quote
+from deskctl.i18n import _
 from deskctl.services.people.staff import handles_by_id
 from deskctl.services.reports import common
 from deskctl.services.reports.common import count_if, duration_stats, in_period, mean_seconds, pct
@@ -35,7 +36,8 @@ COARSER = {"day": "--by week or --by month", "week": "--by month", "month": "a s
 def check_dimension(by: str) -> str:
     value = (by or "").strip().lower()
     if value not in DIMENSIONS:
-        raise InvalidInput(f"unknown --by {by!r} (use one of {', '.join(DIMENSIONS)})")
+        raise InvalidInput(_("unknown --by {by} (use one of {dimensions})").format(
+            by=quote(by), dimensions=", ".join(DIMENSIONS)))
     return value
 
 
@@ -44,11 +46,11 @@ def check_span(period: Period, by: str) -> int:
     n = bucket_count(period, by)
     limit = MAX_BUCKETS[by]
     if n > limit:
-        unit = {"day": "days", "week": "weeks", "month": "months"}[by]
-        raise InvalidInput(
-            f"report tickets --by {by} lists at most {limit} {unit}; {period.label} has {n:,} "
-            f"(use {COARSER[by]}, or a shorter --period or --from/--to)"
-        )
+        unit = {"day": _("days"), "week": _("weeks"), "month": _("months")}[by]
+        raise InvalidInput(_(
+            "report tickets --by {by} lists at most {limit} {unit}; {period} has {n} (use {coarser}, or a shorter "
+            "--period or --from/--to)"
+        ).format(by=by, limit=limit, unit=unit, period=period.label, n=f"{n:,}", coarser=COARSER[by]))
     return n
 
 

@@ -41,7 +41,8 @@ def _who(session: Session, actor: str, for_handle: str | None, at: datetime | No
     person = get_staff(session, for_handle or actor)
     at = at or now
     if at > now:
-        raise InvalidInput(f"{local_text(at, tz)} is in the future; record what happened, not what will")
+        raise InvalidInput(_("{at} is in the future; record what happened, not what will").format(
+            at=local_text(at, tz)))
     return by, person, at, True, reason
 
 
@@ -112,19 +113,16 @@ def clock_in(
         ).scalar()
         if shift is None:
             _refuse_on_call(session, _on_call_instead(session, person, at))
-            raise Conflict(
-                f"{person.handle} has no shift in progress or starting within "
-                f"{format_duration(window)} (config shift.clock_window); see `deskctl shift mine`"
-            )
+            raise Conflict(_(
+                "{handle} has no shift in progress or starting within {window} (config shift.clock_window); "
+                "see `deskctl shift mine`").format(handle=person.handle, window=format_duration(window)))
     if shift.clock_in_at is not None and not correcting:
-        raise Conflict(
-            f"you clocked in on shift {shift.id} at {local_text(shift.clock_in_at, tz)} already; "
-            "at the end, `deskctl shift clock-out`"
-        )
+        raise Conflict(_(
+            "you clocked in on shift {id} at {at} already; at the end, `deskctl shift clock-out`"
+        ).format(id=shift.id, at=local_text(shift.clock_in_at, tz)))
     if shift.clock_out_at is not None and at > shift.clock_out_at:
-        raise InvalidInput(
-            f"clock-in {local_text(at, tz)} would be after the clock-out {local_text(shift.clock_out_at, tz)}"
-        )
+        raise InvalidInput(_("clock-in {at} would be after the clock-out {out}").format(
+            at=local_text(at, tz), out=local_text(shift.clock_out_at, tz)))
     old = shift.clock_in_at
     shift.clock_in_at = at
     audit.append(
@@ -136,11 +134,11 @@ def clock_in(
     view = view_of(session, shift, now=now, tz=tz, config=config)
     grace = config.duration("shift.grace")
     if view["late_seconds"]:
-        view["note"] = (f"clocked in {format_duration(view['late_seconds'])} late "
-                        f"(beyond the {format_duration(grace)} grace): recorded as late")
+        view["note"] = _("clocked in {late} late (beyond the {grace} grace): recorded as late").format(
+            late=format_duration(view["late_seconds"]), grace=format_duration(grace))
     else:
-        view["note"] = (f"clocked in on shift {shift.id} "
-                        f"({view['type']}, {local_text(shift.start_at, tz)}–{local_text(shift.end_at, tz)})")
+        view["note"] = _("clocked in on shift {id} ({type}, {start}–{end})").format(
+            id=shift.id, type=view["type"], start=local_text(shift.start_at, tz), end=local_text(shift.end_at, tz))
     return view
 
 
@@ -176,7 +174,8 @@ def clock_out(
             .limit(1)
         ).scalar()
         if shift is None:
-            raise Conflict(f"{person.handle} has no shift around {local_text(at, tz)}; give --shift ID")
+            raise Conflict(_("{handle} has no shift around {at}; give --shift ID").format(
+                handle=person.handle, at=local_text(at, tz)))
     else:
         shift = session.execute(
             select(Shift)
@@ -194,18 +193,17 @@ def clock_out(
         if shift is None:
             raise Conflict(_("you are not clocked in on any shift; clock in first with `deskctl shift clock-in`"))
         if now > shift.end_at + window:
-            raise Conflict(
-                f"shift {shift.id} ended at {local_text(shift.end_at, tz)}, more than {format_duration(window)} ago; "
-                "ask a supervisor to record your clock-out with --for, --at and --reason"
-            )
+            raise Conflict(_(
+                "shift {id} ended at {end}, more than {window} ago; ask a supervisor to record your clock-out "
+                "with --for, --at and --reason"
+            ).format(id=shift.id, end=local_text(shift.end_at, tz), window=format_duration(window)))
     if shift.clock_in_at is None:
         raise Conflict(_(
                 "shift {id} has no clock-in; record the clock-in first (`shift clock-in --for … --at …`)"
             ).format(id=shift.id))
     if at < shift.clock_in_at:
-        raise InvalidInput(
-            f"clock-out {local_text(at, tz)} would be before the clock-in {local_text(shift.clock_in_at, tz)}"
-        )
+        raise InvalidInput(_("clock-out {at} would be before the clock-in {clock_in}").format(
+            at=local_text(at, tz), clock_in=local_text(shift.clock_in_at, tz)))
     old = shift.clock_out_at
     shift.clock_out_at = at
     audit.append(
@@ -216,8 +214,8 @@ def clock_out(
     )
     view = view_of(session, shift, now=now, tz=tz, config=config)
     if view["early_leave_seconds"]:
-        view["note"] = (f"clocked out {format_duration(view['early_leave_seconds'])} before the end: "
-                        "recorded as early leave")
+        view["note"] = _("clocked out {early} before the end: recorded as early leave").format(
+            early=format_duration(view["early_leave_seconds"]))
     else:
-        view["note"] = f"clocked out of shift {shift.id}"
+        view["note"] = _("clocked out of shift {id}").format(id=shift.id)
     return view

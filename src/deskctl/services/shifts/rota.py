@@ -10,7 +10,7 @@ from sqlmodel import Session, col
 from deskctl.config import Config
 from deskctl.domain.rota import Slot, Tally, plan_rota
 from deskctl.domain.shift_time import is_night, is_weekend, shift_instants
-from deskctl.errors import Conflict, InvalidInput, NotFound
+from deskctl.errors import Conflict, InvalidInput, NotFound, quote
 from deskctl.i18n import _
 from deskctl.services.people.staff import get_staff, require_supervisor
 from deskctl.services.shifts.teams import check_member
@@ -51,23 +51,24 @@ def check_fits(
         query = query.where(col(Shift.id) != exclude_id)
     for other_id, s, e, team in session.execute(query.order_by(col(Shift.start_at))).all():
         if s < end and e > start:
-            raise Conflict(
-                f"{staff.handle} already has shift {other_id} ({local_text(s, tz)}–{local_text(e, tz)}) at that "
-                "time: that would double-book them; pick someone else"
-            )
+            raise Conflict(_(
+                "{handle} already has shift {id} ({start}–{end}) at that time: that would double-book them; "
+                "pick someone else"
+            ).format(handle=staff.handle, id=other_id, start=local_text(s, tz), end=local_text(e, tz)))
         if on_call and team is not None:
             continue
         gap = start - e if e <= start else s - end
-        raise Conflict(
-            f"{staff.handle} would have only {format_duration(gap)} rest next to shift {other_id} "
-            f"({local_text(s, tz)}); the minimum is {format_duration(rest)} (config shift.rest)"
-        )
+        raise Conflict(_(
+            "{handle} would have only {gap} rest next to shift {id} ({start}); the minimum is {rest} "
+            "(config shift.rest)"
+        ).format(handle=staff.handle, gap=format_duration(gap), id=other_id, start=local_text(s, tz),
+                 rest=format_duration(rest)))
 
 
 def active_member(session: Session, handle: str) -> Staff:
     member = get_staff(session, handle)
     if not member.active:
-        raise InvalidInput(_("{handle!r} is deactivated and cannot be put on the rota").format(handle=handle))
+        raise InvalidInput(_("{handle} is deactivated and cannot be put on the rota").format(handle=quote(handle)))
     return member
 
 
@@ -76,8 +77,8 @@ def _active_type(session: Session, name: str) -> ShiftType:
     if not row.active:
         raise InvalidInput(
             _(
-                "shift type {name!r} is inactive; `deskctl shift type edit {name} --active` to use it again"
-            ).format(name=name)
+                "shift type {quoted} is inactive; `deskctl shift type edit {name} --active` to use it again"
+            ).format(quoted=quote(name), name=name)
         )
     return row
 

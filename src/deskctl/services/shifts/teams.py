@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, select
 from sqlmodel import Session, col
 
 from deskctl.domain.ticket_states import MAX_TIER
-from deskctl.errors import Conflict, InvalidInput, NotFound
+from deskctl.errors import Conflict, InvalidInput, NotFound, quote
 from deskctl.i18n import _
 from deskctl.store.tables import Shift, ShiftType, Staff
 
@@ -35,7 +35,8 @@ def _check_tier(tier: int) -> int:
     if tier == 1:
         raise InvalidInput(_("tier 1 is the desk: a desk duty type has no team (leave --team and --tier off)"))
     if tier not in ON_CALL_TIERS:
-        raise InvalidInput(f"tier {tier} is not an on-call tier (use {' or '.join(map(str, ON_CALL_TIERS))})")
+        raise InvalidInput(_("tier {tier} is not an on-call tier (use {tiers})").format(
+            tier=tier, tiers=_(" or ").join(map(str, ON_CALL_TIERS))))
     return tier
 
 
@@ -54,18 +55,19 @@ def team_and_tier(team: str | None, tier: int | None) -> tuple[str | None, int |
     if named_tier is not None:
         if tier is not None and tier != named_tier:
             raise InvalidInput(_(
-                    "team {name!r} is tier {named_tier}, not --tier {tier}"
-                ).format(name=name, named_tier=named_tier, tier=tier))
+                    "team {name} is tier {named_tier}, not --tier {tier}"
+                ).format(name=quote(name), named_tier=named_tier, tier=tier))
         return f"tier{_check_tier(named_tier)}", named_tier
     if not TEAM_RE.match(name):
         raise InvalidInput(
             _(
-                "invalid team name {name!r}: a word of letters, digits, '_' or '-', starting with a letter, "
+                "invalid team name {name}: a word of letters, digits, '_' or '-', starting with a letter, "
                 "at most 32"
-            ).format(name=name)
+            ).format(name=quote(name))
         )
     if tier is None:
-        raise InvalidInput(_("which tier is team {name!r} on call for? add --tier 2 or --tier 3").format(name=name))
+        raise InvalidInput(_("which tier is team {name} on call for? add --tier 2 or --tier 3").format(
+            name=quote(name)))
     return name, _check_tier(tier)
 
 
@@ -79,9 +81,9 @@ def check_same_tier(session: Session, team: str | None, tier: int | None, *, exc
     for other, other_tier in session.execute(query).all():
         if other_tier != tier:
             raise Conflict(_(
-                    "team {team!r} is on call for tier {other_tier} (shift type {other!r}); one team has one "
+                    "team {team} is on call for tier {other_tier} (shift type {other}); one team has one "
                     "tier: name another team"
-                ).format(team=team, other_tier=other_tier, other=other))
+                ).format(team=quote(team), other_tier=other_tier, other=quote(other)))
 
 
 def check_member(row: ShiftType, member: Staff) -> None:
@@ -93,9 +95,9 @@ def check_member(row: ShiftType, member: Staff) -> None:
         what = f"a tier-{member.tier} technician" if member.role == "technician" else f"{article} {member.role}"
         raise InvalidInput(
             _(
-                "{handle} is {what}; shift type {name!r} is the on-call rota of team {team} (tier-{tier} "
+                "{handle} is {what}; shift type {name} is the on-call rota of team {team} (tier-{tier} "
                 "technicians only)"
-            ).format(handle=member.handle, what=what, name=row.name, team=row.team, tier=row.tier)
+            ).format(handle=member.handle, what=what, name=quote(row.name), team=row.team, tier=row.tier)
         )
 
 
@@ -134,8 +136,9 @@ def choose_team(session: Session, text: str) -> TeamChoice:
     rows = session.execute(query).all()
     if not rows:
         teams = sorted({t for t in session.execute(select(col(ShiftType.team))).scalars() if t})
-        known = f" (teams: {', '.join(teams)})" if teams else " (none yet)"
-        what = f"tier {tier}" if tier is not None else f"team {name!r}"
+        known = _(" (teams: {teams})").format(teams=", ".join(teams)) if teams else _(" (none yet)")
+        what = (_("tier {tier}").format(tier=tier) if tier is not None
+                else _("team {name}").format(name=quote(name)))
         raise NotFound(
             _(
                 "no on-call rota for {what}{known}; add one with `deskctl shift type add NAME --start HH:MM "

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from deskctl.domain.shift_time import crosses_midnight, is_night
-from deskctl.errors import Conflict, InvalidInput, NotFound
+from deskctl.errors import Conflict, InvalidInput, NotFound, quote
 from deskctl.i18n import _
 from deskctl.services.people.staff import require_supervisor
 from deskctl.services.shifts.teams import check_same_tier, team_and_tier
@@ -26,7 +26,7 @@ def wall(text: str) -> time:
     """A type's HH:MM (seconds are not allowed: shifts start on the minute)."""
     value = parse_time_of_day(text)
     if value.second:
-        raise InvalidInput(_("invalid time of day {text!r} (use HH:MM, 00:00 to 23:59)").format(text=text))
+        raise InvalidInput(_("invalid time of day {text} (use HH:MM, 00:00 to 23:59)").format(text=quote(text)))
     return value
 
 
@@ -48,7 +48,7 @@ def type_view(t: ShiftType) -> dict:
 def get_type(session: Session, name: str) -> ShiftType:
     found: ShiftType | None = session.execute(select(ShiftType).where(col(ShiftType.name) == name)).scalar_one_or_none()
     if found is None:
-        raise NotFound(_("no shift type {name!r} (see `deskctl shift type list`)").format(name=name))
+        raise NotFound(_("no shift type {name} (see `deskctl shift type list`)").format(name=quote(name)))
     return found
 
 
@@ -57,9 +57,9 @@ def _check_name(name: str) -> str:
     if not NAME_RE.match(name):
         raise InvalidInput(
             _(
-                "invalid shift type name {name!r}: a word of letters, digits, '_' or '-', starting with a "
+                "invalid shift type name {name}: a word of letters, digits, '_' or '-', starting with a "
                 "letter, at most 32"
-            ).format(name=name)
+            ).format(name=quote(name))
         )
     return name
 
@@ -90,8 +90,8 @@ def add_type(
     team, tier = team_and_tier(team, tier)
     if session.execute(select(col(ShiftType.id)).where(col(ShiftType.name) == name)).first():
         raise Conflict(_(
-                "shift type {name!r} exists; change it with `deskctl shift type edit {name}`"
-            ).format(name=name))
+                "shift type {quoted} exists; change it with `deskctl shift type edit {name}`"
+            ).format(quoted=quote(name), name=name))
     check_same_tier(session, team, tier)
     row = ShiftType(
         name=name, start_local=f"{start_t:%H:%M}", end_local=f"{end_t:%H:%M}", min_staff=min_staff,
@@ -140,18 +140,18 @@ def edit_type(
                 select(func.count()).select_from(Shift).where(col(Shift.type_id) == row.id)
             ).scalar_one()
             if used:
-                raise Conflict(
-                    f"{used} shift(s) use type {name!r}, so it stays "
-                    f"{'desk duty' if row.team is None else 'the on-call rota of ' + row.team}; "
-                    "add a new type for the other rota"
-                )
+                stays = (_("desk duty") if row.team is None
+                         else _("the on-call rota of {team}").format(team=row.team))
+                raise Conflict(_(
+                    "{used} shift(s) use type {name}, so it stays {stays}; add a new type for the other rota"
+                ).format(used=used, name=quote(name), stays=stays))
             check_same_tier(session, new_team, new_tier, exclude_id=row.id)
             changes["team"] = [row.team, new_team]
             changes["tier"] = [row.tier, new_tier]
     if new_name is not None and new_name != row.name:
         new_name = _check_name(new_name)
         if session.execute(select(col(ShiftType.id)).where(col(ShiftType.name) == new_name)).first():
-            raise Conflict(_("shift type {new_name!r} exists; pick another name").format(new_name=new_name))
+            raise Conflict(_("shift type {new_name} exists; pick another name").format(new_name=quote(new_name)))
         changes["name"] = [row.name, new_name]
     if start is not None:
         changes["start_local"] = [row.start_local, f"{wall(start):%H:%M}"]
@@ -186,9 +186,9 @@ def remove_type(*, session: Session, clock: Clock, actor: str, name: str) -> dic
     if used:
         raise Conflict(
             _(
-                "{used} shift(s) use type {name!r}; unassign them first, or retire the type with `deskctl "
+                "{used} shift(s) use type {quoted}; unassign them first, or retire the type with `deskctl "
                 "shift type edit {name} --inactive` (history is kept)"
-            ).format(used=used, name=name)
+            ).format(used=used, quoted=quote(name), name=name)
         )
     view = type_view(row)
     session.delete(row)

@@ -24,7 +24,7 @@ from deskctl.domain.shift_time import (
     shift_instants,
 )
 from deskctl.domain.wallclock import wall_to_utc
-from deskctl.errors import InvalidInput, NotFound
+from deskctl.errors import InvalidInput, NotFound, quote
 from deskctl.i18n import _
 from deskctl.services.people.staff import handles_by_id
 from deskctl.services.shifts.teams import TeamChoice, choose_team, desk_duty
@@ -105,7 +105,7 @@ def parse_window(
     else:
         hi = parse_instant(end, tz=tz, now=now)
     if hi <= lo:
-        raise InvalidInput(f"--from ({start or 'now'}) must be before --to ({end})")
+        raise InvalidInput(_("--from ({start}) must be before --to ({end})").format(start=start or "now", end=end))
     if hi - lo > timedelta(days=MAX_WINDOW_DAYS):
         raise InvalidInput(_(
                 "the window is longer than {MAX_WINDOW_DAYS} days; ask for less"
@@ -241,8 +241,8 @@ def iter_shifts(
         type_id = session.execute(select(col(ShiftType.id)).where(col(ShiftType.name) == type_name)).scalar()
         if type_id is None:
             raise NotFound(_(
-                    "no shift type {type_name!r} (see `deskctl shift type list`)"
-                ).format(type_name=type_name))
+                    "no shift type {type_name} (see `deskctl shift type list`)"
+                ).format(type_name=quote(type_name)))
         query = query.where(Shift.type_id == type_id)
     query = query.order_by(col(Shift.start_at), col(ShiftType.name), col(Staff.handle))
     grace = config.duration("shift.grace")
@@ -253,7 +253,8 @@ def iter_shifts(
 def _staff_id(session: Session, handle: str) -> int:
     staff_id: int | None = session.execute(select(col(Staff.id)).where(col(Staff.handle) == handle)).scalar()
     if staff_id is None:
-        raise NotFound(_("no staff member with handle {handle!r} (see `deskctl staff list`)").format(handle=handle))
+        raise NotFound(_("no staff member with handle {handle} (see `deskctl staff list`)").format(
+            handle=quote(handle)))
     return staff_id
 
 

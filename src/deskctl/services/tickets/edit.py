@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from deskctl.config import Config
 from deskctl.domain.ticket_states import CHANNELS, OPEN_STATUSES, check_level, check_priority
-from deskctl.errors import Conflict, InvalidInput
+from deskctl.errors import Conflict, InvalidInput, quote
 from deskctl.i18n import _
 from deskctl.services.inputs import SHORT_TEXT, clean_text
 from deskctl.services.people.staff import require_actor
@@ -76,7 +76,8 @@ def edit_ticket(
     if channel is not None:
         value = channel.strip().lower()
         if value not in CHANNELS:
-            raise InvalidInput(f"invalid channel {channel!r} (use {', '.join(CHANNELS)})")
+            raise InvalidInput(_("invalid channel {channel} (use {channels})").format(
+                channel=quote(channel), channels=", ".join(CHANNELS)))
         wanted["channel"] = value
     if impact or urgency:
         wanted["impact"] = check_level(impact, "impact") or ticket.impact

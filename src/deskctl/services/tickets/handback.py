@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from deskctl.config import Config
 from deskctl.domain.ticket_states import check_transition
-from deskctl.errors import Conflict, InvalidInput, PermissionDenied
+from deskctl.errors import Conflict, InvalidInput, PermissionDenied, quote
 from deskctl.i18n import _
 from deskctl.services.inputs import clean_text
 from deskctl.services.people.staff import get_staff, handles_by_id, require_actor
@@ -40,10 +40,11 @@ def release_ticket(
     check_transition("release", ticket_id, ticket.status)
     holder = session.get(Staff, ticket.assignee_id) if ticket.assignee_id else None
     if who.role != "supervisor" and ticket.assignee_id != who.id:
-        raise PermissionDenied(
-            f"ticket {ticket_id} is {holder.handle if holder else 'nobody'}'s; only its assignee or a "
-            "supervisor may hand it back to the desk"
-        )
+        raise PermissionDenied((
+            _("ticket {ticket_id} is {holder}'s; only its assignee or a supervisor may hand it back to the desk")
+            if holder else
+            _("ticket {ticket_id} is nobody's; only its assignee or a supervisor may hand it back to the desk")
+        ).format(ticket_id=ticket_id, holder=holder.handle if holder else ""))
     if ticket.tier <= 1:
         raise Conflict(
             _(
@@ -55,7 +56,7 @@ def release_ticket(
     if to:
         officer = get_staff(session, to)
         if not officer.active:
-            raise Conflict(_("{to!r} is deactivated; hand the ticket to an active officer").format(to=to))
+            raise Conflict(_("{to} is deactivated; hand the ticket to an active officer").format(to=quote(to)))
         if officer.role not in DESK_ROLES:
             raise InvalidInput(_(
                     "{to} is a {role}; a ticket handed back goes to an officer or supervisor"

@@ -67,10 +67,10 @@ def _csv_row(path: Path, number: int, row: dict, reader: csv.DictReader) -> dict
     extra = row.get(_EXTRA_CELLS)
     if extra is not None:
         assert reader.fieldnames is not None  # read_rows checked the header
-        raise InvalidInput(
-            f"{path}: row {number} (line {reader.line_num}) has {len(extra)} more cell(s) "
-            f"than the header's {len(reader.fieldnames)}; quote cells that hold commas"
-        )
+        raise InvalidInput(_(
+            "{path}: row {number} (line {line}) has {extra} more cell(s) than the header's {header}; quote cells "
+            "that hold commas"
+        ).format(path=path, number=number, line=reader.line_num, extra=len(extra), header=len(reader.fieldnames)))
     return row
 
 
@@ -88,15 +88,15 @@ def import_tickets(
     if not rows:
         raise InvalidInput(_("nothing to import: the file holds no rows"))
     if len(rows) > MAX_ROWS:
-        raise InvalidInput(f"{len(rows)} rows is more than the {MAX_ROWS} one import takes; split the file")
+        raise InvalidInput(_("{n} rows is more than the {max} one import takes; split the file").format(
+            n=len(rows), max=MAX_ROWS))
     now = clock.now()
     ids = []
     for number, row in enumerate(progress(rows), start=1):
         unknown = sorted(set(row) - set(FIELDS))
         if unknown:
-            raise InvalidInput(
-                f"row {number}: unknown field(s) {', '.join(map(str, unknown))} (known: {', '.join(FIELDS)})"
-            )
+            raise InvalidInput(_("row {number}: unknown field(s) {unknown} (known: {known})").format(
+                number=number, unknown=", ".join(map(str, unknown)), known=", ".join(FIELDS)))
         values = {k: ("" if v is None else str(v)) for k, v in row.items()}
         opened_at = None
         if values.get("opened_at"):

@@ -131,7 +131,8 @@ def open_ticket(
     reporter = clean_text(reporter, "reporter", config, required=True, limit=SHORT_TEXT)
     channel = (channel or "phone").strip().lower()
     if channel not in CHANNELS:
-        raise InvalidInput(f"invalid channel {quote(channel)} (use {', '.join(CHANNELS)})")
+        raise InvalidInput(_("invalid channel {channel} (use {channels})").format(
+            channel=quote(channel), channels=", ".join(CHANNELS)))
     impact, urgency = check_level(impact, "impact"), check_level(urgency, "urgency")
     if priority:
         priority = check_priority(priority)
@@ -181,15 +182,15 @@ def assign_ticket(
     who = require_actor(session, actor)
     if who.role not in DISPATCHERS:
         held = session.execute(select(col(Ticket.assignee_id)).where(col(Ticket.id) == ticket_id)).scalar()
-        hint = (f"; hand it back to the desk with `deskctl ticket release {ticket_id} --reason …`"
-                if held == who.id else "")
-        raise PermissionDenied(
-            f"only a {' or '.join(DISPATCHERS)} may assign tickets; {actor!r} has the role {who.role}{hint}"
-        )
+        hint = (_("; hand it back to the desk with `deskctl ticket release {ticket_id} --reason …`").format(
+            ticket_id=ticket_id) if held == who.id else "")
+        raise PermissionDenied(_("only a {roles} may assign tickets; {actor} has the role {role}{hint}").format(
+            roles=_(" or ").join(pgettext("value", r) for r in DISPATCHERS), actor=quote(actor),
+            role=pgettext("value", who.role), hint=hint))
     ticket, target = _load(session, ticket_id, "assign")
     assignee = get_staff(session, handle)
     if not assignee.active:
-        raise Conflict(_("{handle!r} is deactivated; assign the ticket to an active member").format(handle=handle))
+        raise Conflict(_("{handle} is deactivated; assign the ticket to an active member").format(handle=quote(handle)))
     if ticket.assignee_id == assignee.id:
         raise Conflict(_(
                 "ticket {ticket_id} is already assigned to {handle}"
@@ -360,9 +361,10 @@ def escalate_ticket(
     if to:
         target = get_staff(session, to)
         if not target.active:
-            raise Conflict(_("{to!r} is deactivated; escalate to an active member").format(to=to))
+            raise Conflict(_("{to} is deactivated; escalate to an active member").format(to=quote(to)))
         if target.tier < tier:
-            raise InvalidInput(f"{to} works at tier {target.tier}; escalation goes to tier {tier} or above")
+            raise InvalidInput(_("{to} works at tier {target_tier}; escalation goes to tier {tier} or above").format(
+                to=to, target_tier=target.tier, tier=tier))
     else:
         pick = pick_escalation(session, tier=tier, at=now)
         target, picked = pick.who, pick.rule

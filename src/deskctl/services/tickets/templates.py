@@ -11,7 +11,7 @@ from sqlmodel import Session, col
 
 from deskctl.config import Config
 from deskctl.domain.ticket_states import CHANNELS, check_level, check_priority
-from deskctl.errors import Conflict, InvalidInput, NotFound
+from deskctl.errors import Conflict, InvalidInput, NotFound, quote
 from deskctl.i18n import _
 from deskctl.services.inputs import clean_text
 from deskctl.services.people.staff import handles_by_id, require_actor
@@ -27,8 +27,8 @@ def _name(name: str) -> str:
     text = (name or "").strip().lower()
     if not text or len(text) > NAME_MAX or any(c.isspace() for c in text):
         raise InvalidInput(_(
-                "template name {name!r}: one word of 1 to {NAME_MAX} characters"
-            ).format(name=name, NAME_MAX=NAME_MAX))
+                "template name {name}: one word of 1 to {NAME_MAX} characters"
+            ).format(name=quote(name), NAME_MAX=NAME_MAX))
     return text
 
 
@@ -36,7 +36,7 @@ def _get(session: Session, name: str) -> TicketTemplate:
     row: TicketTemplate | None = session.execute(
         select(TicketTemplate).where(col(TicketTemplate.name) == _name(name))).scalar()
     if row is None:
-        raise NotFound(_("no ticket template {name!r} (see `deskctl ticket template list`)").format(name=name))
+        raise NotFound(_("no ticket template {name} (see `deskctl ticket template list`)").format(name=quote(name)))
     return row
 
 
@@ -56,9 +56,10 @@ def add_template(
     if priority and (impact or urgency):
         raise InvalidInput(_("give --priority or --impact/--urgency, not both"))
     if session.execute(select(col(TicketTemplate.id)).where(col(TicketTemplate.name) == name)).first():
-        raise Conflict(_("a ticket template {name!r} exists; remove it first to replace it").format(name=name))
+        raise Conflict(_("a ticket template {name} exists; remove it first to replace it").format(name=quote(name)))
     if channel is not None and channel.strip().lower() not in CHANNELS:
-        raise InvalidInput(f"invalid channel {channel!r} (use {', '.join(CHANNELS)})")
+        raise InvalidInput(_("invalid channel {channel} (use {channels})").format(
+            channel=quote(channel), channels=", ".join(CHANNELS)))
     title = clean_text(title, "--title", config, required=True)
     if "\n" in title or "\r" in title:
         raise InvalidInput(_("title must be one line (put details in --description)"))

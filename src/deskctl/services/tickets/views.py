@@ -289,9 +289,8 @@ def _statuses(statuses: list[str] | None) -> list[str] | None:
                 out.extend(OPEN_STATUSES)
                 continue
             if value not in STATUSES:
-                raise InvalidInput(
-                    f"unknown status {quote(part)} (use {', '.join(STATUSES)}, open or all)"
-                )
+                raise InvalidInput(_("unknown status {status} (use {statuses}, open or all)").format(
+                    status=quote(part), statuses=", ".join(STATUSES)))
             out.append(value)
     return list(dict.fromkeys(out))
 
