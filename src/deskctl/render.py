@@ -134,7 +134,7 @@ def _cell(value: Any, *, short: bool = False) -> str:
     if isinstance(value, datetime):
         return short_instant(value) if short else value.astimezone(zone()).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, timedelta):
         from deskctl.timeparse import format_duration
 
@@ -504,6 +504,17 @@ def _card_rows(columns: Sequence[Col], cells: list[list[Text]], title: str | Non
     return grid
 
 
+def _field(key: str) -> str:
+    """A card's field label: its translation, else (a data key such as `opened_at`) the
+    translation of its words, `opened at`; in English the key itself."""
+    label = _(key)
+    if label == key and "_" in key:
+        words = key.replace("_", " ")
+        translated = _(words)
+        return translated if translated != words else key
+    return label
+
+
 def kv_table(pairs: Iterable[tuple[str, Any]], title: str | None = None) -> Table:
     """A card: keys in one column that never wraps, values beside them wrapping."""
     from rich import box
@@ -518,7 +529,7 @@ def kv_table(pairs: Iterable[tuple[str, Any]], title: str | None = None) -> Tabl
     for key, value in pairs:
         if key in NAMED_VALUES and isinstance(value, str):
             value = value_name(value)
-        table.add_row(safe(_(key) if isinstance(key, str) else key), safe(value, short=terminal))
+        table.add_row(safe(_field(key) if isinstance(key, str) else key), safe(value, short=terminal))
     return table
 
 

@@ -105,8 +105,9 @@ def localize(naive: datetime, tz: tzinfo) -> datetime:
                 ).format(naive=naive, tz=tz)
             )
         raise InvalidInput(
-            f"{naive:%Y-%m-%d %H:%M} happens twice in {tz} (DST change); give an offset, "
-            f"e.g. {naive:%Y-%m-%dT%H:%M}{_fmt_offset(first)} or {_fmt_offset(second)}"
+            _("{naive:%Y-%m-%d %H:%M} happens twice in {tz} (DST change); give an offset, "
+              "e.g. {naive:%Y-%m-%dT%H:%M}{first} or {second}").format(
+                naive=naive, tz=tz, first=_fmt_offset(first), second=_fmt_offset(second))
         )
     return first.astimezone(UTC)
 

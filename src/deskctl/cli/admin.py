@@ -7,7 +7,16 @@ from typing import Annotated, Any
 
 import typer
 
-from deskctl.cli.options import FormatOpt, JsonOpt, LimitOpt, SinceOpt, WideOpt, command_group, output_format
+from deskctl.cli.options import (
+    FormatOpt,
+    JsonOpt,
+    LimitOpt,
+    SinceOpt,
+    WideOpt,
+    command_group,
+    confirm,
+    output_format,
+)
 from deskctl.cli.state import state
 from deskctl.cli.status import status
 from deskctl.errors import Conflict, ExitCode, InvalidInput, PermissionDenied
@@ -337,7 +346,8 @@ def db_restore(
     if not yes:
         if not interactive():
             raise InvalidInput(_("restore replaces the database; pass --yes to confirm"))
-        typer.confirm(_("replace {dest} with {file}?").format(dest=dest, file=file), abort=True)
+        if not confirm(_("replace {dest} with {file}?").format(dest=dest, file=file), default=False):
+            raise typer.Abort()
     _authorise_restore(dest)
     st.close()  # no connection of ours may stay open on the file being replaced
     done = restore_from(file, dest, now=datetime.now(UTC))

@@ -305,6 +305,33 @@ def list_(
         render.stream(rows, out, columns=columns)
 
 
+# the card's fields as `ticket show` labels them in Chinese (render.kv_table: `opened_at` → "opened at")
+CARD_LABELS = (
+    N_("opened at"), N_("opened by"), N_("acknowledged at"), N_("resolved at"), N_("resolved by"),
+    N_("closed at"), N_("rating"), N_("rating comment"), N_("close reason"), N_("cancel reason"),
+    N_("duplicate of"), N_("reopen count"), N_("escalated"), N_("confirmed"),
+)
+# the SLA clocks' states (domain/sla.py) in the card's SLA table
+CLOCK_STATES = (P_("value", "running"), P_("value", "met"), P_("value", "breached"))
+
+# timeline events as `ticket show` names them (context "value", translated in its table)
+EVENT_NAMES = (
+    P_("value", "opened"), P_("value", "imported"), P_("value", "assigned"), P_("value", "acknowledged"),
+    P_("value", "note"), P_("value", "feedback"), P_("value", "waiting"), P_("value", "resumed"),
+    P_("value", "escalated"), P_("value", "escalation_impossible"), P_("value", "released"),
+    P_("value", "resolved"), P_("value", "confirmed"), P_("value", "reopened"), P_("value", "closed_unconfirmed"),
+    P_("value", "cancelled"), P_("value", "edited"), P_("value", "sla_breach"), P_("value", "sla_recomputed"),
+)
+
+
+def _value(value: object, kind: str) -> str:
+    """A timeline's from/to: a state by its name; what an `edited` event changed, as typed."""
+    from deskctl import render
+
+    text = render.plain_text(value)
+    return value_name(text) if isinstance(value, str) and kind != "edited" else text
+
+
 def _show_tables(view: dict) -> Iterator[Table | Text]:
     from deskctl import render
     from deskctl.timeparse import format_duration
@@ -314,7 +341,7 @@ def _show_tables(view: dict) -> Iterator[Table | Text]:
     yield render.kv_table(fields, title=_("ticket {id}").format(id=view["id"]))
     sla_rows = [
         {
-            "clock": name,
+            "clock": pgettext("clock", name),
             "state": c["state"] if c.get("breach_recorded") is not False else P_("value", "breached (not recorded)"),
             "target": format_duration(c["target_seconds"]),
             "elapsed": format_duration(c["elapsed_seconds"]),
@@ -328,7 +355,7 @@ def _show_tables(view: dict) -> Iterator[Table | Text]:
     yield render.rows_table(
         sla_rows,
         [render.Col("clock"), render.Col("state", style_of=state_style.get, priority=0),
-         render.Col("target", priority=3), render.Col("elapsed", priority=4), render.Col("paused", priority=5),
+         render.Col("target", "limit", priority=3), render.Col("elapsed", priority=4), render.Col("paused", priority=5),
          render.Col("remaining", priority=2), render.Col("due_at", "due", priority=1)],
         title=N_("SLA"),
     )
@@ -341,8 +368,8 @@ def _show_tables(view: dict) -> Iterator[Table | Text]:
         {
             "at": e["at"],
             "actor": e["actor"],
-            "what": e["kind"],
-            "change": f"{render.plain_text(e['from'])} → {render.plain_text(e['to'])}" if e["to"] else "",
+            "what": value_name(e["kind"]),
+            "change": f"{_value(e['from'], e['kind'])} → {_value(e['to'], e['kind'])}" if e["to"] else "",
             "details": "; ".join(f"{k}: {render.plain_text(v)}" for k, v in e["details"].items()),
         }
         for e in view["timeline"]
