@@ -4,6 +4,8 @@ imported, nothing created when the desk does not exist."""
 
 from __future__ import annotations
 
+import pytest
+
 
 def _complete(desk, *words: str, env: dict[str, str] | None = None) -> list[str]:
     line = ["deskctl", *words]
@@ -13,6 +15,7 @@ def _complete(desk, *words: str, env: dict[str, str] | None = None) -> list[str]
     return res.out.split()
 
 
+@pytest.mark.slow
 def test_completion_of_handles_ids_templates_and_choices(proc_staffed):
     proc_staffed.ok("ticket", "open", "VPN 无法连接", "-r", "a", env={"DESKCTL_USER": "zhang"})
     proc_staffed.ok("ticket", "template", "add", "vpn", "--title", "VPN 无法连接", env={"DESKCTL_USER": "zhang"})

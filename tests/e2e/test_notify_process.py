@@ -137,6 +137,7 @@ def test_e2e_kill_9_during_delivery_is_redelivered(proc_staffed, vendor):
     assert (row["status"], row["tries"]) == ("sent", 2)
 
 
+@pytest.mark.slow
 def test_e2e_watch_stops_cleanly_on_sigterm(proc_staffed, vendor):
     desk = proc_staffed
     _hook(desk, f"{vendor.base}/hook")

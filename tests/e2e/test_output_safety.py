@@ -80,6 +80,7 @@ def test_output_hostile_titles_shown_escaped_in_show_table(hostile):
         assert SHOWN[key] in res.out, f"{key}: {res.out[:600]}"
 
 
+@pytest.mark.slow
 def test_output_hostile_titles_list_has_no_escapes(hostile):
     res = hostile.ok("ticket", "list")
     assert "\x1b" not in res.out and "\x07" not in res.out and "\u202e" not in res.out
@@ -115,6 +116,7 @@ def test_output_on_a_terminal_shows_escapes_not_sequences(hostile):
         assert b"[bold]x[/]" in out or args[1] == "show"
 
 
+@pytest.mark.slow
 def test_output_no_color_on_a_terminal_has_no_ansi(hostile):
     env = hostile.environ({"TERM": "xterm-256color", "COLUMNS": "220", "NO_COLOR": "1"})
     for args in (["ticket", "list"], ["ticket", "show", "1"], ["status"], ["staff", "list"]):

@@ -455,6 +455,7 @@ def test_in_memory_and_unknown_targets_exit_2(proc_desk, target):
         assert res.err.startswith("deskctl: error: ") and res.err.count("\n") == 1
 
 
+@pytest.mark.slow
 def test_postgresql_url_password_is_never_printed(proc_desk):
     url = "postgresql://officer:hunter2@desk-db.example/desk"
     for args in (["init"], ["ticket", "list"], ["db", "backup", str(proc_desk.root / "b.db")]):

@@ -131,6 +131,7 @@ def test_storage_non_sqlite_file_exits_6_and_is_untouched(proc_desk):
     assert _files(proc_desk.db.parent) == before
 
 
+@pytest.mark.slow
 def test_storage_newer_schema_exits_6_and_leaves_database_untouched(proc_staffed):
     proc_staffed.ok("ticket", "open", "printer jam", "--reporter", "r", "--priority", "P3")
     con = sqlite3.connect(proc_staffed.db)
