@@ -375,7 +375,8 @@ def rows_table(
     title = _(title) if title else title
     if on_terminal() and not _wide and widths is None:
         return _fitted_table(rows, columns, title, terminal_width())
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", show_edge=False, show_header=header)
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", show_edge=False, show_header=header,
+                  min_width=_title_width(title))
     for i, col in enumerate(columns):
         table.add_column(col.title, justify=col.justify, style=col.style, overflow="fold",
                          width=widths[i] if widths else None)
@@ -443,9 +444,12 @@ def _fitted_table(rows: Sequence[Mapping], columns: Sequence[Col], title: str | 
     widths = _shrink({i: natural[i] for i in keep}, {i: least[i] for i in keep},
                      [i for i in keep if flexible[i]], width - _GAP * (len(keep) - 1))
     hidden = len(columns) - len(keep)
+    caption = None
+    if hidden:
+        caption = (_("1 column hidden: --wide or --format json") if hidden == 1
+                   else _("{n} columns hidden: --wide or --format json").format(n=hidden))
     table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", show_edge=False, pad_edge=False,
-                  caption=f"{hidden} column{'s' if hidden != 1 else ''} hidden: --wide or --format json"
-                  if hidden else None, caption_justify="left", caption_style="dim")
+                  caption=caption, caption_justify="left", caption_style="dim", min_width=_title_width(title))
     for i in keep:
         col = columns[i]
         table.add_column(col.title, justify=col.justify, style=col.style, width=widths[i], no_wrap=True,
@@ -515,6 +519,16 @@ def _field(key: str) -> str:
     return label
 
 
+def _title_width(title: str | None) -> int | None:
+    """A table at least as wide as its title, so that a short table's title (two cells a Chinese
+    character) is not folded over two lines; never wider than the terminal."""
+    if not title:
+        return None
+    from rich.cells import cell_len
+
+    return min(cell_len(title), terminal_width())
+
+
 def kv_table(pairs: Iterable[tuple[str, Any]], title: str | None = None) -> Table:
     """A card: keys in one column that never wraps, values beside them wrapping."""
     from rich import box
@@ -523,7 +537,7 @@ def kv_table(pairs: Iterable[tuple[str, Any]], title: str | None = None) -> Tabl
     terminal = on_terminal()
     title = _(title) if title else title
     table = Table(title=title, box=box.SIMPLE, show_header=False, title_justify="left",
-                  show_edge=not terminal, pad_edge=not terminal)
+                  show_edge=not terminal, pad_edge=not terminal, min_width=_title_width(title))
     table.add_column("field", style="bold", no_wrap=True)
     table.add_column("value", overflow="fold", ratio=1 if terminal else None)
     for key, value in pairs:
