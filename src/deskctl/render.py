@@ -27,9 +27,10 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from deskctl.errors import OutputFailed, shorten_values
-from deskctl.i18n import _, value_name
+from deskctl.i18n import _, is_chinese, value_name
 
 if TYPE_CHECKING:
+    from rich.box import Box
     from rich.console import Console, JustifyMethod
     from rich.table import Table
     from rich.text import Text
@@ -369,13 +370,12 @@ def rows_table(
     """A table of rows. On a terminal it fits the width (§13); to a pipe or file nothing is
     dropped, truncated or shortened; `widths` fixes each column's width (the parts of a long
     streamed table)."""
-    from rich import box
     from rich.table import Table
 
     title = _(title) if title else title
     if on_terminal() and not _wide and widths is None:
         return _fitted_table(rows, columns, title, terminal_width())
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", show_edge=False, show_header=header,
+    table = Table(title=title, box=_head_box(), title_justify="left", show_edge=False, show_header=header,
                   min_width=_title_width(title))
     for i, col in enumerate(columns):
         table.add_column(col.title, justify=col.justify, style=col.style, overflow="fold",
@@ -400,7 +400,6 @@ def _cells(row: Mapping, columns: Sequence[Col], *, short: bool) -> list[Text]:
 def _fitted_table(rows: Sequence[Mapping], columns: Sequence[Col], title: str | None, width: int) -> Table:
     """Columns dropped by priority, flexible text shrunk to an ellipsis, instants short;
     below NARROW columns (or when even the kept columns cannot fit) `key: value` lines."""
-    from rich import box
     from rich.cells import cell_len
     from rich.table import Table
 
@@ -448,15 +447,29 @@ def _fitted_table(rows: Sequence[Mapping], columns: Sequence[Col], title: str | 
     if hidden:
         caption = (_("1 column hidden: --wide or --format json") if hidden == 1
                    else _("{n} columns hidden: --wide or --format json").format(n=hidden))
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", show_edge=False, pad_edge=False,
+    table = Table(title=title, box=_head_box(), title_justify="left", show_edge=False, pad_edge=False,
                   caption=caption, caption_justify="left", caption_style="dim", min_width=_title_width(title))
     for i in keep:
         col = columns[i]
         table.add_column(col.title, justify=col.justify, style=col.style, width=widths[i], no_wrap=True,
                          overflow="ellipsis" if widths[i] < natural[i] else "fold")
     for row_cells in cells:
-        table.add_row(*(row_cells[i] for i in keep))
+        table.add_row(*(cut_cell(row_cells[i], widths[i]) if widths[i] < natural[i] else row_cells[i] for i in keep))
     return table
+
+
+def cut_cell(cell: Text, width: int) -> Text:
+    """A cell longer than its column, ended by Rich's `…` — except in Chinese, where `…` is an
+    ambiguous-width character that a CJK terminal may draw two cells wide and so push the row
+    past the screen: there the cell ends in `...` (three narrow dots) within the same width."""
+    from rich.cells import cell_len
+
+    if not is_chinese() or cell_len(cell.plain) <= width or width < 4:
+        return cell
+    cut = cell.copy()
+    cut.truncate(width - 3, overflow="crop")
+    cut.append("...")
+    return cut
 
 
 def _shrink(natural: dict[int, int], least: dict[int, int], flex: list[int], room: int) -> dict[int, int]:
@@ -517,6 +530,21 @@ def _field(key: str) -> str:
         translated = _(words)
         return translated if translated != words else key
     return label
+
+
+def arrow() -> str:
+    """`→` between an old and a new value in a table; `->` in Chinese (ambiguous width)."""
+    return "->" if is_chinese() else "→"
+
+
+def _head_box() -> Box:
+    """The rule under a table's header: `─`, or in Chinese `-` (box drawing is ambiguous-width,
+    and a CJK terminal may draw it two cells wide)."""
+    from rich import box
+
+    if not is_chinese():
+        return box.SIMPLE_HEAD
+    return box.Box("    \n    \n -- \n    \n    \n    \n    \n    \n")
 
 
 def _title_width(title: str | None) -> int | None:

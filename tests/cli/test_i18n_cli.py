@@ -158,3 +158,29 @@ def test_ticket_change_lines_in_chinese(staffed):
     assert (res.exit_code, res.stdout) == (0, "工单 1 已新建：P4 新建，第 1 线\n")
     res = staffed.run("--as", "zhang", "ticket", "assign", "1", "li", env=ZH)
     assert (res.exit_code, res.stdout) == (0, "工单 1 已派单：P4 已派单，第 2 线，li\n")
+
+
+def _ambiguous(line: str) -> list[str]:
+    import unicodedata
+
+    return [c for c in line if unicodedata.east_asian_width(c) == "A"]
+
+
+def test_chinese_terminal_screens_fit_80_columns_without_ambiguous_width_punctuation(staffed):
+    """A CJK terminal may draw ambiguous-width characters (`·`, `→`, `…`, `─`) two cells wide and
+    push a line past the screen: the Chinese status screen and tables use none of their own."""
+    from rich.cells import cell_len
+
+    for n in range(3):
+        open_ticket(staffed, title=f"核心交换机端口频繁闪断，影响财务系统与人事系统的访问 {n}")
+    walk_to(staffed, "assigned", 1)
+    screen = {**ZH, "TTY_COMPATIBLE": "1", "COLUMNS": "80", "LINES": "24"}
+    for args in (["status"], ["ticket", "list"], ["ticket", "show", "1"]):
+        out = staffed.ok("--as", "lead", *args, env=screen).stdout
+        for line in out.splitlines():
+            assert cell_len(line) <= 80, (args, line)
+            assert _ambiguous(line) == [], (args, line)
+    listed = staffed.ok("--as", "lead", "ticket", "list", env=screen).stdout
+    assert "..." in listed and "…" not in listed  # titles cut with narrow dots
+    english = staffed.ok("--as", "lead", "ticket", "list", env={**screen, "LANG": "C"}).stdout
+    assert "…" in english and "─" in english  # English keeps Rich's ellipsis and rule

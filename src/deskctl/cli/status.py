@@ -15,10 +15,11 @@ import typer
 from deskctl.cli.options import FormatOpt, JsonOpt, output_format
 from deskctl.cli.state import state
 from deskctl.errors import InvalidInput
-from deskctl.i18n import N_, _, by_shape, value_name
+from deskctl.i18n import N_, _, by_shape, is_chinese, value_name
 
 if TYPE_CHECKING:
     from rich.table import Table
+    from rich.text import Text
 
 # sections with rows, in the order they get room on the screen: (label, rows key, count key)
 LISTS = (
@@ -130,8 +131,24 @@ def screen(view: dict[str, Any], *, full: bool = False) -> Table:
         lines.append((_(label), Text(render.visible(head), style=style)))
         lines.extend(("", Text(render.visible(_row(key, r, render.instant)))) for r in rows)
     for label, text in lines:
+        if is_chinese():
+            text = _narrow(text, None if text is alert else room_across)
         grid.add_row(Text(label), text)
     return grid
+
+
+# ambiguous-width punctuation a CJK terminal may draw two cells wide, and its one-cell stand-in
+_AMBIGUOUS = str.maketrans({"·": "|", "→": ">", "—": "-", "–": "-"})
+
+
+def _narrow(text: Text, width: int | None) -> Text:
+    """A status line for the Chinese screen: no ambiguous-width punctuation (a CJK terminal would
+    push the line past the screen), cut with `...` rather than `…` where it is too long."""
+    from deskctl import render
+
+    out = text.copy()
+    out.plain = out.plain.translate(_AMBIGUOUS)  # one character for one: the styles stay in place
+    return render.cut_cell(out, width) if width else out
 
 
 def _count(view: dict[str, Any], key: str, count_key: str | None) -> int:
