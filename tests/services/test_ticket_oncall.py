@@ -252,3 +252,28 @@ def test_technician_assigning_their_ticket_is_told_to_release(held):
     msg = refused(held, lifecycle.assign_ticket, PermissionDenied, "deskctl ticket release 1", actor="li",
                   ticket_id=1, handle="zhang")
     assert "only a supervisor or officer may assign" in msg
+
+
+def test_release_tells_whoever_has_the_ticket_now(held):
+    """Handing a ticket back is news for the desk: the officer it went to hears it (the
+    `ticket.released` event), or, with nobody picked, the officers on duty do."""
+    from tests.services.notify_steps import add_channel, notes
+
+    add_channel(held, target="http://127.0.0.1:9/hook")  # only the outbox rows matter here
+    held.set_now("2026-11-23T21:00:00+08:00")
+    _release(held)
+    [note] = [n for n in notes(held) if n["event"] == "ticket.released"]
+    assert note["to"] == ["wang"]
+    assert note["text"].startswith("Ticket 1 (P3) handed back to tier 1 at 2026-11-23 21:00 and assigned to wang")
+    assert note["text"].endswith("Acknowledge: deskctl ticket ack 1")
+
+
+def test_release_with_nobody_picked_says_so(held):
+    from tests.services.notify_steps import add_channel, notes
+
+    add_channel(held, target="http://127.0.0.1:9/hook")
+    held.set_now("2026-11-25T12:00:00+08:00")  # nobody on desk duty
+    _release(held)
+    [note] = [n for n in notes(held) if n["event"] == "ticket.released"]
+    assert note["to"] == ["lead"]  # nobody holds it and nobody is on duty: the supervisor hears
+    assert "nobody on duty to take it" in note["text"] and "deskctl ticket assign 1 HANDLE" in note["text"]

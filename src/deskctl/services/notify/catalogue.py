@@ -11,6 +11,7 @@ EVENTS: dict[str, tuple[tuple[str, ...], str]] = {
     "ticket.opened": (("on-duty", "supervisor"), "a P1 or P2 ticket was opened"),
     "ticket.assigned": (("assignee",), "a ticket was assigned (dispatched) to someone"),
     "ticket.escalated": (("assignee",), "a ticket was escalated to the next tier"),
+    "ticket.released": (("assignee",), "a technician handed a ticket back to tier 1 (the desk)"),
     "ticket.sla_warning": (("assignee",), "75 % of a ticket's response or resolution target is used up"),
     "ticket.breached": (("supervisor",), "a ticket missed its response or resolution target"),
     "inspection.finding": (("owner",), "a failed inspection item opened a ticket for the plan's owner"),
@@ -21,7 +22,7 @@ EVENTS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 RECIPIENTS: dict[str, str] = {
-    "assignee": "the ticket's assignee; the officers on duty when nobody is assigned",
+    "assignee": "the ticket's assignee; the officers on duty when nobody is assigned; the supervisors when nobody is on duty",
     "on-duty": "the officers (and supervisors) on shift at that instant",
     "supervisor": "every active supervisor",
     "owner": "the plan's or improvement's owner (for an on-duty plan, the officer on duty)",

@@ -138,7 +138,8 @@ class Resolver:
         if word in self.audience:
             handles = [h for h in self.audience[word] if h in self.active]
             if not handles and word in ("assignee", "owner"):
-                return self.on_duty()
+                # nobody holds it: the officers on duty; with nobody on duty either, the supervisors
+                return self.on_duty() or self("supervisor")
             return handles
         if word in self.active:  # a handle named in a rule
             return [word]
@@ -260,6 +261,12 @@ def ticket_text(event: str, view: dict, when: str, *, clock: str = "", due: str 
                      "Acknowledge: deskctl ticket ack {n}").format(**values)
         return _("Ticket {n} ({p}) escalated to tier {tier} at {when}, nobody to take it: {title}. "
                  "Dispatch it: deskctl ticket assign {n} HANDLE").format(**values)
+    if event == "ticket.released":
+        if values["who"]:
+            return _("Ticket {n} ({p}) handed back to tier 1 at {when} and assigned to {who}: {title}. "
+                     "Acknowledge: deskctl ticket ack {n}").format(**values)
+        return _("Ticket {n} ({p}) handed back to tier 1 at {when}, nobody on duty to take it: {title}. "
+                 "Dispatch it: deskctl ticket assign {n} HANDLE").format(**values)
     if event == "ticket.breached":
         return _(_BREACHED[clock]).format(**{**values, "who": values["who"] or _("nobody")})
     # ticket.sla_warning
@@ -286,6 +293,8 @@ def on_ticket_event(session: Session, ticket: Ticket, *, kind: str, at: datetime
         event = "inspection.finding" if finding else "ticket.assigned"
     elif kind == "escalated":
         event = "ticket.escalated"
+    elif kind == "released":
+        event = "ticket.released"
     elif kind == "sla_breach" and to_value in ("response", "resolution"):
         event, clock = "ticket.breached", to_value
         key = f"ticket:{ticket.id}:{clock}:breached"

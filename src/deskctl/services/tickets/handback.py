@@ -16,6 +16,7 @@ from deskctl.errors import Conflict, InvalidInput, PermissionDenied, quote
 from deskctl.i18n import _
 from deskctl.services.inputs import clean_text
 from deskctl.services.people.staff import get_staff, handles_by_id, require_actor
+from deskctl.services.notify import outbox
 from deskctl.services.tickets.lifecycle import record_breaches
 from deskctl.services.tickets.routing import DESK_ROLES, NAMED, Pick, pick_desk_officer
 from deskctl.services.tickets.views import get_ticket, ticket_view
@@ -80,6 +81,7 @@ def release_ticket(
         from_value=f"tier {old_tier}", to_value="tier 1",
         details={k: v for k, v in details.items() if v is not None} | {"from_status": old_status},
     )
+    outbox.on_ticket_event(session, ticket, kind="released", at=now, details=details)  # tell whoever has it now
     view = ticket_view(ticket, handles_by_id(session, (ticket.assignee_id, ticket.opened_by_id,
                                                        ticket.resolved_by_id)))
     view["picked"] = pick.rule
