@@ -22,7 +22,8 @@ EVENTS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 RECIPIENTS: dict[str, str] = {
-    "assignee": "the ticket's assignee; the officers on duty when nobody is assigned; the supervisors when nobody is on duty",
+    "assignee": ("the ticket's assignee; the officers on duty when nobody is assigned; the supervisors when "
+                 "nobody is on duty"),
     "on-duty": "the officers (and supervisors) on shift at that instant",
     "supervisor": "every active supervisor",
     "owner": "the plan's or improvement's owner (for an on-duty plan, the officer on duty)",

@@ -15,8 +15,8 @@ from deskctl.domain.ticket_states import check_transition
 from deskctl.errors import Conflict, InvalidInput, PermissionDenied, quote
 from deskctl.i18n import _
 from deskctl.services.inputs import clean_text
-from deskctl.services.people.staff import get_staff, handles_by_id, require_actor
 from deskctl.services.notify import outbox
+from deskctl.services.people.staff import get_staff, handles_by_id, require_actor
 from deskctl.services.tickets.lifecycle import record_breaches
 from deskctl.services.tickets.routing import DESK_ROLES, NAMED, Pick, pick_desk_officer
 from deskctl.services.tickets.views import get_ticket, ticket_view
