@@ -27,7 +27,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from deskctl.errors import OutputFailed, shorten_values
-from deskctl.i18n import _, is_chinese, value_name
+from deskctl.i18n import N_, _, is_chinese, value_name
 
 if TYPE_CHECKING:
     from rich.box import Box
@@ -521,7 +521,24 @@ def _card_rows(columns: Sequence[Col], cells: list[list[Text]], title: str | Non
     return grid
 
 
-def _field(key: str) -> str:
+# field labels of cards and timeline details (a data key `late_seconds` is labelled by its words
+# `late seconds`, translated): the keys the commands' cards show
+CARD_FIELDS = (
+    N_("shift types"), N_("clock ins"), N_("no shows"), N_("inspection plans"), N_("inspection runs"),
+    N_("inspection findings"), N_("reviews"), N_("improvements"), N_("supervisor"), N_("passphrase"),
+    N_("chosen by"), N_("logged in"), N_("auth require"), N_("os user"), N_("host"),
+    N_("terminal"), N_("created by"), N_("types"), N_("members"), N_("dry run"),
+    N_("strategy"), N_("planned"), N_("replaced"), N_("late seconds"), N_("early leave seconds"),
+    N_("performed at"), N_("performed by"), N_("grace seconds"), N_("next at"), N_("last run at"),
+    N_("rrule"), N_("starts at"), N_("retired at"), N_("email"), N_("mobile"),
+    N_("wecom id"), N_("dingtalk id"), N_("feishu id"), N_("quiet hours"), N_("days overdue"),
+    N_("action"), N_("channel"), N_("to user"), N_("field"), N_("paused seconds"),
+    N_("comment"), N_("reason"), N_("picked"), N_("text"), N_("from"),
+    N_("from status"),
+)
+
+
+def field_label(key: str) -> str:
     """A card's field label: its translation, else (a data key such as `opened_at`) the
     translation of its words, `opened at`; in English the key itself."""
     label = _(key)
@@ -571,7 +588,7 @@ def kv_table(pairs: Iterable[tuple[str, Any]], title: str | None = None) -> Tabl
     for key, value in pairs:
         if key in NAMED_VALUES and isinstance(value, str):
             value = value_name(value)
-        table.add_row(safe(_field(key) if isinstance(key, str) else key), safe(value, short=terminal))
+        table.add_row(safe(field_label(key) if isinstance(key, str) else key), safe(value, short=terminal))
     return table
 
 

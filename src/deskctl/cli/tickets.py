@@ -371,7 +371,7 @@ def _show_tables(view: dict) -> Iterator[Table | Text]:
             "what": value_name(e["kind"]),
             "change": (f"{_value(e['from'], e['kind'])} {render.arrow()} {_value(e['to'], e['kind'])}"
                        if e["to"] else ""),
-            "details": "; ".join(f"{k}: {render.plain_text(v)}" for k, v in e["details"].items()),
+            "details": "; ".join(f"{render.field_label(k)}: {render.plain_text(v)}" for k, v in e["details"].items()),
         }
         for e in view["timeline"]
     ]
