@@ -242,6 +242,16 @@ _CLICK_MESSAGES: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+# the details Click, Typer and pydantic give after "Invalid value for X:" (f-strings there too)
+_DETAILS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"Input should be less than or equal to (?P<n>-?\d+)"), N_("it must be at most {n}")),
+    (re.compile(r"Input should be greater than or equal to (?P<n>-?\d+)"), N_("it must be at least {n}")),
+    (re.compile(r"Input should be a valid integer.*"), N_("it must be a whole number")),
+    (re.compile(r"(?P<value>'.*') is below (?P<n>-?\d+)"), N_("{value} is below {n}")),
+    (re.compile(r"(?P<value>'.*') is not a whole number"), N_("{value} is not a whole number")),
+]
+
+
 def click_message(text: str) -> str:
     """One of Click's usage errors in the current language (unchanged in English, or when its
     shape is not known)."""
@@ -253,6 +263,8 @@ def click_message(text: str) -> str:
             continue
         parts = m.groupdict()
         close = parts.pop("close", None)
+        if parts.get("detail"):
+            parts["detail"] = by_shape(parts["detail"], _DETAILS)
         out = _(msgid).format(**parts)
         if close:
             out += " " + _("Did you mean {names}?").format(names=close)

@@ -82,7 +82,7 @@ VERBS = (
 def _summary(view: dict, verb: str) -> str:
     """`ticket 1 assigned: P4 assigned, tier 2, li` (工单 1 已派单：P4 已派单，第 2 线，li)."""
     who = f", {view['assignee']}" if view.get("assignee") else ""
-    picked = f" ({view['picked']})" if view.get("picked") not in (None, "named") else ""
+    picked = f" ({value_name(view['picked'])})" if view.get("picked") not in (None, "named") else ""
     status = value_name(view["status"]) if is_chinese() else view["status"].replace("_", " ")
     return _("ticket {id} {verb}: {priority} {status}, tier {tier}").format(
         id=view["id"], verb=pgettext("done", verb), priority=view["priority"], status=status, tier=view["tier"]

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from deskctl.config import Config
 from deskctl.domain.ticket_states import CHANNELS, OPEN_STATUSES, check_level, check_priority
 from deskctl.errors import Conflict, InvalidInput, quote
-from deskctl.i18n import _
+from deskctl.i18n import _, value_name
 from deskctl.services.inputs import SHORT_TEXT, clean_text
 from deskctl.services.people.staff import require_actor
 from deskctl.services.tickets.lifecycle import (
@@ -59,7 +59,7 @@ def edit_ticket(
     if ticket.status not in OPEN_STATUSES and ticket.status != "resolved":
         raise Conflict(_(
                 "ticket {ticket_id} is {status}; only tickets not yet closed can be edited"
-            ).format(ticket_id=ticket_id, status=ticket.status))
+            ).format(ticket_id=ticket_id, status=value_name(ticket.status)))
     if priority and (impact or urgency):
         raise InvalidInput(_("give --priority or --impact/--urgency, not both"))
     wanted: dict[str, str | None] = {}

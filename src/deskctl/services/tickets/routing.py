@@ -19,14 +19,15 @@ from sqlalchemy import ColumnElement, func, select
 from sqlmodel import Session, col
 
 from deskctl.domain.ticket_states import OPEN_STATUSES
+from deskctl.i18n import P_
 from deskctl.services.shifts.views import on_call_at, on_duty_at
 from deskctl.store.tables import Staff, Ticket
 
-ON_CALL = "on call"
-LEAST_LOADED = "least loaded, nobody on call"
-ON_DUTY = "on duty"
-NAMED = "named"
-DESK_QUEUE = "desk queue, nobody on duty"
+ON_CALL = P_("value", "on call")
+LEAST_LOADED = P_("value", "least loaded, nobody on call")
+ON_DUTY = P_("value", "on duty")
+NAMED = P_("value", "named")
+DESK_QUEUE = P_("value", "desk queue, nobody on duty")
 DESK_ROLES = ("supervisor", "officer")
 
 
