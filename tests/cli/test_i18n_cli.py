@@ -184,3 +184,17 @@ def test_chinese_terminal_screens_fit_80_columns_without_ambiguous_width_punctua
     assert "..." in listed and "…" not in listed  # titles cut with narrow dots
     english = staffed.ok("--as", "lead", "ticket", "list", env={**screen, "LANG": "C"}).stdout
     assert "…" in english and "─" in english  # English keeps Rich's ellipsis and rule
+
+
+def test_value_details_of_the_option_parser_in_chinese(staffed):
+    """Click/Typer write the reason after "Invalid value for X:" in English f-strings: translated
+    by shape, with the exit code unchanged."""
+    open_ticket(staffed)
+    for args, detail in ((["ticket", "confirm", "1", "--rating", "9"], "不能大于 5"),
+                         (["ticket", "confirm", "1", "--rating", "0"], "不能小于 1"),
+                         (["ticket", "list", "--limit", "-5"], "'-5' 小于 1"),
+                         (["ticket", "show", "abc"], "'abc' 不是整数")):
+        res = staffed.run("--as", "zhang", *args, env=ZH)
+        assert res.exit_code == 2 and detail in res.stderr, res.stderr
+        english = staffed.run("--as", "zhang", *args)
+        assert english.exit_code == 2 and "Invalid value for" in english.stderr
