@@ -57,7 +57,7 @@ class Proc:
         return json.loads(self.out)
 
 
-def _default_sigint() -> None:
+def default_sigint() -> None:
     """In the child: Ctrl-C acts again. A test run started in the background by a shell (`pytest &`)
     inherits SIGINT ignored, and Python keeps an ignored SIGINT ignored, so the tests that send
     it would wait forever."""
@@ -105,7 +105,7 @@ class ProcDesk:
     def popen(self, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
         return subprocess.Popen(
             [self.exe, *map(str, args)], env=self.environ(env), stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_default_sigint,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=default_sigint,
         )
 
     def shell(self, script: str, env: dict[str, str] | None = None, timeout: float = 600) -> Proc:

@@ -15,6 +15,8 @@ import time
 
 import pytest
 
+from tests.e2e.conftest import default_sigint
+
 
 @pytest.mark.slow
 def test_status_watch_redraws_until_ctrl_c(proc_staffed):
@@ -22,7 +24,8 @@ def test_status_watch_redraws_until_ctrl_c(proc_staffed):
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     env = proc_staffed.environ({"TERM": "xterm-256color", "NO_COLOR": "1", "DESKCTL_USER": "zhang"})
     proc = subprocess.Popen([proc_staffed.exe, "status", "--watch", "--every", "1"], env=env,
-                            stdin=slave, stdout=slave, stderr=slave, start_new_session=True)
+                            stdin=slave, stdout=slave, stderr=slave, start_new_session=True,
+                            preexec_fn=default_sigint)
     os.close(slave)
     out = b""
     deadline = time.monotonic() + 60
