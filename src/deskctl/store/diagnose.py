@@ -15,9 +15,13 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from deskctl.errors import DeskError, StorageError
 from deskctl.i18n import _
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 # SQLite primary result codes (the low byte of an extended code).
 PERM, BUSY, LOCKED, READONLY, IOERR, CORRUPT, FULL, CANTOPEN, AUTH, NOTADB = 3, 5, 6, 8, 10, 11, 13, 14, 23, 26
@@ -163,3 +167,26 @@ def storage_errors(path: Path, *, doing: str, target: Path | None = None) -> Ite
         if error is None:
             raise
         raise error from exc
+
+
+def integrity(session: Session) -> dict:
+    """SQLite's page and foreign-key checks; on PostgreSQL (which enforces foreign keys as it
+    writes and checks its own pages) every table is read through once instead."""
+    if session.connection().dialect.name == "postgresql":
+        from sqlalchemy import text
+        from sqlmodel import SQLModel
+
+        from deskctl.store.tables import load_all
+
+        load_all()
+        problems = []
+        for table in SQLModel.metadata.sorted_tables:
+            try:
+                session.execute(text(f'SELECT count(*) FROM "{table.name}"')).scalar_one()
+            except Exception as exc:  # a damaged relation: name it, check the others
+                session.rollback()
+                problems.append(f"{table.name}: {str(exc).splitlines()[0]}")
+        return {"integrity": problems[:20] or ["ok"], "foreign_key_violations": 0, "ok": not problems}
+    rows = [r[0] for r in session.connection().exec_driver_sql("PRAGMA integrity_check").all()]
+    fk = session.connection().exec_driver_sql("PRAGMA foreign_key_check").all()
+    return {"integrity": rows[:20], "foreign_key_violations": len(fk), "ok": rows == ["ok"] and not fk}

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from deskctl.errors import InvalidInput
 from deskctl.i18n import N_, _, language, value_name
-from deskctl.store import audit
+from deskctl.store import audit, diagnose
 
 # the head of an empty trail: no event, the chain's genesis hash
 EMPTY_ANCHOR_ID = 0
@@ -180,23 +180,6 @@ def problem_text(text: str) -> str:
 
 
 def integrity_check(*, session: Session) -> dict:
-    """SQLite's page and foreign-key checks; on PostgreSQL (which enforces foreign keys as it
-    writes and checks its own pages) every table is read through once instead."""
-    if session.connection().dialect.name == "postgresql":
-        from sqlalchemy import text
-        from sqlmodel import SQLModel
-
-        from deskctl.store.tables import load_all
-
-        load_all()
-        problems = []
-        for table in SQLModel.metadata.sorted_tables:
-            try:
-                session.execute(text(f'SELECT count(*) FROM "{table.name}"')).scalar_one()
-            except Exception as exc:  # a damaged relation: name it, check the others
-                session.rollback()
-                problems.append(f"{table.name}: {str(exc).splitlines()[0]}")
-        return {"integrity": problems[:20] or ["ok"], "foreign_key_violations": 0, "ok": not problems}
-    rows = [r[0] for r in session.connection().exec_driver_sql("PRAGMA integrity_check").all()]
-    fk = session.connection().exec_driver_sql("PRAGMA foreign_key_check").all()
-    return {"integrity": rows[:20], "foreign_key_violations": len(fk), "ok": rows == ["ok"] and not fk}
+    """The database's own check of its pages and foreign keys (`db check`): see
+    store.diagnose.integrity."""
+    return diagnose.integrity(session)
