@@ -157,22 +157,24 @@ def _pg_desk_url(pg_server) -> str:
 
 # Module-scoped, not session-scoped: tests/services overrides `engine`, and a session-scoped
 # dependant would carry its PostgreSQL value into the next directory's tests.
-@pytest.fixture(scope="module")
-def desk_template(request, engine) -> Path | str:
-    """What `desk` starts from: an SQLite file, or a template schema on the server."""
+def _template_on(request, engine: str, *, sqlite_fixture: str, pg_schema: str) -> Path | str:
+    """A desk's starting point on its engine: an SQLite file, or a template schema on the server."""
     if engine == "pg":
         request.getfixturevalue("_pg_desk_url")
-        return "tmpl_empty"
-    return request.getfixturevalue("_template_db")
+        return pg_schema
+    return request.getfixturevalue(sqlite_fixture)
+
+
+@pytest.fixture(scope="module")
+def desk_template(request, engine) -> Path | str:
+    """What `desk` starts from."""
+    return _template_on(request, engine, sqlite_fixture="_template_db", pg_schema="tmpl_empty")
 
 
 @pytest.fixture(scope="module")
 def staffed_template(request, engine) -> Path | str:
-    """What `staffed` starts from (see desk_template)."""
-    if engine == "pg":
-        request.getfixturevalue("_pg_desk_url")
-        return "tmpl_staffed"
-    return request.getfixturevalue("_staffed_template_db")
+    """What `staffed` starts from."""
+    return _template_on(request, engine, sqlite_fixture="_staffed_template_db", pg_schema="tmpl_staffed")
 
 
 @dataclass

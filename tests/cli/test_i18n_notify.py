@@ -9,7 +9,7 @@ import pytest
 from deskctl import i18n
 from tests.notify_servers import free_port
 from tests.services.notify_steps import add_channel, bodies, notes, serve_vendor
-from tests.services.shift_steps import add_day_and_night, assign
+from tests.services.shift_steps import before_handover
 
 ZH = {"LANG": "zh_CN.UTF-8"}
 EN = {"LANG": "C.UTF-8"}
@@ -154,11 +154,7 @@ def test_speaking_binds_a_language_for_a_block_and_restores_it():
 
 @pytest.fixture
 def rota(staffed):
-    add_day_and_night(staffed)
-    assign(staffed, "2026-11-23", "day", "zhang")
-    assign(staffed, "2026-11-23", "night", "wang")
-    staffed.set_now("2026-11-23T19:50:00+08:00")
-    return staffed
+    return before_handover(staffed)
 
 
 def test_handover_in_chinese_shows_translated_labels_and_keeps_the_data(rota):

@@ -6,17 +6,13 @@ from __future__ import annotations
 import pytest
 
 from deskctl.services.shifts import handover as svc
-from tests.services.shift_steps import add_day_and_night, assign
+from tests.services.shift_steps import before_handover
 from tests.services.ticket_steps import open_ticket
 
 
 @pytest.fixture
 def rota(staffed):
-    add_day_and_night(staffed)
-    assign(staffed, "2026-11-23", "day", "zhang")
-    assign(staffed, "2026-11-23", "night", "wang")
-    staffed.set_now("2026-11-23T19:50:00+08:00")
-    return staffed
+    return before_handover(staffed)
 
 
 def test_handover_json_and_show(rota):

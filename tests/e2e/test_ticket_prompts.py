@@ -22,46 +22,20 @@ def _until(master: int, text: bytes, seen: bytearray, timeout: float = 60) -> No
                 break
 
 
-def test_ticket_open_walks_the_fields_on_a_terminal(proc_staffed):
-    master, slave = pty.openpty()
-    env = proc_staffed.environ({"DESKCTL_USER": "zhang", "NO_COLOR": "1", "TERM": "xterm"})
-    proc = subprocess.Popen([proc_staffed.exe, "ticket", "open", "--json"], env=env, stdin=slave,
-                            stdout=subprocess.PIPE, stderr=slave)
-    os.close(slave)
-    seen = bytearray()
-    try:
-        for prompt, answer in ((b"Title:", "VPN 无法连接"), (b"Reporter:", "财务部 刘女士"), (b"Contact:", "8123"),
-                               (b"System:", "vpn"), (b"Impact (high/medium/low) [medium]:", "high"),
-                               (b"Urgency (high/medium/low) [medium]:", ""), (b"Open it?", "y")):
-            _until(master, prompt, seen)
-            os.write(master, answer.encode() + b"\r")
-        out, _ = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        os.close(master)
-    assert proc.returncode == 0, bytes(seen)[-600:]
+def _answer_ticket_open(proc_staffed, answers, lang: str | None = None) -> tuple[dict, bytes]:
+    """`ticket open --json` on a pseudo-terminal, each prompt answered in turn: (the printed
+    ticket, everything the terminal showed)."""
     import json
 
-    view = json.loads(out)
-    assert (view["title"], view["reporter"], view["contact"], view["system"]) == (
-        "VPN 无法连接", "财务部 刘女士", "8123", "vpn")
-    assert (view["impact"], view["urgency"], view["priority"]) == ("high", "medium", "P2")
-
-
-def test_ticket_open_asks_in_chinese_on_a_terminal_and_takes_shi(proc_staffed):
-    """Under a Chinese locale the walk asks in Chinese, shows the levels by name (高/中/低) and
-    the confirmation takes 是; the ticket is the same as in English (JSON keeps `high`)."""
     master, slave = pty.openpty()
-    env = proc_staffed.environ({"DESKCTL_USER": "zhang", "NO_COLOR": "1", "TERM": "xterm", "LANG": "zh_CN.UTF-8"})
+    env = proc_staffed.environ({"DESKCTL_USER": "zhang", "NO_COLOR": "1", "TERM": "xterm",
+                                **({"LANG": lang} if lang else {})})
     proc = subprocess.Popen([proc_staffed.exe, "ticket", "open", "--json"], env=env, stdin=slave,
                             stdout=subprocess.PIPE, stderr=slave)
     os.close(slave)
     seen = bytearray()
     try:
-        for prompt, answer in (("标题:", "VPN 无法连接"), ("报障人:", "财务部 刘女士"), ("联系方式:", "8123"),
-                               ("系统:", "vpn"), ("影响 (高/中/低) [中]:", "高"),
-                               ("紧急程度 (高/中/低) [中]:", ""), ("登记这张工单？ [是/否，默认 是]:", "是")):
+        for prompt, answer in answers:
             _until(master, prompt.encode(), seen)
             os.write(master, answer.encode() + b"\r")
         out, _ = proc.communicate(timeout=60)
@@ -70,9 +44,26 @@ def test_ticket_open_asks_in_chinese_on_a_terminal_and_takes_shi(proc_staffed):
             proc.kill()
         os.close(master)
     assert proc.returncode == 0, bytes(seen)[-600:]
-    import json
+    return json.loads(out), bytes(seen)
 
-    view = json.loads(out)
+
+def test_ticket_open_walks_the_fields_on_a_terminal(proc_staffed):
+    view, _seen = _answer_ticket_open(proc_staffed, (
+        ("Title:", "VPN 无法连接"), ("Reporter:", "财务部 刘女士"), ("Contact:", "8123"), ("System:", "vpn"),
+        ("Impact (high/medium/low) [medium]:", "high"), ("Urgency (high/medium/low) [medium]:", ""),
+        ("Open it?", "y")))
+    assert (view["title"], view["reporter"], view["contact"], view["system"]) == (
+        "VPN 无法连接", "财务部 刘女士", "8123", "vpn")
+    assert (view["impact"], view["urgency"], view["priority"]) == ("high", "medium", "P2")
+
+
+def test_ticket_open_asks_in_chinese_on_a_terminal_and_takes_shi(proc_staffed):
+    """Under a Chinese locale the walk asks in Chinese, shows the levels by name (高/中/低) and
+    the confirmation takes 是; the ticket is the same as in English (JSON keeps `high`)."""
+    view, seen = _answer_ticket_open(proc_staffed, (
+        ("标题:", "VPN 无法连接"), ("报障人:", "财务部 刘女士"), ("联系方式:", "8123"), ("系统:", "vpn"),
+        ("影响 (高/中/低) [中]:", "高"), ("紧急程度 (高/中/低) [中]:", ""), ("登记这张工单？ [是/否，默认 是]:", "是")),
+        lang="zh_CN.UTF-8")
     assert (view["title"], view["reporter"], view["impact"], view["urgency"], view["priority"]) == (
         "VPN 无法连接", "财务部 刘女士", "high", "medium", "P2")
     assert "工单：标题 VPN 无法连接".encode() in seen

@@ -27,6 +27,16 @@ def add_day_and_night(desk, min_staff: int = 1) -> None:
     desk.write(types.add_type, name="night", start="20:00", end="08:00", min_staff=min_staff)
 
 
+def before_handover(desk):
+    """zhang on the day shift of 2026-11-23 and wang on the night after it, ten minutes before
+    the handover at 20:00 (the handover tests' starting point)."""
+    add_day_and_night(desk)
+    assign(desk, "2026-11-23", "day", "zhang")
+    assign(desk, "2026-11-23", "night", "wang")
+    desk.set_now("2026-11-23T19:50:00+08:00")
+    return desk
+
+
 def assign(desk, day: str, type_name: str, who: str) -> dict:
     return desk.write(rota.assign, day=date.fromisoformat(day), type_name=type_name, handle=who)
 

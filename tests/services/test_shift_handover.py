@@ -11,7 +11,7 @@ from deskctl.services.shifts import handover as svc
 from deskctl.services.shifts.views import on_duty_at
 from deskctl.services.status import desk_status
 from deskctl.store.tables import Ticket
-from tests.services.shift_steps import add_day_and_night, add_officers, assign
+from tests.services.shift_steps import add_officers, assign, before_handover
 from tests.services.ticket_steps import at, events
 
 
@@ -29,11 +29,7 @@ def add_ticket(desk, title, priority, status="assigned", **fields):
 @pytest.fixture
 def rota(staffed):
     add_officers(staffed, "zhao")
-    add_day_and_night(staffed, min_staff=1)
-    assign(staffed, "2026-11-23", "day", "zhang")
-    assign(staffed, "2026-11-23", "night", "wang")
-    staffed.set_now("2026-11-23T19:50:00+08:00")
-    return staffed
+    return before_handover(staffed)
 
 
 def _handover(desk, actor="zhang", note=""):
