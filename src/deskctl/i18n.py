@@ -220,6 +220,13 @@ VALUE_NAMES = (
     P_("value", "early leave"), P_("value", "no clock-out"), P_("value", "on duty"), P_("value", "on call"),
     # inspection plans and their occurrences
     P_("value", "active"), P_("value", "paused"), P_("value", "retired"), P_("value", "upcoming"),
+    # the SLA clocks' states (domain/sla.py)
+    P_("value", "running"), P_("value", "met"), P_("value", "breached"),
+    # ticket timeline events (`ticket show`)
+    P_("value", "opened"), P_("value", "imported"), P_("value", "acknowledged"), P_("value", "resumed"),
+    P_("value", "escalated"), P_("value", "escalation_impossible"), P_("value", "released"),
+    P_("value", "confirmed"), P_("value", "reopened"), P_("value", "closed_unconfirmed"),
+    P_("value", "edited"), P_("value", "sla_breach"), P_("value", "sla_recomputed"),
 )
 
 

@@ -535,6 +535,9 @@ CARD_FIELDS = (
     N_("action"), N_("channel"), N_("to user"), N_("field"), N_("paused seconds"),
     N_("comment"), N_("reason"), N_("picked"), N_("text"), N_("from"),
     N_("from status"),
+    N_("opened at"), N_("opened by"), N_("acknowledged at"), N_("resolved at"), N_("resolved by"),
+    N_("closed at"), N_("rating"), N_("rating comment"), N_("close reason"), N_("cancel reason"),
+    N_("duplicate of"), N_("reopen count"), N_("escalated"), N_("confirmed"),
 )
 
 

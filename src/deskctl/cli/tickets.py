@@ -305,25 +305,6 @@ def list_(
         render.stream(rows, out, columns=columns)
 
 
-# the card's fields as `ticket show` labels them in Chinese (render.kv_table: `opened_at` → "opened at")
-CARD_LABELS = (
-    N_("opened at"), N_("opened by"), N_("acknowledged at"), N_("resolved at"), N_("resolved by"),
-    N_("closed at"), N_("rating"), N_("rating comment"), N_("close reason"), N_("cancel reason"),
-    N_("duplicate of"), N_("reopen count"), N_("escalated"), N_("confirmed"),
-)
-# the SLA clocks' states (domain/sla.py) in the card's SLA table
-CLOCK_STATES = (P_("value", "running"), P_("value", "met"), P_("value", "breached"))
-
-# timeline events as `ticket show` names them (context "value", translated in its table)
-EVENT_NAMES = (
-    P_("value", "opened"), P_("value", "imported"), P_("value", "assigned"), P_("value", "acknowledged"),
-    P_("value", "note"), P_("value", "feedback"), P_("value", "waiting"), P_("value", "resumed"),
-    P_("value", "escalated"), P_("value", "escalation_impossible"), P_("value", "released"),
-    P_("value", "resolved"), P_("value", "confirmed"), P_("value", "reopened"), P_("value", "closed_unconfirmed"),
-    P_("value", "cancelled"), P_("value", "edited"), P_("value", "sla_breach"), P_("value", "sla_recomputed"),
-)
-
-
 def _value(value: object, kind: str) -> str:
     """A timeline's from/to: a state by its name; what an `edited` event changed, as typed."""
     from deskctl import render
