@@ -152,15 +152,17 @@ def value_name(value: str) -> str:
     return name
 
 
-def by_shape(text: str, shapes: list[tuple[re.Pattern[str], str]]) -> str:
+def by_shape(text: str, shapes: list[tuple[re.Pattern[str], str]], *, values: tuple[str, ...] = ()) -> str:
     """`text`, made by an f-string elsewhere (and kept English in JSON), translated by matching
-    it against (pattern, msgid) pairs: the named groups fill the msgid's placeholders."""
+    it against (pattern, msgid) pairs: the named groups fill the msgid's placeholders; the groups
+    named in `values` hold a value from a fixed list and are shown by its name (`on call` → 待命)."""
     if _language == "en":
         return text
     for pattern, msgid in shapes:
         m = pattern.fullmatch(text)
         if m is not None:
-            return _(msgid).format(**m.groupdict())
+            parts = {k: value_name(v) if k in values and v else v for k, v in m.groupdict().items()}
+            return _(msgid).format(**parts)
     return text
 
 

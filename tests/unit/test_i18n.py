@@ -172,3 +172,18 @@ def test_a_refused_transition_in_chinese(chinese):
     with pytest.raises(Conflict) as err:
         check_transition("resolve", 7, "closed")
     assert err.value.message.startswith("无法解决工单 7：它当前已关闭；")
+
+
+def test_by_shape_names_the_values_it_is_told_of():
+    import re as re_
+
+    shapes = [(re_.compile(r"tier (?P<tier>\d+), assignee (?P<assignee>.+?); (?P<picked>.*)"),
+               "tier {tier}, assignee {assignee}; {picked}")]
+    text = "tier 2, assignee zhou; on call"
+    i18n.set_language("zh-CN")
+    try:
+        assert i18n.by_shape(text, shapes, values=("picked",)) == "第 2 线，处理人 zhou；待命"
+        assert i18n.by_shape(text, shapes).endswith("；on call")  # not named: as written
+    finally:
+        i18n.set_language("en")
+    assert i18n.by_shape(text, shapes, values=("picked",)) == text

@@ -571,8 +571,9 @@ def sweep(fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
         actions = w.call(run_sweep)
     if out == "table":
         for a in actions:
+            detail = by_shape(a["detail"], SWEEP_DETAILS, values=("picked",))
             render.line(_("ticket {id}: {action} ({detail})").format(
-                id=a["ticket"], action=_(a["action"].replace("_", " ")), detail=by_shape(a["detail"], SWEEP_DETAILS)))
+                id=a["ticket"], action=_(a["action"].replace("_", " ")), detail=detail))
     else:
         render.emit(actions, out)
 
